@@ -1,0 +1,79 @@
+#pragma once
+// BLAS-like operations on distributed matrices (PBLAS underneath).
+
+#include <type_traits>
+
+#include "tartan/dist_matrix.hpp"
+
+namespace tartan {
+
+/// How an operand enters a product: as is, transposed, or conjugate-transposed.
+enum class Op : char { none = 'N', transpose = 'T', adjoint = 'C' };
+
+/// Matrix norms: Frobenius, max column sum (1), max row sum (inf), max |a_ij|.
+enum class Norm : char { fro = 'F', one = '1', inf = 'I', max = 'M' };
+
+/// C := alpha * op(A) * op(B) + beta * C, in place. A, B and C must be on the same grid
+/// with conforming shapes (InvalidArgument naming all three shapes otherwise).
+/// Collective over the grid.
+template <class T>
+void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_identity_t<View<const T>> B, Op opB,
+          std::type_identity_t<T> beta, std::type_identity_t<View<T>> C);
+template <class T>
+void gemm(std::type_identity_t<T> alpha, const DistMatrix<T>& A, Op opA, const DistMatrix<T>& B, Op opB,
+          std::type_identity_t<T> beta, DistMatrix<T>& C) {
+  gemm<T>(alpha, View<const T>(A), opA, View<const T>(B), opB, beta, View<T>(C));
+}
+
+/// The product A * B as a new matrix on A's grid, in blocks of A.mb x B.nb.
+/// Throws InvalidArgument when A.cols() != B.rows(). Collective.
+template <class T>
+DistMatrix<T> matmul(const DistMatrix<T>& A, const DistMatrix<T>& B);
+
+/// A^T and A^H as new matrices (block sizes swapped). Collective.
+template <class T>
+DistMatrix<T> transpose(const DistMatrix<T>& A);
+template <class T>
+DistMatrix<T> adjoint(const DistMatrix<T>& A);
+
+/// Element-wise sum and difference of matrices of equal shape on the same grid (any
+/// block sizes); the result takes A's layout. Collective.
+template <class T>
+DistMatrix<T> operator+(const DistMatrix<T>& A, const DistMatrix<T>& B);
+template <class T>
+DistMatrix<T> operator-(const DistMatrix<T>& A, const DistMatrix<T>& B);
+/// alpha * A (local work only).
+template <class T>
+DistMatrix<T> operator*(std::type_identity_t<T> alpha, const DistMatrix<T>& A);
+
+/// Y := alpha * X + Y, in place (same shape, same grid). Collective.
+template <class T>
+void axpy(std::type_identity_t<T> alpha, const DistMatrix<T>& X, DistMatrix<T>& Y);
+
+/// sum_ij conj(x_ij) * y_ij of two matrices (or vectors) of equal shape, on every rank.
+template <class T>
+T dot(const DistMatrix<T>& X, const DistMatrix<T>& Y);
+
+/// The norm of A, returned on every rank (0 for an empty matrix). Collective.
+template <class T>
+real_t<T> norm(View<const T> A, Norm kind = Norm::fro);
+template <class T>
+real_t<T> norm(const DistMatrix<T>& A, Norm kind = Norm::fro) {
+  return norm<T>(View<const T>(A), kind);
+}
+
+/// Options of solve_triangular (scipy.linalg.solve_triangular's).
+struct TriangularOptions {
+  bool lower = false;          ///< use the lower triangle of A (else the upper)
+  Op trans = Op::none;         ///< solve op(A) X = B
+  bool unit_diagonal = false;  ///< assume A's diagonal is all ones (not read)
+  bool check_finite = true;    ///< throw NonFiniteInput for NaN/Inf in A or B
+};
+
+/// X with op(A) X = B for triangular A, as a new matrix (A and B untouched).
+/// Throws InvalidArgument for non-square A or rows of B != rows of A, SingularMatrix
+/// (index of the first zero diagonal entry) unless unit_diagonal. Collective.
+template <class T>
+DistMatrix<T> solve_triangular(const DistMatrix<T>& A, const DistMatrix<T>& B, TriangularOptions opts = {});
+
+}  // namespace tartan

@@ -1,0 +1,10 @@
+#pragma once
+// Tartan: distributed dense linear algebra. Include this one header.
+
+#include "tartan/blas.hpp"
+#include "tartan/dist_matrix.hpp"
+#include "tartan/environment.hpp"
+#include "tartan/error.hpp"
+#include "tartan/grid.hpp"
+#include "tartan/layout.hpp"
+#include "tartan/version.hpp"

@@ -1,0 +1,105 @@
+#pragma once
+// Helpers for the MPI tests: agreement across ranks before asserting, the grids to try at
+// the current rank count, tolerances per element type, and collective error checks.
+
+#include <catch2/catch.hpp>
+#include <mpi.h>
+
+#include <Eigen/Dense>
+#include <complex>
+#include <functional>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tartan/tartan.hpp"
+
+namespace tt = tartan;
+
+namespace tartan_test {
+
+template <class T>
+using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
+inline int world_rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+inline int world_size() {
+  int s = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &s);
+  return s;
+}
+
+/// True on every rank when cond holds on every rank. Assert on this, never on a local
+/// condition: a REQUIRE that fails on one rank only skips that rank's next collectives.
+inline bool all_ranks(bool cond) {
+  int in = cond ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+  return out != 0;
+}
+
+/// Every grid shape P x Q with P * Q = world size (1xP, Px1 and the rest).
+inline std::vector<std::pair<int, int>> grid_shapes() {
+  std::vector<std::pair<int, int>> s;
+  const int n = world_size();
+  for (int p = 1; p <= n; ++p)
+    if (n % p == 0) s.emplace_back(p, n / p);
+  return s;
+}
+
+/// Unit roundoff of T's real type.
+template <class T>
+double eps() {
+  return static_cast<double>(std::numeric_limits<tt::real_t<T>>::epsilon()) / 2;
+}
+
+/// A reference copy of a distributed matrix on every rank (gathered to root, broadcast).
+template <class T>
+Mat<T> gather_all(const tt::DistMatrix<T>& A) {
+  Mat<T> M = tt::to_eigen(A, 0);
+  std::int64_t mn[2] = {A.rows(), A.cols()};
+  if (world_rank() != 0) M.resize(mn[0], mn[1]);
+  if (M.size() > 0) {
+    MPI_Bcast(M.data(), static_cast<int>(M.size() * sizeof(T)), MPI_BYTE, 0, MPI_COMM_WORLD);
+  }
+  return M;
+}
+
+/// The same random matrix as tt::random, built serially on a 1x1 grid of this rank alone.
+template <class T>
+Mat<T> serial_random(std::int64_t m, std::int64_t n, std::uint64_t seed) {
+  tt::Grid self(MPI_COMM_SELF);
+  return tt::to_eigen(tt::random<T>(self, m, n, seed), 0);
+}
+
+/// Runs f on every rank and checks that every rank threw E, with the same message, which
+/// contains `expect`. Returns that message.
+template <class E, class F>
+std::string require_throws_everywhere(F&& f, const std::string& expect) {
+  std::string msg;
+  bool threw = false;
+  try {
+    f();
+  } catch (const E& e) {
+    threw = true;
+    msg = e.what();
+  } catch (const std::exception& e) {
+    msg = std::string("wrong exception type: ") + e.what();
+  }
+  INFO("rank " << world_rank() << " message: " << msg);
+  REQUIRE(all_ranks(threw));
+  const std::size_t h = std::hash<std::string>{}(msg);
+  unsigned long long lo = h, hi = h, hv = h;
+  MPI_Allreduce(&hv, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Allreduce(&hv, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+  REQUIRE(lo == hi);  // the same message on every rank
+  REQUIRE(all_ranks(msg.find(expect) != std::string::npos));
+  return msg;
+}
+
+}  // namespace tartan_test
+
+#define TARTAN_TYPES float, double, std::complex<float>, std::complex<double>

@@ -1,0 +1,190 @@
+// Grid, DistMatrix, creation, gather/scatter, redistribution and views, at every grid shape
+// of the current rank count.
+
+#include <cstdint>
+
+#include "support.hpp"
+
+using namespace tartan_test;
+
+TEST_CASE("Environment chooses at least one BLAS thread and never oversubscribes") {
+  // The shared main built the Environment; a second one adopts MPI.
+  tt::Environment env;
+  REQUIRE_FALSE(env.owns_mpi());
+  REQUIRE(env.blas_threads() >= 1);
+  REQUIRE_FALSE(env.blas_kernel().empty());
+  if (env.blas_threads_source() == "affinity") {
+    // ranks x threads on this rank's cores never exceeds them
+    REQUIRE(env.blas_threads() <= env.cores_available());
+  }
+}
+
+TEST_CASE("Grid shapes") {
+  REQUIRE(tt::Grid::default_shape(1) == std::pair{1, 1});
+  REQUIRE(tt::Grid::default_shape(4) == std::pair{2, 2});
+  REQUIRE(tt::Grid::default_shape(6) == std::pair{2, 3});
+  REQUIRE(tt::Grid::default_shape(7) == std::pair{1, 7});
+  REQUIRE(tt::Grid::default_shape(12) == std::pair{3, 4});
+
+  tt::Grid g;
+  const auto [p, q] = tt::Grid::default_shape(world_size());
+  REQUIRE(g.prows() == p);
+  REQUIRE(g.pcols() == q);
+  REQUIRE(g.size() == world_size());
+  REQUIRE(g.rank_of(g.myrow(), g.mycol()) == g.rank());
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid h(MPI_COMM_WORLD, P, Q);
+    REQUIRE(h.myrow() == h.rank() / Q);
+    REQUIRE(h.mycol() == h.rank() % Q);
+    int rs = 0, cs = 0;
+    MPI_Comm_size(h.row_comm(), &rs);
+    MPI_Comm_size(h.col_comm(), &cs);
+    REQUIRE(rs == Q);
+    REQUIRE(cs == P);
+    REQUIRE_FALSE(h == g);
+    tt::Grid copy = h;
+    REQUIRE(copy == h);
+  }
+}
+
+TEST_CASE("A grid that does not cover the communicator is refused on every rank") {
+  const int n = world_size();
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(MPI_COMM_WORLD, n + 1, 1); },
+                                                 "does not cover the communicator");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(MPI_COMM_WORLD, 0, n); }, "0x");
+}
+
+TEMPLATE_TEST_CASE("DistMatrix local blocks partition the matrix", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    for (auto [m, n] : std::vector<std::pair<int, int>>{{0, 0}, {0, 5}, {1, 1}, {7, 3}, {13, 17}, {64, 65}})
+      for (auto b : std::vector<tt::Block>{{1, 1}, {2, 3}, {4, 4}, {64, 64}, {}, {100, 7}}) {
+        tt::DistMatrix<T> A(g, m, n, b);
+        std::int64_t local = A.local_rows() * A.local_cols(), total = 0;
+        MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+        REQUIRE(total == std::int64_t(m) * n);
+        REQUIRE(A.lld() >= std::max<std::int64_t>(1, A.local_rows()));
+        REQUIRE(A.local().rows() == A.local_rows());
+        REQUIRE(A.descriptor()[2] == m);
+        // every owned entry visited once, with its global coordinates in range
+        std::int64_t visits = 0;
+        bool in_range = true;
+        A.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
+          ++visits;
+          in_range = in_range && i >= 0 && i < m && j >= 0 && j < n;
+          x = T(static_cast<tt::real_t<T>>(i * 1000 + j));
+        });
+        REQUIRE(all_ranks(in_range && visits == local));
+        if (m > 0 && n > 0) {
+          REQUIRE(A.get(m - 1, n - 1) == T(static_cast<tt::real_t<T>>((m - 1) * 1000 + n - 1)));
+          REQUIRE(A.get(0, n / 2) == T(static_cast<tt::real_t<T>>(n / 2)));
+        }
+      }
+  }
+}
+
+TEMPLATE_TEST_CASE("random() is the same matrix on every grid, block and source", "", TARTAN_TYPES) {
+  using T = TestType;
+  const std::int64_t m = 23, n = 17;
+  const Mat<T> ref = serial_random<T>(m, n, 42);
+  REQUIRE(ref.real().cwiseAbs().maxCoeff() <= 1);
+  REQUIRE(ref.imag().cwiseAbs().maxCoeff() <= 1);
+  REQUIRE(ref.cwiseAbs().minCoeff() > 0);
+  REQUIRE((ref - serial_random<T>(m, n, 43)).norm() > 1);  // the seed matters
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    for (auto b : std::vector<tt::Block>{{1, 1}, {3, 5}, {8, 8}, {64, 64}})
+      for (auto s : std::vector<tt::Source>{{0, 0}, {P - 1, Q - 1}}) {
+        auto A = tt::random<T>(g, m, n, 42, b, s);
+        const Mat<T> M = gather_all(A);
+        REQUIRE(M == ref);
+      }
+  }
+}
+
+TEMPLATE_TEST_CASE("from_eigen and to_eigen round trip from any root", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  for (auto [m, n] : std::vector<std::pair<int, int>>{{0, 0}, {1, 1}, {5, 0}, {9, 4}, {31, 57}})
+    for (int root : {0, world_size() - 1}) {
+      const Mat<T> M = Mat<T>::Random(m, n);
+      Mat<T> mine = world_rank() == root ? M : Mat<T>();
+      auto A = tt::from_eigen(g, mine, root, tt::Block{4, 3});
+      REQUIRE(A.rows() == m);
+      REQUIRE(A.cols() == n);
+      const Mat<T> back = tt::to_eigen(A, root);
+      if (world_rank() == root) {
+        REQUIRE(back == M);
+      } else {
+        REQUIRE(back.size() == 0);
+      }
+    }
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), world_size()); },
+                                                 "root is");
+}
+
+TEMPLATE_TEST_CASE("redistribute between grids, blocks and sources", "", TARTAN_TYPES) {
+  using T = TestType;
+  const std::int64_t m = 31, n = 19;
+  tt::Grid g;
+  auto A = tt::random<T>(g, m, n, 7, tt::Block{4, 4});
+  const Mat<T> ref = gather_all(A);
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid h(MPI_COMM_WORLD, P, Q);
+    for (auto b : std::vector<tt::Block>{{1, 2}, {5, 5}, {64, 64}}) {
+      auto B = tt::redistribute(A, h, b, tt::Source{P - 1, 0});
+      REQUIRE(B.grid() == h);
+      REQUIRE(B.block().mb == b.mb);
+      REQUIRE(gather_all(B) == ref);
+      auto C = tt::redistribute(B, g, tt::Block{3, 2});
+      REQUIRE(gather_all(C) == ref);
+    }
+  }
+  if (world_size() > 1) {
+    tt::Grid self(MPI_COMM_SELF);
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::redistribute(A, self); }, "different processes");
+  }
+}
+
+TEMPLATE_TEST_CASE("get, set, copy and zeros/identity", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  auto I = tt::identity<T>(g, 11, tt::Block{2, 2});
+  REQUIRE(gather_all(I) == Mat<T>::Identity(11, 11));
+  auto Z = tt::zeros<T>(g, 4, 6);
+  REQUIRE(gather_all(Z) == Mat<T>::Zero(4, 6));
+  auto C = I.copy();
+  C.set(3, 4, T(5));
+  REQUIRE(C.get(3, 4) == T(5));
+  REQUIRE(I.get(3, 4) == T(0));  // the copy is deep
+  require_throws_everywhere<tt::InvalidArgument>([&] { C.get(11, 0); }, "outside the 11x11 matrix");
+  require_throws_everywhere<tt::InvalidArgument>([&] { C.set(0, -1, T(1)); }, "outside");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, -3, 2); }, "non-negative");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, 3, 2, tt::Block{0, -4}); },
+                                                 "positive block");
+  require_throws_everywhere<tt::InvalidArgument>(
+      [&] { tt::zeros<T>(g, 3, 2, {}, tt::Source{g.prows(), 0}); }, "outside the");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, 100000, 100000, tt::Block{100000, 100000}); },
+                                                 "32-bit");
+}
+
+TEMPLATE_TEST_CASE("views: copy out, assign in", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  auto A = tt::random<T>(g, 20, 15, 3, tt::Block{3, 4});
+  const Mat<T> ref = gather_all(A);
+  auto v = std::as_const(A).view(5, 2, 9, 11);
+  REQUIRE(v.ia() == 6);
+  REQUIRE(v.ja() == 3);
+  auto S = tt::copy(v);
+  REQUIRE(gather_all(S) == ref.block(5, 2, 9, 11));
+  auto Z = tt::zeros<T>(g, 30, 30, tt::Block{5, 5});
+  tt::assign(Z.view(10, 12, 9, 11), S);
+  Mat<T> expect = Mat<T>::Zero(30, 30);
+  expect.block(10, 12, 9, 11) = ref.block(5, 2, 9, 11);
+  REQUIRE(gather_all(Z) == expect);
+  REQUIRE(tt::to_eigen(v, 0).size() == (world_rank() == 0 ? 99 : 0));
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(15, 0, 6, 1); }, "do not fit in the 20x15 matrix");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::assign(Z.view(0, 0, 2, 2), S); }, "expected equal shapes");
+}
