@@ -7,4 +7,5 @@
 #include "tartan/error.hpp"
 #include "tartan/grid.hpp"
 #include "tartan/layout.hpp"
+#include "tartan/linalg.hpp"
 #include "tartan/version.hpp"
