@@ -1,7 +1,7 @@
 # Finds Tartan's dependencies. Used by the build and, installed, by TartanConfig.cmake,
 # so a consumer gets exactly the same targets.
 include(CMakeFindDependencyMacro)
-find_dependency(MPI COMPONENTS C CXX)
+find_dependency(MPI COMPONENTS CXX)
 find_dependency(Eigen3 3.3 NO_MODULE)
 
 # Debian 12's scalapack-openmpi CMake config names a library path that does not exist,
@@ -22,5 +22,5 @@ if(NOT TARGET Tartan::scalapack)
   add_library(Tartan::scalapack UNKNOWN IMPORTED)
   set_target_properties(Tartan::scalapack PROPERTIES
     IMPORTED_LOCATION "${TARTAN_SCALAPACK_LIBRARY}"
-    INTERFACE_LINK_LIBRARIES "Tartan::openblas;MPI::MPI_C")
+    INTERFACE_LINK_LIBRARIES "Tartan::openblas;MPI::MPI_CXX")
 endif()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the build tree into a scratch prefix, then builds the consumer project against
+# it with CMake (find_package) and with pkg-config, and runs both under mpiexec.
+# usage: run.sh <build-dir> <source-dir> <scratch-dir> <mpiexec>
+set -euo pipefail
+build=$1 src=$2 work=$3 mpiexec=$4
+rm -rf "$work"
+cmake --install "$build" --prefix "$work/prefix" > "$work.install.log" 2>&1 || { cat "$work.install.log"; exit 1; }
+cmake -S "$src/tests/consumer" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build "$work/build" > /dev/null
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+"$mpiexec" --oversubscribe --timeout 120 -n 2 "$work/build/consumer"
+libdir=$(find "$work/prefix" -name tartan.pc -printf '%h\n' | head -n1)
+flags=$(PKG_CONFIG_PATH="$libdir" pkg-config --cflags --libs tartan)
+# shellcheck disable=SC2086
+mpicxx "$src/tests/consumer/main.cpp" -o "$work/consumer-pc" $flags -Wl,-rpath,"$work/prefix/lib"
+"$mpiexec" --oversubscribe --timeout 120 -n 3 "$work/consumer-pc"
