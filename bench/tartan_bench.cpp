@@ -1,0 +1,282 @@
+// tartan-bench: each kernel through Tartan and through raw ScaLAPACK on the same data in
+// the same run, next to the node's DGEMM rate measured at start-up.
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../solvers/cli.hpp"
+#include "scalapack.hpp"  // the library's binding layer, for the raw ScaLAPACK baselines
+#include "tartan/tartan.hpp"
+
+namespace tt = tartan;
+namespace sl = tartan::detail::sl;
+namespace cli = tartan::cli;
+
+extern "C" void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
+                       const int*, const double*, const int*, const double*, double*, const int*, std::size_t,
+                       std::size_t);
+
+namespace {
+
+const char* usage = R"(usage: mpirun -np P tartan-bench [options]
+
+Times each kernel through Tartan and through the raw ScaLAPACK routine on the same data,
+best of R repetitions, and compares both with the node's DGEMM rate measured at start-up.
+
+options (default in brackets):
+  --ops LIST     comma-separated: gemm,lu,cholesky,qr,eigh,svd      [gemm,lu,cholesky,qr]
+  --n LIST       matrix sizes                                       [2000]
+  --nb LIST      block sizes                                        [64]
+  --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
+  --reps R       repetitions, best is reported                      [3]
+  --csv FILE     also write the results as CSV
+  --json FILE    also write the results as JSON
+  --help         this text
+)";
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string x;
+  while (std::getline(ss, x, ','))
+    if (!x.empty()) out.push_back(x);
+  return out;
+}
+
+double max_over(double v) {
+  double out = v;
+  MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+}
+
+// Best-of-reps wall time of f over all ranks; prepare() runs untimed before each rep.
+double best_time(int reps, const std::function<void()>& prepare, const std::function<void()>& f) {
+  double best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    prepare();
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = MPI_Wtime();
+    f();
+    best = std::min(best, max_over(MPI_Wtime() - t0));
+  }
+  return best;
+}
+
+// Every rank runs a local DGEMM of order n at the same time with its own BLAS threads;
+// the sum over the ranks of one node is the node's DGEMM rate.
+double node_dgemm_gflops(int n, int reps) {
+  std::vector<double> a(std::size_t(n) * n, 0.5), b(std::size_t(n) * n, 0.25), c(std::size_t(n) * n, 0.0);
+  const double one = 1, zero = 0;
+  double best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = MPI_Wtime();
+    dgemm_("N", "N", &n, &n, &n, &one, a.data(), &n, b.data(), &n, &zero, c.data(), &n, 1, 1);
+    best = std::min(best, MPI_Wtime() - t0);
+  }
+  double mine = 2.0 * n * n * double(n) / best * 1e-9, node = 0;
+  MPI_Comm shm;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &shm);
+  MPI_Allreduce(&mine, &node, 1, MPI_DOUBLE, MPI_SUM, shm);
+  MPI_Comm_free(&shm);
+  return node;
+}
+
+struct Row {
+  std::string op;
+  std::int64_t n, nb;
+  int p, q;
+  double tartan_s, scalapack_s, flops;
+};
+
+double flops_of(const std::string& op, double n) {
+  if (op == "gemm") return 2 * n * n * n;
+  if (op == "lu") return 2.0 / 3.0 * n * n * n;
+  if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
+  if (op == "qr") return 4.0 / 3.0 * n * n * n;
+  if (op == "eigh") return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
+  return 4 * n * n * n + 8.0 / 3.0 * n * n * n;                     // svd: bidiagonalization + both bases (nominal)
+}
+
+Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps) {
+  const tt::Block b{nb, nb};
+  const int ni = static_cast<int>(n);
+  auto A = op == "cholesky" || op == "eigh" ? tt::matmul(tt::transpose(tt::random<double>(g, n, n, 1, b)),
+                                                         tt::random<double>(g, n, n, 1, b))
+                                            : tt::random<double>(g, n, n, 1, b);
+  if (op == "cholesky") tt::axpy(double(n), tt::identity<double>(g, n, b), A);
+  auto B = tt::random<double>(g, n, n, 2, b);
+  tt::DistMatrix<double> W = A.copy();  // raw ScaLAPACK overwrites: refreshed before each rep
+  auto refresh = [&] { W.local() = A.local(); };
+  const int* d = W.descriptor().data();
+  int info = 0;
+  double t_tartan = 0, t_raw = 0;
+  if (op == "gemm") {
+    auto C = tt::zeros<double>(g, n, n, b);
+    t_tartan = best_time(reps, [] {}, [&] { auto X = tt::matmul(A, B); });
+    t_raw = best_time(reps, [] {}, [&] {
+      sl::gemm('N', 'N', ni, ni, ni, 1.0, A.data(), 1, 1, A.descriptor().data(), B.data(), 1, 1,
+               B.descriptor().data(), 0.0, C.data(), 1, 1, C.descriptor().data());
+    });
+  } else if (op == "lu") {
+    std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
+    t_tartan = best_time(reps, [] {}, [&] { auto f = tt::lu_factor(A); });
+    t_raw = best_time(reps, refresh, [&] { sl::getrf(ni, ni, W.data(), 1, 1, d, ipiv.data(), &info); });
+  } else if (op == "cholesky") {
+    t_tartan = best_time(reps, [] {}, [&] { auto L = tt::cholesky(A); });
+    t_raw = best_time(reps, refresh, [&] { sl::potrf('L', ni, W.data(), 1, 1, d, &info); });
+  } else if (op == "qr") {
+    std::vector<double> tau(std::size_t(W.local_cols() + nb));
+    double wq = 0;
+    sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), &wq, -1, &info);
+    std::vector<double> work(std::size_t(wq) + 1024);
+    t_tartan = best_time(reps, [] {}, [&] { auto r = tt::qr(A, tt::QrMode::r); });
+    t_raw = best_time(reps, refresh, [&] {
+      sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), work.data(), int(work.size()), &info);
+    });
+  } else if (op == "eigh") {
+    auto Z = tt::zeros<double>(g, n, n, b);
+    std::vector<double> w(static_cast<std::size_t>(n));
+    double wq = 0, rq = 0;
+    int iq = 0;
+    sl::heevd('V', 'L', ni, W.data(), 1, 1, d, w.data(), Z.data(), 1, 1, Z.descriptor().data(), &wq, -1, &rq, -1, &iq,
+              -1, &info);
+    std::vector<double> work(std::size_t(wq * 1.1) + 1024);
+    std::vector<int> iwork(std::size_t(std::max<double>(iq, 7.0 * n + 8 * g.pcols() + 2)) + 1024);
+    t_tartan = best_time(reps, [] {}, [&] { auto e = tt::eigh(A); });
+    t_raw = best_time(reps, refresh, [&] {
+      sl::heevd('V', 'L', ni, W.data(), 1, 1, d, w.data(), Z.data(), 1, 1, Z.descriptor().data(), work.data(),
+                int(work.size()), nullptr, 0, iwork.data(), int(iwork.size()), &info);
+    });
+  } else if (op == "svd") {
+    auto U = tt::zeros<double>(g, n, n, b);
+    auto VT = tt::zeros<double>(g, n, n, b);
+    std::vector<double> s(static_cast<std::size_t>(n));
+    double wq = 0;
+    sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1, 1,
+              VT.descriptor().data(), &wq, -1, nullptr, &info);
+    std::vector<double> work(std::size_t(wq * 1.1) + 1024);
+    t_tartan = best_time(reps, [] {}, [&] { auto r = tt::svd(A); });
+    t_raw = best_time(reps, refresh, [&] {
+      sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1,
+                1, VT.descriptor().data(), work.data(), int(work.size()), nullptr, &info);
+    });
+  } else {
+    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh or svd");
+  }
+  return {op, n, nb, g.prows(), g.pcols(), t_tartan, t_raw, flops_of(op, double(n))};
+}
+
+int run(int argc, char** argv, tt::Environment& env) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  cli::Args args(argc, argv, {"--ops", "--n", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help"});
+  if (args.has("--help")) {
+    if (rank == 0) std::fputs(usage, stdout);
+    return 0;
+  }
+  const auto ops = split(args.get("--ops", "gemm,lu,cholesky,qr"));
+  const int reps = static_cast<int>(args.integer("--reps", 3, 1, 1000));
+  std::vector<std::int64_t> ns, nbs;
+  for (auto& s : split(args.get("--n", "2000"))) ns.push_back(std::stoll(s));
+  for (auto& s : split(args.get("--nb", "64"))) nbs.push_back(std::stoll(s));
+  std::vector<std::pair<int, int>> grids;
+  if (args.has("--grid"))
+    for (auto& s : split(args.get("--grid", ""))) grids.push_back(cli::parse_grid(s, size));
+  else
+    grids.push_back(tt::Grid::default_shape(size));
+
+  const double dgemm = node_dgemm_gflops(2000, reps);
+  int nodes_leaders = 0;
+  {
+    MPI_Comm shm;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &shm);
+    int r = 0;
+    MPI_Comm_rank(shm, &r);
+    int leader = r == 0 ? 1 : 0;
+    MPI_Allreduce(&leader, &nodes_leaders, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Comm_free(&shm);
+  }
+  const double peak = dgemm * nodes_leaders;  // DGEMM rate of all nodes of the job
+  if (rank == 0) {
+    std::printf("tartan-bench %s: %d ranks x %d BLAS threads, OpenBLAS %s, %d node(s)\n", tt::version_string, size,
+                env.blas_threads(), env.blas_kernel().c_str(), nodes_leaders);
+    std::printf("node DGEMM rate (n=2000, all ranks at once): %.2f GFLOP/s\n\n", dgemm);
+    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s\n", "op", "n", "nb", "grid", "tartan_s", "scalapack_s",
+                "tartan_GF", "scal_GF", "ratio", "%dgemm");
+  }
+  std::vector<Row> rows;
+  for (auto [p, q] : grids) {
+    tt::Grid g(MPI_COMM_WORLD, p, q);
+    for (auto n : ns)
+      for (auto nb : nbs)
+        for (auto& op : ops) {
+          if (rank == 0) std::fprintf(stderr, "[bench] %s n=%lld nb=%lld grid %dx%d ...\n", op.c_str(), (long long)n,
+                                      (long long)nb, p, q);
+          Row r = run_op(op, g, n, nb, reps);
+          rows.push_back(r);
+          if (rank == 0) {
+            const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;
+            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%%\n", r.op.c_str(),
+                        (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
+                        r.scalapack_s / r.tartan_s, 100 * gt / peak);
+            std::fflush(stdout);
+          }
+        }
+  }
+  if (rank == 0) {
+    std::printf("\nratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate\n");
+    if (args.has("--csv")) {
+      std::ofstream f(args.get("--csv", ""));
+      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency\n";
+      for (auto& r : rows)
+        f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ','
+          << r.scalapack_s << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
+          << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << '\n';
+      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
+    }
+    if (args.has("--json")) {
+      std::ofstream f(args.get("--json", ""));
+      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak
+        << ",\"results\":[";
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\""
+          << r.p << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
+          << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s
+          << "}";
+      }
+      f << "]}\n";
+      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--json", ""));
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tt::Environment env(argc, argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  try {
+    return run(argc, argv, env);
+  } catch (const cli::UsageError& e) {
+    if (rank == 0) std::fprintf(stderr, "tartan-bench: %s\n", e.what());
+    return cli::exit_usage;
+  } catch (const tt::Error& e) {
+    if (rank == 0) std::fprintf(stderr, "tartan-bench: %s\n", e.what());
+    return cli::exit_usage;
+  } catch (const std::invalid_argument&) {
+    if (rank == 0) std::fprintf(stderr, "tartan-bench: --n and --nb take comma-separated whole numbers\n");
+    return cli::exit_usage;
+  }
+}
