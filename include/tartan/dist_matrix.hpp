@@ -77,18 +77,20 @@ class DistMatrix {
   /// Calls f(i, j, T& a_ij) with global indices for every entry this process owns.
   template <class F>
   void for_each_local(F&& f) {
+    const std::vector<std::int64_t> rows = global_rows();
     for (std::int64_t jl = 0; jl < local_cols_; ++jl) {
       const std::int64_t j = layout_.global_col(jl, grid_.mycol());
-      for (std::int64_t il = 0; il < local_rows_; ++il)
-        f(layout_.global_row(il, grid_.myrow()), j, data_[il + jl * lld_]);
+      T* col = data_.data() + jl * lld_;
+      for (std::int64_t il = 0; il < local_rows_; ++il) f(rows[static_cast<std::size_t>(il)], j, col[il]);
     }
   }
   template <class F>
   void for_each_local(F&& f) const {
+    const std::vector<std::int64_t> rows = global_rows();
     for (std::int64_t jl = 0; jl < local_cols_; ++jl) {
       const std::int64_t j = layout_.global_col(jl, grid_.mycol());
-      for (std::int64_t il = 0; il < local_rows_; ++il)
-        f(layout_.global_row(il, grid_.myrow()), j, static_cast<const T&>(data_[il + jl * lld_]));
+      const T* col = data_.data() + jl * lld_;
+      for (std::int64_t il = 0; il < local_rows_; ++il) f(rows[static_cast<std::size_t>(il)], j, col[il]);
     }
   }
 
@@ -107,6 +109,13 @@ class DistMatrix {
  private:
   Grid grid_;
   Layout layout_;
+  // Global index of each local row (one division per row, not per entry).
+  std::vector<std::int64_t> global_rows() const {
+    std::vector<std::int64_t> r(static_cast<std::size_t>(local_rows_));
+    for (std::int64_t il = 0; il < local_rows_; ++il) r[static_cast<std::size_t>(il)] = layout_.global_row(il, grid_.myrow());
+    return r;
+  }
+
   std::int64_t local_rows_ = 0, local_cols_ = 0, lld_ = 1;
   std::array<int, 9> desc_{};
   std::vector<T> data_;
