@@ -6,6 +6,7 @@
 #include "tartan/environment.hpp"
 #include "tartan/error.hpp"
 #include "tartan/grid.hpp"
+#include "tartan/io.hpp"
 #include "tartan/layout.hpp"
 #include "tartan/linalg.hpp"
 #include "tartan/version.hpp"
