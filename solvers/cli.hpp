@@ -2,13 +2,19 @@
 // Small command-line helpers shared by the drivers: flags, numbers, grid shapes, and the
 // exit codes (0 solved and checked, 1 numerical failure, 2 bad usage or input).
 
+#include <mpi.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tartan/tartan.hpp"
 
 namespace tartan::cli {
 
@@ -86,6 +92,58 @@ inline std::pair<int, int> parse_grid(const std::string& s, int ranks) {
     throw UsageError("--grid " + s + " needs " + std::to_string(p * q) + " ranks but the job has " +
                      std::to_string(ranks));
   return {p, q};
+}
+
+/// True when path ends with suffix.
+inline bool ends_with(const std::string& path, const std::string& suffix) {
+  return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Loads a matrix from .npy or .mtx (by extension). Collective.
+template <class T>
+DistMatrix<T> load_matrix(const Grid& g, const std::string& path, Block b, const std::string& flag) {
+  if (ends_with(path, ".npy")) return load_npy<T>(g, path, b);
+  if (ends_with(path, ".mtx")) return load_mtx<T>(g, path, b);
+  throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
+}
+
+/// Saves a matrix as .npy or .mtx (by extension). Collective.
+template <class T>
+void save_matrix(const DistMatrix<T>& A, const std::string& path, const std::string& flag) {
+  if (ends_with(path, ".npy")) return save_npy(A, path);
+  if (ends_with(path, ".mtx")) return save_mtx(A, path);
+  throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
+}
+
+/// Runs a driver body and maps errors to one line on stderr and an exit code: usage and
+/// input errors 2, numerical failures 1. Every error is raised on every rank alike
+/// (argument parsing is replicated; Tartan agrees before it throws), so all ranks leave
+/// together and no MPI abort banner appears.
+inline int guarded_main(const char* name, const std::function<int()>& body) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  int code = exit_ok;
+  std::string message;
+  try {
+    code = body();
+  } catch (const UsageError& e) {
+    code = exit_usage;
+    message = e.what();
+  } catch (const InvalidArgument& e) {
+    code = exit_usage;
+    message = e.what();
+  } catch (const IoError& e) {
+    code = exit_usage;
+    message = e.what();
+  } catch (const SingularMatrix& e) {
+    code = exit_numerical;
+    message = std::string("matrix is singular: ") + e.what();
+  } catch (const LinAlgError& e) {
+    code = exit_numerical;
+    message = e.what();
+  }
+  if (!message.empty() && rank == 0) std::fprintf(stderr, "%s: %s\n", name, message.c_str());
+  return code;
 }
 
 }  // namespace tartan::cli

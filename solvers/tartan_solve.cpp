@@ -20,12 +20,15 @@ namespace {
 
 const char* usage = R"(usage: mpirun -np P tartan-solve [options]
 
-Solves A X = B (or min ||A X - B|| for lstsq) for a generated A and B, times the solve and
+Solves A X = B (or min ||A X - B|| for lstsq) for A and B from files or generated, times the solve and
 checks the scaled residual  ||A x - b||_oo / (eps (||A||_oo ||x||_oo + ||b||_oo) n) < 16
 (lstsq: the normal-equations residual ||A^T (A x - b)||_oo / (eps ||A||_oo (||A||_oo ||x||_oo + ||b||_oo) m)).
 
 options (default in brackets):
-  --n N          columns (and rows) of A                                    [2000]
+  --matrix FILE  A from a .npy or .mtx file (else generated)
+  --rhs FILE     B from a .npy or .mtx file (else generated)
+  --out FILE     write X to a .npy or .mtx file
+  --n N          columns (and rows) of a generated A                        [2000]
   --m M          rows of A for --method lstsq (M >= 1)                       [n]
   --nrhs K       right-hand sides                                           [1]
   --method M     lu (random A), cholesky (symmetric positive definite A),
@@ -77,7 +80,8 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed"}, {"--json", "--help"});
+  cli::Args args(argc, argv, {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out"},
+                 {"--json", "--help"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
@@ -100,8 +104,23 @@ int run(int argc, char** argv, tt::Environment& env) {
 
   tt::Grid grid(MPI_COMM_WORLD, p.p, p.q);
   const tt::Block b{p.nb, p.nb};
-  auto A = p.method == "cholesky" ? spd(grid, p.n, p.seed, b) : tt::random<double>(grid, p.m, p.n, p.seed, b);
-  auto B = tt::random<double>(grid, p.m, p.nrhs, p.seed + 1000003, b);
+  const bool from_file = args.has("--matrix");
+  auto A = from_file ? cli::load_matrix<double>(grid, args.get("--matrix", ""), b, "--matrix")
+           : p.method == "cholesky" ? spd(grid, p.n, p.seed, b)
+                                    : tt::random<double>(grid, p.m, p.n, p.seed, b);
+  if (from_file) {
+    p.m = A.rows();
+    p.n = A.cols();
+    if (p.method != "lstsq" && p.m != p.n)
+      throw cli::UsageError("--matrix '" + args.get("--matrix", "") + "' is " + std::to_string(p.m) + "x" +
+                            std::to_string(p.n) + ", expected a square matrix for --method " + p.method);
+  }
+  auto B = args.has("--rhs") ? cli::load_matrix<double>(grid, args.get("--rhs", ""), b, "--rhs")
+                             : tt::random<double>(grid, p.m, p.nrhs, p.seed + 1000003, b);
+  p.nrhs = B.cols();
+  if (B.rows() != p.m)
+    throw cli::UsageError("--rhs has " + std::to_string(B.rows()) + " rows, expected " + std::to_string(p.m) +
+                          " (the rows of A)");
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
@@ -125,6 +144,7 @@ int run(int argc, char** argv, tt::Environment& env) {
     }
   }
   const bool passed = resid < 16.0 && resid == resid;
+  if (args.has("--out")) cli::save_matrix(X, args.get("--out", ""), "--out");
   const double gflops = seconds > 0 ? flops(p) / seconds * 1e-9 : 0.0;
 
   if (rank == 0) {
@@ -137,7 +157,8 @@ int run(int argc, char** argv, tt::Environment& env) {
         << ",\"residual\":" << resid << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false") << "}\n";
     } else {
       char line[256];
-      o << "tartan-solve " << tt::version_string << ": " << p.method << " on a generated " << p.m << "x" << p.n
+      o << "tartan-solve " << tt::version_string << ": " << p.method << " on "
+        << (from_file ? "'" + args.get("--matrix", "") + "', " : std::string("a generated ")) << p.m << "x" << p.n
         << " matrix, " << p.nrhs << " right-hand side(s)\n";
       o << "ranks " << size << " x BLAS threads " << env.blas_threads() << " (" << env.blas_threads_source()
         << "), OpenBLAS kernel " << env.blas_kernel() << "\n";
@@ -167,27 +188,5 @@ int run(int argc, char** argv, tt::Environment& env) {
 
 int main(int argc, char** argv) {
   tt::Environment env(argc, argv);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  // Every error below is raised on every rank alike (argument parsing is replicated and
-  // Tartan agrees before it throws), so all ranks leave through the same door.
-  int code = cli::exit_ok;
-  std::string message;
-  try {
-    code = run(argc, argv, env);
-  } catch (const cli::UsageError& e) {
-    code = cli::exit_usage;
-    message = e.what();
-  } catch (const tt::InvalidArgument& e) {
-    code = cli::exit_usage;
-    message = e.what();
-  } catch (const tt::SingularMatrix& e) {
-    code = cli::exit_numerical;
-    message = std::string("matrix is singular: ") + e.what();
-  } catch (const tt::LinAlgError& e) {
-    code = cli::exit_numerical;
-    message = e.what();
-  }
-  if (!message.empty() && rank == 0) std::fprintf(stderr, "tartan-solve: %s\n", message.c_str());
-  return code;
+  return cli::guarded_main("tartan-solve", [&] { return run(argc, argv, env); });
 }

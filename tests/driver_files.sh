@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The drivers on files: results checked against numpy/scipy, exit codes for numerical
+# failures and bad input, and crash safety of --out under kill -9.
+# usage: driver_files.sh <ranks> <build-dir> <python-with-numpy-scipy> <mpiexec>
+set -uo pipefail
+np=$1 build=$2 py=$3 mpiexec=$4
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+run() { "$mpiexec" --oversubscribe --timeout 120 -n "$np" "$@"; }
+fail() { echo "FAILED: $*"; exit 1; }
+expect() {  # expect <code> <stderr-substring> <command...>
+  local code=$1 text=$2; shift 2
+  local out rc
+  out=$(run "$@" 2>&1); rc=$?
+  [[ $rc -eq $code ]] || fail "exit $rc, expected $code: $* :: $out"
+  [[ $out == *"$text"* ]] || fail "no '$text' in output of $*: $out"
+  [[ $out != *"MPI_ABORT"* ]] || fail "MPI abort banner from $*"
+}
+
+"$py" - "$d" <<'PY'
+import sys, numpy as np, scipy.io
+d = sys.argv[1]
+rng = np.random.default_rng(3)
+a = rng.uniform(-1, 1, (60, 60)); np.save(f"{d}/A.npy", a)
+np.save(f"{d}/B.npy", rng.uniform(-1, 1, (60, 3)))
+scipy.io.mmwrite(f"{d}/A.mtx", a)
+s = a + a.T; np.save(f"{d}/S.npy", s)
+sing = a.copy(); sing[:, 7] = 0; np.save(f"{d}/sing.npy", sing)
+np.save(f"{d}/rect.npy", rng.uniform(-1, 1, (40, 30)))
+np.save(f"{d}/B40.npy", rng.uniform(-1, 1, (40, 2)))
+PY
+
+# Results agree with numpy/scipy.
+run "$build/solvers/tartan-solve" --matrix "$d/A.npy" --rhs "$d/B.npy" --out "$d/X.npy" --nb 8 > "$d/log" || fail "solve: $(cat "$d/log")"
+grep -q PASSED "$d/log" || fail "solve did not pass"
+run "$build/solvers/tartan-solve" --matrix "$d/A.mtx" --rhs "$d/B.npy" --out "$d/X.mtx" --nb 5 > /dev/null || fail "solve mtx"
+run "$build/solvers/tartan-solve" --matrix "$d/rect.npy" --rhs "$d/B40.npy" --method lstsq --out "$d/L.npy" > /dev/null || fail lstsq
+run "$build/solvers/tartan-eig" --matrix "$d/S.npy" --values "$d/w.npy" --vectors "$d/V.npy" --nb 7 > /dev/null || fail eig
+run "$build/solvers/tartan-eig" --matrix "$d/rect.npy" --svd --values "$d/s.npy" > /dev/null || fail svd
+"$py" - "$d" <<'PY' || fail "results differ from numpy"
+import sys, numpy as np, scipy.io
+d = sys.argv[1]
+a, b = np.load(f"{d}/A.npy"), np.load(f"{d}/B.npy")
+ref = np.linalg.solve(a, b)
+assert np.allclose(np.load(f"{d}/X.npy"), ref, atol=1e-10), "solve .npy"
+assert np.allclose(np.asarray(scipy.io.mmread(f"{d}/X.mtx")), ref, atol=1e-10), "solve .mtx"
+r, b40 = np.load(f"{d}/rect.npy"), np.load(f"{d}/B40.npy")
+assert np.allclose(np.load(f"{d}/L.npy"), np.linalg.lstsq(r, b40, rcond=None)[0], atol=1e-10), "lstsq"
+s = np.load(f"{d}/S.npy")
+assert np.allclose(np.load(f"{d}/w.npy")[:, 0], np.linalg.eigvalsh(s), atol=1e-10), "eigvalsh"
+v = np.load(f"{d}/V.npy"); w = np.load(f"{d}/w.npy")[:, 0]
+assert np.allclose(s @ v, v * w, atol=1e-9), "eigenvectors"
+assert np.allclose(np.load(f"{d}/s.npy")[:, 0], np.linalg.svd(r, compute_uv=False), atol=1e-10), "svdvals"
+PY
+
+# Exit codes: 1 numerical, 2 usage/input.
+expect 1 "matrix is singular" "$build/solvers/tartan-solve" --matrix "$d/sing.npy" --rhs "$d/B.npy"
+expect 1 "not positive definite" "$build/solvers/tartan-solve" --matrix "$d/A.npy" --method cholesky
+expect 2 "cannot open '$d/missing.npy'" "$build/solvers/tartan-solve" --matrix "$d/missing.npy"
+echo "%%MatrixMarket matrix coordinate real general" > "$d/bad.mtx"
+echo "3 3 1" >> "$d/bad.mtx"; echo "9 9 1.0" >> "$d/bad.mtx"
+expect 2 "entry out of range" "$build/solvers/tartan-solve" --matrix "$d/bad.mtx"
+expect 2 "expected a .npy or .mtx file" "$build/solvers/tartan-solve" --matrix "$d/A.txt"
+expect 2 "--rhs has 40 rows, expected 60" "$build/solvers/tartan-solve" --matrix "$d/A.npy" --rhs "$d/B40.npy"
+expect 2 "expected a square matrix for --method lu" "$build/solvers/tartan-solve" --matrix "$d/rect.npy"
+expect 2 "expected a square (symmetric) matrix" "$build/solvers/tartan-eig" --matrix "$d/rect.npy"
+expect 2 "unknown argument '--frobnicate'" "$build/solvers/tartan-eig" --frobnicate
+expect 0 "--vectors FILE" "$build/solvers/tartan-eig" --help
+
+# Crash safety: kill -9 writers at different moments; the target is always either the old
+# file, byte for byte, or a complete new one.
+cp "$d/X.npy" "$d/out.npy"
+old=$(sha256sum < "$d/out.npy")
+for delay in 0.2 0.5 0.8 1.2 1.6; do
+  "$mpiexec" --oversubscribe -n "$np" "$build/solvers/tartan-solve" --n 1500 --nrhs 1500 --nb 64 \
+    --seed $$ --out "$d/out.npy" > /dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  pkill -9 -f "tartan-solve --n 1500 --nrhs 1500 --nb 64 --seed $$" 2>/dev/null
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  now=$(sha256sum < "$d/out.npy")
+  if [[ $now != "$old" ]]; then
+    "$py" -c "import numpy as np,sys; x=np.load(sys.argv[1]); assert x.shape==(1500,1500), x.shape" "$d/out.npy" \
+      || fail "torn file after kill at ${delay}s"
+    old=$now
+  fi
+done
+echo "driver file tests passed"
