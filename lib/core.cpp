@@ -344,9 +344,7 @@ void DistMatrix<T>::set(std::int64_t i, std::int64_t j, T v) {
 
 template <class T>
 DistMatrix<T> DistMatrix<T>::copy() const {
-  DistMatrix<T> c(grid_, rows(), cols(), block(), source());
-  c.data_ = data_;
-  return c;
+  return DistMatrix<T>(*this, CopyTag{});
 }
 
 template <class T>

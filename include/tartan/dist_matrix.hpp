@@ -109,6 +109,17 @@ class DistMatrix {
  private:
   Grid grid_;
   Layout layout_;
+  // The deep copy behind copy(): copies the local block without zero-filling it first.
+  struct CopyTag {};
+  DistMatrix(const DistMatrix& other, CopyTag)
+      : grid_(other.grid_),
+        layout_(other.layout_),
+        local_rows_(other.local_rows_),
+        local_cols_(other.local_cols_),
+        lld_(other.lld_),
+        desc_(other.desc_),
+        data_(other.data_) {}
+
   // Global index of each local row (one division per row, not per entry).
   std::vector<std::int64_t> global_rows() const {
     std::vector<std::int64_t> r(static_cast<std::size_t>(local_rows_));
