@@ -1,6 +1,7 @@
 // Environment, Grid, Layout, DistMatrix and the creation/redistribution functions.
 
 #include <sched.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -239,6 +240,21 @@ std::array<int, 9> Layout::descriptor(int ctxt, std::int64_t lld) const {
 // ---- helpers -----------------------------------------------------------------------------
 
 namespace detail {
+
+void* local_alloc(std::size_t bytes) {
+  constexpr std::size_t huge = std::size_t(2) << 20;
+  void* p = nullptr;
+  if (bytes >= 2 * huge) {
+    const std::size_t rounded = (bytes + huge - 1) / huge * huge;
+    p = std::aligned_alloc(huge, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: harmless where THP is off
+  } else {
+    p = std::malloc(bytes == 0 ? 1 : bytes);
+  }
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+void local_free(void* p) noexcept { std::free(p); }
 
 std::string shape(std::int64_t m, std::int64_t n) { return std::to_string(m) + "x" + std::to_string(n); }
 

@@ -371,9 +371,17 @@ QrResult<T> qr(const DistMatrix<T>& A, QrMode mode, bool check_finite) {
   DistMatrix<T> W = working_copy(A);
   const std::vector<T> tau = geqrf_inplace(W, f);
   const std::int64_t rrows = mode == QrMode::complete ? m : k;
+  if (mode == QrMode::r && rrows == m) {  // R is W itself: no second copy
+    zero_triangle(W, false);
+    return {DistMatrix<T>(A.grid(), 0, 0, W.block()), std::move(W)};
+  }
   DistMatrix<T> R = rrows == m ? W.copy() : copy<T>(std::as_const(W).view(0, 0, rrows, n));
   zero_triangle(R, false);
   if (mode == QrMode::r) return {DistMatrix<T>(A.grid(), 0, 0, W.block()), std::move(R)};
+  if (mode == QrMode::reduced && k == n) {  // Q is m x n: form it in W's own storage
+    ungqr_inplace(W, k, tau, f);
+    return {std::move(W), std::move(R)};
+  }
   const std::int64_t qcols = mode == QrMode::complete ? m : k;
   DistMatrix<T> Q(A.grid(), m, qcols, W.block(), W.source());
   if (k > 0) assign<T>(Q.view(0, 0, m, k), std::as_const(W).view(0, 0, m, k));

@@ -26,6 +26,24 @@ using real_t = typename Eigen::NumTraits<T>::Real;
 template <class T>
 class View;
 
+namespace detail {
+/// Storage of local blocks: large blocks are 2 MiB aligned and marked for transparent huge
+/// pages, so a fresh matrix costs a few page faults instead of one per 4 KiB (copies of
+/// big matrices were dominated by page faults). Small ones come from malloc.
+void* local_alloc(std::size_t bytes);
+void local_free(void* p) noexcept;
+template <class T>
+struct LocalAllocator {
+  using value_type = T;
+  LocalAllocator() = default;
+  template <class U>
+  LocalAllocator(const LocalAllocator<U>&) noexcept {}  // NOLINT
+  T* allocate(std::size_t n) { return static_cast<T*>(local_alloc(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { local_free(p); }
+  friend bool operator==(const LocalAllocator&, const LocalAllocator&) noexcept { return true; }
+};
+}  // namespace detail
+
 /// A dense m x n matrix of T distributed over a Grid in blocks (ScaLAPACK's layout).
 /// Each process owns a column-major local block with leading dimension lld().
 /// Move-only: copies are explicit (copy()) because they allocate on every rank.
@@ -129,7 +147,7 @@ class DistMatrix {
 
   std::int64_t local_rows_ = 0, local_cols_ = 0, lld_ = 1;
   std::array<int, 9> desc_{};
-  std::vector<T> data_;
+  std::vector<T, detail::LocalAllocator<T>> data_;
 };
 
 /// A rectangular window of a DistMatrix (T may be const). Cheap to copy; refers to the
