@@ -65,12 +65,23 @@ void check_one(const DistMatrix<T>& A, const char* func, bool square, bool check
   if (check_finite) detail::require_finite<T>(A, func, "A");
 }
 
-// Zeros the triangle strictly above (upper == true) or below the diagonal.
+// Zeros the triangle strictly above (upper == true) or below the diagonal. Local rows
+// are in ascending global order, so each local column's part is one contiguous range.
 template <class T>
 void zero_triangle(DistMatrix<T>& A, bool upper) {
-  A.for_each_local([upper](std::int64_t i, std::int64_t j, T& x) {
-    if (upper ? j > i : i > j) x = T(0);
-  });
+  const Layout& l = A.layout();
+  const int myrow = A.grid().myrow(), mycol = A.grid().mycol();
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(A.local_rows()));
+  for (std::int64_t il = 0; il < A.local_rows(); ++il) rows[static_cast<std::size_t>(il)] = l.global_row(il, myrow);
+  for (std::int64_t jl = 0; jl < A.local_cols(); ++jl) {
+    const std::int64_t j = l.global_col(jl, mycol);
+    T* col = A.data() + jl * A.lld();
+    if (upper) {  // rows i < j
+      std::fill(col, col + (std::lower_bound(rows.begin(), rows.end(), j) - rows.begin()), T(0));
+    } else {      // rows i > j
+      std::fill(col + (std::upper_bound(rows.begin(), rows.end(), j) - rows.begin()), col + A.local_rows(), T(0));
+    }
+  }
 }
 
 // A Hermitian (conj) or symmetric matrix rebuilt from one triangle of A.
