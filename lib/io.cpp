@@ -44,6 +44,21 @@ void agree(MPI_Comm comm, int kind, const std::string& msg) {
   throw IoError(text);
 }
 
+// Runs f on this rank and records what it threw as an agreed-error kind and message
+// (FormatError -> err_format, any other exception -> err_io), for agree() to raise.
+template <class F>
+void capture(int& kind, std::string& msg, F&& f) {
+  try {
+    f();
+  } catch (const FormatError& e) {
+    kind = err_format;
+    msg = e.what();
+  } catch (const std::exception& e) {
+    kind = err_io;
+    msg = e.what();
+  }
+}
+
 std::string mpi_error_string(int rc) {
   char buf[MPI_MAX_ERROR_STRING];
   int len = 0;
@@ -244,22 +259,13 @@ DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block) {
   NpyInfo info;
   int kind = err_none;
   std::string msg;
-  if (grid.rank() == 0) {
-    try {
+  if (grid.rank() == 0)
+    capture(kind, msg, [&] {
       info = parse_npy_header(path);
-      if (!converts_losslessly<T>(static_cast<Dtype>(info.dtype))) {
-        kind = err_format;
-        msg = "load_npy: '" + path + "': dtype " + dtype_name(static_cast<Dtype>(info.dtype)) +
-              " does not convert losslessly to the requested " + dtype_name(dtype_of<T>());
-      }
-    } catch (const FormatError& e) {
-      kind = err_format;
-      msg = e.what();
-    } catch (const std::exception& e) {
-      kind = err_io;
-      msg = e.what();
-    }
-  }
+      if (!converts_losslessly<T>(static_cast<Dtype>(info.dtype)))
+        throw FormatError("load_npy: '" + path + "': dtype " + dtype_name(static_cast<Dtype>(info.dtype)) +
+                          " does not convert losslessly to the requested " + dtype_name(dtype_of<T>()));
+    });
   agree(grid.comm(), kind, msg);
   MPI_Bcast(&info, sizeof info, MPI_BYTE, 0, grid.comm());
   switch (static_cast<Dtype>(info.dtype)) {
@@ -483,17 +489,7 @@ DistMatrix<T> load_mtx(const Grid& grid, const std::string& path, Block block) {
   MtxHeader h;
   int kind = err_none;
   std::string msg;
-  auto guarded = [&](auto&& f) {
-    try {
-      f();
-    } catch (const FormatError& e) {
-      kind = err_format;
-      msg = e.what();
-    } catch (const std::exception& e) {
-      kind = err_io;
-      msg = e.what();
-    }
-  };
+  auto guarded = [&](auto&& f) { capture(kind, msg, f); };
   if (grid.rank() == 0)
     guarded([&] {
       reader = std::make_unique<MtxReader>(path, detail::is_complex_v<T>);
