@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -56,8 +58,17 @@ double max_over(double v) {
   return out;
 }
 
+// Results of timed Tartan calls are parked here and freed untimed before the next
+// measurement: the raw baselines free nothing inside their timings either.
+std::vector<std::shared_ptr<void>> graveyard;
+template <class X>
+void keep(X&& x) {
+  graveyard.push_back(std::make_shared<std::decay_t<X>>(std::forward<X>(x)));
+}
+
 // Wall time of f over all ranks (slowest rank); prepare() runs untimed first.
 double timed(const std::function<void()>& prepare, const std::function<void()>& f) {
+  graveyard.clear();
   prepare();
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
@@ -65,16 +76,22 @@ double timed(const std::function<void()>& prepare, const std::function<void()>& 
   return max_over(MPI_Wtime() - t0);
 }
 
-// Best-of-reps times of Tartan and of raw ScaLAPACK, the two interleaved rep by rep so
-// that a noisy stretch of the shared machine hits both alike.
-std::pair<double, double> best_pair(int reps, const std::function<void()>& tartan, const std::function<void()>& prepare,
-                                    const std::function<void()>& raw) {
-  double bt = 1e300, br = 1e300;
+// Best-of-reps times of Tartan, of raw ScaLAPACK and (when given) of Tartan on an rvalue,
+// interleaved rep by rep so that a noisy stretch of the shared machine hits all alike.
+struct Times {
+  double tartan = 1e300, raw = 1e300, rvalue = 0;
+};
+Times best_of(int reps, const std::function<void()>& tartan, const std::function<void()>& prepare,
+              const std::function<void()>& raw, const std::function<void()>& rvalue_prepare = {},
+              const std::function<void()>& rvalue = {}) {
+  Times t;
+  if (rvalue) t.rvalue = 1e300;
   for (int r = 0; r < reps; ++r) {
-    bt = std::min(bt, timed([] {}, tartan));
-    br = std::min(br, timed(prepare, raw));
+    t.tartan = std::min(t.tartan, timed([] {}, tartan));
+    t.raw = std::min(t.raw, timed(prepare, raw));
+    if (rvalue) t.rvalue = std::min(t.rvalue, timed(rvalue_prepare, rvalue));
   }
-  return {bt, br};
+  return t;
 }
 
 // Every rank runs a local DGEMM of order n at the same time with its own BLAS threads;
@@ -102,6 +119,7 @@ struct Row {
   std::int64_t n, nb;
   int p, q;
   double tartan_s, scalapack_s, flops;
+  double inplace_s;  // Tartan on an rvalue (no input copy); 0 where not measured
 };
 
 double flops_of(const std::string& op, double n) {
@@ -125,26 +143,32 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
   auto refresh = [&] { W.local() = A.local(); };
   const int* d = W.descriptor().data();
   int info = 0;
-  double t_tartan = 0, t_raw = 0;
+  Times tm;
+  std::optional<tt::DistMatrix<double>> fresh;  // the rvalue handed to Tartan, refreshed untimed
+  auto refill = [&] { fresh.emplace(A.copy()); };
   if (op == "gemm") {
     auto C = tt::zeros<double>(g, n, n, b);
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto X = tt::matmul(A, B); }, [] {}, [&] {
+    tm = best_of(reps, [&] { keep(tt::matmul(A, B)); }, [] {}, [&] {
       sl::gemm('N', 'N', ni, ni, ni, 1.0, A.data(), 1, 1, A.descriptor().data(), B.data(), 1, 1,
                B.descriptor().data(), 0.0, C.data(), 1, 1, C.descriptor().data());
     });
   } else if (op == "lu") {
     std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto f = tt::lu_factor(A); }, refresh, [&] { sl::getrf(ni, ni, W.data(), 1, 1, d, ipiv.data(), &info); });
+    tm = best_of(
+        reps, [&] { keep(tt::lu_factor(A)); }, refresh, [&] { sl::getrf(ni, ni, W.data(), 1, 1, d, ipiv.data(), &info); },
+        refill, [&] { keep(tt::lu_factor(std::move(*fresh))); });
   } else if (op == "cholesky") {
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto L = tt::cholesky(A); }, refresh, [&] { sl::potrf('L', ni, W.data(), 1, 1, d, &info); });
+    tm = best_of(
+        reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { sl::potrf('L', ni, W.data(), 1, 1, d, &info); }, refill,
+        [&] { keep(tt::cholesky(std::move(*fresh))); });
   } else if (op == "qr") {
     std::vector<double> tau(std::size_t(W.local_cols() + nb));
     double wq = 0;
     sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), &wq, -1, &info);
     std::vector<double> work(std::size_t(wq) + 1024);
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto r = tt::qr(A, tt::QrMode::r); }, refresh, [&] {
+    tm = best_of(reps, [&] { keep(tt::qr(A, tt::QrMode::r)); }, refresh, [&] {
       sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), work.data(), int(work.size()), &info);
-    });
+    }, refill, [&] { keep(tt::qr(std::move(*fresh), tt::QrMode::r)); });
   } else if (op == "eigh") {
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));
@@ -154,7 +178,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
               -1, &info);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     std::vector<int> iwork(std::size_t(std::max<double>(iq, 7.0 * n + 8 * g.pcols() + 2)) + 1024);
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto e = tt::eigh(A); }, refresh, [&] {
+    tm = best_of(reps, [&] { keep(tt::eigh(A)); }, refresh, [&] {
       sl::heevd('V', 'L', ni, W.data(), 1, 1, d, w.data(), Z.data(), 1, 1, Z.descriptor().data(), work.data(),
                 int(work.size()), nullptr, 0, iwork.data(), int(iwork.size()), &info);
     });
@@ -166,14 +190,14 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1, 1,
               VT.descriptor().data(), &wq, -1, nullptr, &info);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
-    std::tie(t_tartan, t_raw) = best_pair(reps, [&] { auto r = tt::svd(A); }, refresh, [&] {
+    tm = best_of(reps, [&] { keep(tt::svd(A)); }, refresh, [&] {
       sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1,
                 1, VT.descriptor().data(), work.data(), int(work.size()), nullptr, &info);
     });
   } else {
     throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh or svd");
   }
-  return {op, n, nb, g.prows(), g.pcols(), t_tartan, t_raw, flops_of(op, double(n))};
+  return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
 }
 
 int run(int argc, char** argv, tt::Environment& env) {
@@ -214,8 +238,8 @@ int run(int argc, char** argv, tt::Environment& env) {
     std::printf("tartan-bench %s: %d ranks x %d BLAS threads, OpenBLAS %s, %d node(s)\n", tt::version_string, size,
                 env.blas_threads(), env.blas_kernel().c_str(), nodes_leaders);
     std::printf("node DGEMM rate (n=2000, all ranks at once): %.2f GFLOP/s\n\n", dgemm);
-    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s\n", "op", "n", "nb", "grid", "tartan_s", "scalapack_s",
-                "tartan_GF", "scal_GF", "ratio", "%dgemm");
+    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s %10s\n", "op", "n", "nb", "grid", "tartan_s", "scalapack_s",
+                "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat");
   }
   std::vector<Row> rows;
   for (auto [p, q] : grids) {
@@ -229,9 +253,11 @@ int run(int argc, char** argv, tt::Environment& env) {
           rows.push_back(r);
           if (rank == 0) {
             const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;
-            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%%\n", r.op.c_str(),
+            char inplace[32] = "-";
+            if (r.inplace_s > 0) std::snprintf(inplace, sizeof inplace, "%.3f", r.scalapack_s / r.inplace_s);
+            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%% %10s\n", r.op.c_str(),
                         (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
-                        r.scalapack_s / r.tartan_s, 100 * gt / peak);
+                        r.scalapack_s / r.tartan_s, 100 * gt / peak, inplace);
             std::fflush(stdout);
           }
         }
@@ -240,14 +266,16 @@ int run(int argc, char** argv, tt::Environment& env) {
   if (rank == 0) {
     std::printf("\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
                 dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
-    std::printf("ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate\n");
+    std::printf("ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
+                "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
     if (args.has("--csv")) {
       std::ofstream f(args.get("--csv", ""));
-      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency\n";
+      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s\n";
       for (auto& r : rows)
         f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ','
           << r.scalapack_s << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
-          << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << '\n';
+          << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
+          << r.inplace_s << '\n';
       if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
     }
     if (args.has("--json")) {

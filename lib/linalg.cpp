@@ -38,6 +38,14 @@ DistMatrix<T> working_copy(const DistMatrix<T>& A) {
   return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
 }
 
+// Working storage taken over from an rvalue argument: no copy when its blocks are square.
+template <class T>
+DistMatrix<T> working_copy(DistMatrix<T>&& A) {
+  const Block b = A.block();
+  if (b.mb == b.nb) return std::move(A);
+  return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
+}
+
 // A copy of B whose rows are distributed like A's (p?getrs, p?potrs and p?gels need the
 // row blocks and the source process row of B to match A's).
 template <class T>
@@ -222,13 +230,33 @@ double default_rtol(std::int64_t m, std::int64_t n) {
 
 // ---- solve, LU, Cholesky -------------------------------------------------------------------
 
-template <class T>
-LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite) {
+namespace {
+// Src is const DistMatrix<T>& (copied) or DistMatrix<T> (an rvalue, worked on in place).
+template <class T, class Src>
+LU<T> lu_factor_impl(Src&& A, bool check_finite) {
   check_one(A, "lu_factor", true, check_finite);
-  DistMatrix<T> W = working_copy(A);
+  DistMatrix<T> W = working_copy(std::forward<Src>(A));
   std::vector<int> ipiv;
   const std::int64_t singular = getrf_inplace(W, ipiv, "lu_factor");
-  return LU<T>(std::move(W), std::move(ipiv), singular);
+  return LU<T>::make(std::move(W), std::move(ipiv), singular);
+}
+template <class T, class Src>
+DistMatrix<T> cholesky_impl(Src&& A, CholeskyOptions opts) {
+  check_one(A, "cholesky", true, opts.check_finite);
+  DistMatrix<T> C = working_copy(std::forward<Src>(A));
+  potrf_inplace(C, opts.lower, "cholesky", "");
+  zero_triangle(C, opts.lower);
+  return C;
+}
+}  // namespace
+
+template <class T>
+LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite) {
+  return lu_factor_impl<T>(A, check_finite);
+}
+template <class T>
+LU<T> lu_factor(DistMatrix<T>&& A, bool check_finite) {
+  return lu_factor_impl<T>(std::move(A), check_finite);
 }
 
 template <class T>
@@ -272,11 +300,11 @@ DistMatrix<T> solve(const DistMatrix<T>& A, const DistMatrix<T>& B, SolveOptions
 
 template <class T>
 DistMatrix<T> cholesky(const DistMatrix<T>& A, CholeskyOptions opts) {
-  check_one(A, "cholesky", true, opts.check_finite);
-  DistMatrix<T> C = working_copy(A);
-  potrf_inplace(C, opts.lower, "cholesky", "");
-  zero_triangle(C, opts.lower);
-  return C;
+  return cholesky_impl<T>(A, opts);
+}
+template <class T>
+DistMatrix<T> cholesky(DistMatrix<T>&& A, CholeskyOptions opts) {
+  return cholesky_impl<T>(std::move(A), opts);
 }
 
 template <class T>
@@ -374,30 +402,41 @@ void ungqr_inplace(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, 
 
 }  // namespace
 
-template <class T>
-QrResult<T> qr(const DistMatrix<T>& A, QrMode mode, bool check_finite) {
+namespace {
+template <class T, class Src>
+QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite) {
   const char* f = "qr";
   check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
-  DistMatrix<T> W = working_copy(A);
+  DistMatrix<T> W = working_copy(std::forward<Src>(A));
   const std::vector<T> tau = geqrf_inplace(W, f);
   const std::int64_t rrows = mode == QrMode::complete ? m : k;
   if (mode == QrMode::r && rrows == m) {  // R is W itself: no second copy
     zero_triangle(W, false);
-    return {DistMatrix<T>(A.grid(), 0, 0, W.block()), std::move(W)};
+    return {DistMatrix<T>(W.grid(), 0, 0, W.block()), std::move(W)};
   }
   DistMatrix<T> R = rrows == m ? W.copy() : copy<T>(std::as_const(W).view(0, 0, rrows, n));
   zero_triangle(R, false);
-  if (mode == QrMode::r) return {DistMatrix<T>(A.grid(), 0, 0, W.block()), std::move(R)};
+  if (mode == QrMode::r) return {DistMatrix<T>(W.grid(), 0, 0, W.block()), std::move(R)};
   if (mode == QrMode::reduced && k == n) {  // Q is m x n: form it in W's own storage
     ungqr_inplace(W, k, tau, f);
     return {std::move(W), std::move(R)};
   }
   const std::int64_t qcols = mode == QrMode::complete ? m : k;
-  DistMatrix<T> Q(A.grid(), m, qcols, W.block(), W.source());
+  DistMatrix<T> Q(W.grid(), m, qcols, W.block(), W.source());
   if (k > 0) assign<T>(Q.view(0, 0, m, k), std::as_const(W).view(0, 0, m, k));
   ungqr_inplace(Q, k, tau, f);
   return {std::move(Q), std::move(R)};
+}
+}  // namespace
+
+template <class T>
+QrResult<T> qr(const DistMatrix<T>& A, QrMode mode, bool check_finite) {
+  return qr_impl<T>(A, mode, check_finite);
+}
+template <class T>
+QrResult<T> qr(DistMatrix<T>&& A, QrMode mode, bool check_finite) {
+  return qr_impl<T>(std::move(A), mode, check_finite);
 }
 
 template <class T>
@@ -728,6 +767,9 @@ real_t<T> cond(const DistMatrix<T>& A, Norm kind) {
   template class Cholesky<T>;                                                                   \
   template DistMatrix<T> solve<T>(const DistMatrix<T>&, const DistMatrix<T>&, SolveOptions);    \
   template LU<T> lu_factor<T>(const DistMatrix<T>&, bool);                                      \
+  template LU<T> lu_factor<T>(DistMatrix<T>&&, bool);                                           \
+  template DistMatrix<T> cholesky<T>(DistMatrix<T>&&, CholeskyOptions);                         \
+  template QrResult<T> qr<T>(DistMatrix<T>&&, QrMode, bool);                                    \
   template DistMatrix<T> cholesky<T>(const DistMatrix<T>&, CholeskyOptions);                    \
   template Cholesky<T> cho_factor<T>(const DistMatrix<T>&, CholeskyOptions);                    \
   template QrResult<T> qr<T>(const DistMatrix<T>&, QrMode, bool);                               \

@@ -482,3 +482,29 @@ TEMPLATE_TEST_CASE("linalg errors: same exception and message on every rank, inp
   REQUIRE(tt::svdvals(e).empty());
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::cond(e); }, "expected a non-empty matrix");
 }
+
+TEMPLATE_TEST_CASE("rvalue arguments are factored in place with the same results", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    for (auto b : std::vector<tt::Block>{{4, 4}, {3, 5}}) {  // square blocks move, others redistribute
+      auto A = tt::random<T>(g, 31, 31, 91, b);
+      auto S = hermitian_random<T>(g, 31, 92, b, 40.0);
+      const Mat<T> a = gather_all(A);
+      auto B = tt::random<T>(g, 31, 2, 93, tt::Block{b.mb, 2});
+      const Mat<T> x_ref = gather_all(tt::lu_factor(A).solve(B));
+      auto lu = tt::lu_factor(A.copy());  // a temporary: no second copy inside
+      REQUIRE(gather_all(lu.solve(B)) == x_ref);
+      const Mat<T> l_ref = gather_all(tt::cholesky(S));
+      auto S2 = S.copy();
+      REQUIRE(gather_all(tt::cholesky(std::move(S2))) == l_ref);
+      auto [q, r] = tt::qr(A.copy());
+      REQUIRE(recon<T>(a, gather_all(q) * gather_all(r)) < 50);
+      REQUIRE(gather_all(tt::qr(A.copy(), tt::QrMode::r).r) == gather_all(tt::qr(A, tt::QrMode::r).r));
+    }
+  }
+  tt::Grid g;
+  auto npd = tt::identity<T>(g, 6);
+  npd.set(2, 2, T(-1));
+  require_throws_everywhere<tt::NotPositiveDefinite>([&] { tt::cholesky(npd.copy()); }, "order 3");
+}

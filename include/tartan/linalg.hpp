@@ -64,9 +64,12 @@ class LU {
   /// 0-based index of the first exactly-zero pivot, or -1.
   std::int64_t singular_index() const noexcept { return singular_; }
 
+  /// For the library: wraps factors computed by lu_factor.
+  static LU make(DistMatrix<T> lu, std::vector<int> ipiv, std::int64_t singular) {
+    return LU(std::move(lu), std::move(ipiv), singular);
+  }
+
  private:
-  template <class U>
-  friend LU<U> lu_factor(const DistMatrix<U>&, bool);
   LU(DistMatrix<T> lu, std::vector<int> ipiv, std::int64_t singular)
       : lu_(std::move(lu)), ipiv_(std::move(ipiv)), singular_(singular) {}
   DistMatrix<T> lu_;
@@ -78,6 +81,10 @@ class LU {
 /// here (as scipy); solve() on it does. Throws InvalidArgument, NonFiniteInput.
 template <class T>
 LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite = true);
+/// The same on an rvalue (std::move(A) or a temporary): works in A's storage instead of a
+/// copy, as scipy's overwrite_a. The argument is consumed, also when the call throws.
+template <class T>
+LU<T> lu_factor(DistMatrix<T>&& A, bool check_finite = true);
 
 struct CholeskyOptions {
   bool lower = true;  ///< A = L L^H (numpy's convention); false gives U with A = U^H U
@@ -89,6 +96,9 @@ struct CholeskyOptions {
 /// order of the failing leading minor).
 template <class T>
 DistMatrix<T> cholesky(const DistMatrix<T>& A, CholeskyOptions opts = {});
+/// The same on an rvalue: factors in A's storage (no copy); the argument is consumed.
+template <class T>
+DistMatrix<T> cholesky(DistMatrix<T>&& A, CholeskyOptions opts = {});
 
 /// A Cholesky factorization kept to solve many right-hand sides (scipy.linalg.cho_factor).
 template <class T>
@@ -122,6 +132,9 @@ struct QrResult {
 /// A = Q R with orthonormal (unitary) columns of Q and upper-triangular R (Householder).
 template <class T>
 QrResult<T> qr(const DistMatrix<T>& A, QrMode mode = QrMode::reduced, bool check_finite = true);
+/// The same on an rvalue: factors in A's storage (no copy); the argument is consumed.
+template <class T>
+QrResult<T> qr(DistMatrix<T>&& A, QrMode mode = QrMode::reduced, bool check_finite = true);
 
 template <class T>
 struct LstsqResult {
