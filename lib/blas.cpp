@@ -159,15 +159,7 @@ real_t<T> norm(View<const T> A, Norm kind) {
 template <class T>
 DistMatrix<T> solve_triangular(const DistMatrix<T>& A, const DistMatrix<T>& B, TriangularOptions opts) {
   const char* f = "solve_triangular";
-  detail::require_square(A, f, "A");
-  detail::require_same_grid(A.grid(), B.grid(), f, "A", "B");
-  if (B.rows() != A.rows())
-    throw InvalidArgument(std::string(f) + ": A is " + detail::shape(A) + " and B is " + detail::shape(B) +
-                          ", expected B with " + std::to_string(A.rows()) + " rows");
-  if (opts.check_finite) {
-    detail::require_finite<T>(A, f, "A");
-    detail::require_finite<T>(B, f, "B");
-  }
+  detail::require_system(A, B, f, /*square=*/true, opts.check_finite);
   if (!opts.unit_diagonal) {
     // First zero on the diagonal, agreed over the grid (LAPACK's ?trtrs does the same check).
     std::int64_t first = A.rows();

@@ -281,11 +281,6 @@ std::int64_t min_over(MPI_Comm comm, std::int64_t v) {
   MPI_Allreduce(&v, &out, 1, MPI_INT64_T, MPI_MIN, comm);
   return out;
 }
-std::int64_t max_over(MPI_Comm comm, std::int64_t v) {
-  std::int64_t out = v;
-  MPI_Allreduce(&v, &out, 1, MPI_INT64_T, MPI_MAX, comm);
-  return out;
-}
 
 // Local index ranges [r0, r1) x [c0, c1) of this process's entries inside a window.
 // Global indices grow with local ones, so the owned part of a window is one local block.

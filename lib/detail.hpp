@@ -65,7 +65,6 @@ int work_size(T query, std::int64_t at_least = 1) {
 bool any_rank(MPI_Comm comm, bool flag);
 /// Smallest v over comm.
 std::int64_t min_over(MPI_Comm comm, std::int64_t v);
-std::int64_t max_over(MPI_Comm comm, std::int64_t v);
 
 /// Local index ranges [r0, r1) x [c0, c1) of this process's entries inside the window of
 /// rows [i0, i0+m) and columns [j0, j0+n).
@@ -90,6 +89,22 @@ bool has_nonfinite(View<const T> a);
 template <class T>
 void require_finite(View<const T> a, const char* func, const char* name) {
   if (has_nonfinite<T>(a)) throw NonFiniteInput(std::string(func) + ": " + name + " contains NaN or Inf");
+}
+
+/// The checks of a system A X = B, in order: A square (when asked), same grid, rows of B
+/// equal to rows of A, and (when asked) no NaN/Inf in A or B.
+template <class T>
+void require_system(const DistMatrix<T>& A, const DistMatrix<T>& B, const char* func, bool square,
+                    bool check_finite) {
+  if (square) require_square(A, func, "A");
+  require_same_grid(A.grid(), B.grid(), func, "A", "B");
+  if (B.rows() != A.rows())
+    throw InvalidArgument(std::string(func) + ": A is " + shape(A) + " and B is " + shape(B) + ", expected B with " +
+                          std::to_string(A.rows()) + " rows");
+  if (check_finite) {
+    require_finite<T>(A, func, "A");
+    require_finite<T>(B, func, "B");
+  }
 }
 
 }  // namespace tartan::detail

@@ -56,15 +56,7 @@ DistMatrix<T> rhs_copy(const DistMatrix<T>& B, const DistMatrix<T>& A) {
 
 template <class T>
 void check_system(const DistMatrix<T>& A, const DistMatrix<T>& B, const char* func, bool check_finite) {
-  detail::require_square(A, func, "A");
-  detail::require_same_grid(A.grid(), B.grid(), func, "A", "B");
-  if (B.rows() != A.rows())
-    throw InvalidArgument(std::string(func) + ": A is " + shape(A) + " and B is " + shape(B) + ", expected B with " +
-                          std::to_string(A.rows()) + " rows");
-  if (check_finite) {
-    detail::require_finite<T>(A, func, "A");
-    detail::require_finite<T>(B, func, "B");
-  }
+  detail::require_system(A, B, func, /*square=*/true, check_finite);
 }
 
 template <class T>
@@ -443,14 +435,7 @@ template <class T>
 LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOptions opts) {
   using R = real_t<T>;
   const char* f = "lstsq";
-  detail::require_same_grid(A.grid(), B.grid(), f, "A", "B");
-  if (B.rows() != A.rows())
-    throw InvalidArgument(std::string(f) + ": A is " + shape(A) + " and B is " + shape(B) + ", expected B with " +
-                          std::to_string(A.rows()) + " rows");
-  if (opts.check_finite) {
-    detail::require_finite<T>(A, f, "A");
-    detail::require_finite<T>(B, f, "B");
-  }
+  detail::require_system(A, B, f, /*square=*/false, opts.check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), nrhs = B.cols(), k = std::min(m, n);
   LstsqResult<T> res{DistMatrix<T>(A.grid(), n, nrhs, Block{A.block().nb, B.block().nb}), {}, 0, {}};
   if (k == 0) return res;
