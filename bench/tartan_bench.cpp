@@ -13,17 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "../solvers/cli.hpp"
-#include "scalapack.hpp"  // the library's binding layer, for the raw ScaLAPACK baselines
+#include "baseline.hpp"
+#include "common/cli.hpp"
 #include "tartan/tartan.hpp"
 
 namespace tt = tartan;
-namespace sl = tartan::detail::sl;
-namespace cli = tartan::cli;
-
-extern "C" void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
-                       const int*, const double*, const int*, const double*, double*, const int*, std::size_t,
-                       std::size_t);
 
 namespace {
 
@@ -143,56 +137,61 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
   auto refresh = [&] { W.local() = A.local(); };
   const int* d = W.descriptor().data();
   int info = 0;
+  const int i1 = 1, query = -1;
+  const double one = 1, zero = 0;
   Times tm;
   std::optional<tt::DistMatrix<double>> fresh;  // the rvalue handed to Tartan, refreshed untimed
   auto refill = [&] { fresh.emplace(A.copy()); };
   if (op == "gemm") {
     auto C = tt::zeros<double>(g, n, n, b);
     tm = best_of(reps, [&] { keep(tt::matmul(A, B)); }, [] {}, [&] {
-      sl::gemm('N', 'N', ni, ni, ni, 1.0, A.data(), 1, 1, A.descriptor().data(), B.data(), 1, 1,
-               B.descriptor().data(), 0.0, C.data(), 1, 1, C.descriptor().data());
+      pdgemm_("N", "N", &ni, &ni, &ni, &one, A.data(), &i1, &i1, A.descriptor().data(), B.data(), &i1, &i1,
+              B.descriptor().data(), &zero, C.data(), &i1, &i1, C.descriptor().data(), 1, 1);
     });
   } else if (op == "lu") {
     std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
     tm = best_of(
-        reps, [&] { keep(tt::lu_factor(A)); }, refresh, [&] { sl::getrf(ni, ni, W.data(), 1, 1, d, ipiv.data(), &info); },
+        reps, [&] { keep(tt::lu_factor(A)); }, refresh, [&] { pdgetrf_(&ni, &ni, W.data(), &i1, &i1, d, ipiv.data(), &info); },
         refill, [&] { keep(tt::lu_factor(std::move(*fresh))); });
   } else if (op == "cholesky") {
     tm = best_of(
-        reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { sl::potrf('L', ni, W.data(), 1, 1, d, &info); }, refill,
+        reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); }, refill,
         [&] { keep(tt::cholesky(std::move(*fresh))); });
   } else if (op == "qr") {
     std::vector<double> tau(std::size_t(W.local_cols() + nb));
     double wq = 0;
-    sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), &wq, -1, &info);
+    pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), &wq, &query, &info);
     std::vector<double> work(std::size_t(wq) + 1024);
     tm = best_of(reps, [&] { keep(tt::qr(A, tt::QrMode::r)); }, refresh, [&] {
-      sl::geqrf(ni, ni, W.data(), 1, 1, d, tau.data(), work.data(), int(work.size()), &info);
+      const int lwork = int(work.size());
+      pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), work.data(), &lwork, &info);
     }, refill, [&] { keep(tt::qr(std::move(*fresh), tt::QrMode::r)); });
   } else if (op == "eigh") {
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));
-    double wq = 0, rq = 0;
+    double wq = 0;
     int iq = 0;
-    sl::heevd('V', 'L', ni, W.data(), 1, 1, d, w.data(), Z.data(), 1, 1, Z.descriptor().data(), &wq, -1, &rq, -1, &iq,
-              -1, &info);
+    pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), &wq, &query,
+             &iq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     std::vector<int> iwork(std::size_t(std::max<double>(iq, 7.0 * n + 8 * g.pcols() + 2)) + 1024);
     tm = best_of(reps, [&] { keep(tt::eigh(A)); }, refresh, [&] {
-      sl::heevd('V', 'L', ni, W.data(), 1, 1, d, w.data(), Z.data(), 1, 1, Z.descriptor().data(), work.data(),
-                int(work.size()), nullptr, 0, iwork.data(), int(iwork.size()), &info);
+      const int lwork = int(work.size()), liwork = int(iwork.size());
+      pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
+               &lwork, iwork.data(), &liwork, &info, 1, 1);
     });
   } else if (op == "svd") {
     auto U = tt::zeros<double>(g, n, n, b);
     auto VT = tt::zeros<double>(g, n, n, b);
     std::vector<double> s(static_cast<std::size_t>(n));
     double wq = 0;
-    sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1, 1,
-              VT.descriptor().data(), &wq, -1, nullptr, &info);
+    pdgesvd_("V", "V", &ni, &ni, W.data(), &i1, &i1, d, s.data(), U.data(), &i1, &i1, U.descriptor().data(), VT.data(),
+             &i1, &i1, VT.descriptor().data(), &wq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     tm = best_of(reps, [&] { keep(tt::svd(A)); }, refresh, [&] {
-      sl::gesvd('V', 'V', ni, ni, W.data(), 1, 1, d, s.data(), U.data(), 1, 1, U.descriptor().data(), VT.data(), 1,
-                1, VT.descriptor().data(), work.data(), int(work.size()), nullptr, &info);
+      const int lwork = int(work.size());
+      pdgesvd_("V", "V", &ni, &ni, W.data(), &i1, &i1, d, s.data(), U.data(), &i1, &i1, U.descriptor().data(), VT.data(),
+               &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
     });
   } else {
     throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh or svd");

@@ -8,11 +8,10 @@
 #include <sstream>
 #include <string>
 
-#include "cli.hpp"
+#include "common/cli.hpp"
 #include "tartan/tartan.hpp"
 
 namespace tt = tartan;
-namespace cli = tartan::cli;
 
 namespace {
 

@@ -4,14 +4,10 @@
 #include <type_traits>
 
 #include "tartan/dist_matrix.hpp"
+#include "tartan/types.hpp"
+#include "tartan/view.hpp"
 
 namespace tartan {
-
-/// How an operand enters a product: as is, transposed, or conjugate-transposed.
-enum class Op : char { none = 'N', transpose = 'T', adjoint = 'C' };
-
-/// Matrix norms: Frobenius, max column sum (1), max row sum (inf), max |a_ij|.
-enum class Norm : char { fro = 'F', one = '1', inf = 'I', max = 'M' };
 
 /// C := alpha * op(A) * op(B) + beta * C, in place. A, B and C must be on the same grid
 /// with conforming shapes (InvalidArgument naming all three shapes otherwise).
@@ -61,19 +57,5 @@ template <class T>
 real_t<T> norm(const DistMatrix<T>& A, Norm kind = Norm::fro) {
   return norm<T>(View<const T>(A), kind);
 }
-
-/// Options of solve_triangular (scipy.linalg.solve_triangular's).
-struct TriangularOptions {
-  bool lower = false;          ///< use the lower triangle of A (else the upper)
-  Op trans = Op::none;         ///< solve op(A) X = B
-  bool unit_diagonal = false;  ///< assume A's diagonal is all ones (not read)
-  bool check_finite = true;    ///< throw NonFiniteInput for NaN/Inf in A or B
-};
-
-/// X with op(A) X = B for triangular A, as a new matrix (A and B untouched).
-/// Throws InvalidArgument for non-square A or rows of B != rows of A, SingularMatrix
-/// (index of the first zero diagonal entry) unless unit_diagonal. Collective.
-template <class T>
-DistMatrix<T> solve_triangular(const DistMatrix<T>& A, const DistMatrix<T>& B, TriangularOptions opts = {});
 
 }  // namespace tartan

@@ -1,6 +1,6 @@
 #pragma once
-// DistMatrix<T>: a dense matrix distributed 2D block-cyclically over a Grid, its views,
-// and the functions that create, gather, scatter and redistribute matrices.
+// DistMatrix<T>: a dense matrix distributed 2D block-cyclically over a Grid. Its windows
+// (View) are in view.hpp, the functions that create and move matrices in create.hpp.
 
 #include <Eigen/Core>
 #include <array>
@@ -11,17 +11,9 @@
 
 #include "tartan/grid.hpp"
 #include "tartan/layout.hpp"
+#include "tartan/types.hpp"
 
 namespace tartan {
-
-/// The element types Tartan supports: float, double, complex<float>, complex<double>.
-template <class T>
-concept Scalar = std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                 std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>;
-
-/// The real type of T (float for complex<float>, ...).
-template <class T>
-using real_t = typename Eigen::NumTraits<T>::Real;
 
 template <class T>
 class View;
@@ -150,108 +142,7 @@ class DistMatrix {
   std::vector<T, detail::LocalAllocator<T>> data_;
 };
 
-/// A rectangular window of a DistMatrix (T may be const). Cheap to copy; refers to the
-/// matrix it came from. Built implicitly from a whole matrix.
-template <class T>
-class View {
- public:
-  using value_type = std::remove_const_t<T>;
-  using Matrix = std::conditional_t<std::is_const_v<T>, const DistMatrix<value_type>, DistMatrix<value_type>>;
-
-  View(Matrix& a) noexcept : a_(&a), i_(0), j_(0), m_(a.rows()), n_(a.cols()) {}  // NOLINT: implicit by design
-  /// Throws InvalidArgument when the window does not fit in a.
-  View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n);
-  /// A view of mutable data is also a read-only view.
-  operator View<const value_type>() const noexcept  // NOLINT
-    requires(!std::is_const_v<T>)
-  {
-    return View<const value_type>(*a_, i_, j_, m_, n_, 0);
-  }
-
-  std::int64_t rows() const noexcept { return m_; }
-  std::int64_t cols() const noexcept { return n_; }
-  /// Global index of the view's first row / column in the matrix.
-  std::int64_t row_offset() const noexcept { return i_; }
-  std::int64_t col_offset() const noexcept { return j_; }
-  Matrix& matrix() const noexcept { return *a_; }
-  const Grid& grid() const noexcept { return a_->grid(); }
-  /// ScaLAPACK's 1-based IA and JA of the view.
-  int ia() const noexcept { return static_cast<int>(i_ + 1); }
-  int ja() const noexcept { return static_cast<int>(j_ + 1); }
-
-  // Trusted constructor (no checks); the int tag keeps it apart from the checked one.
-  View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n, int) noexcept
-      : a_(&a), i_(i), j_(j), m_(m), n_(n) {}
-
- private:
-  Matrix* a_;
-  std::int64_t i_, j_, m_, n_;
-};
-
-// ---------------------------------------------------------------------------------------
-// Creation. All collective over the grid; sizes and blocks as for DistMatrix.
-
-/// An m x n zero matrix.
-template <class T>
-DistMatrix<T> zeros(const Grid& grid, std::int64_t m, std::int64_t n, Block block = {}, Source src = {});
-
-/// The n x n identity.
-template <class T>
-DistMatrix<T> identity(const Grid& grid, std::int64_t n, Block block = {}, Source src = {});
-
-/// Uniform random entries in [-1, 1] (real and imaginary parts). Entry (i, j) depends only
-/// on seed, i and j: the same matrix on every grid, block size, source and rank count.
-template <class T>
-DistMatrix<T> random(const Grid& grid, std::int64_t m, std::int64_t n, std::uint64_t seed, Block block = {},
-                     Source src = {});
-
-/// Entry (i, j) = f(i, j), evaluated on the owning process only (no communication).
-template <class T, class F>
-DistMatrix<T> from_function(const Grid& grid, std::int64_t m, std::int64_t n, F&& f, Block block = {},
-                            Source src = {}) {
-  DistMatrix<T> a(grid, m, n, block, src);
-  a.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = static_cast<T>(f(i, j)); });
-  return a;
-}
-
-/// Scatters M, significant on rank root of grid.comm() only, into a new distributed matrix.
-/// M's shape is broadcast from root. Throws InvalidArgument for a root outside the grid.
-template <class T>
-DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& M,
-                         int root = 0, Block block = {});
-template <class Derived>
-auto from_eigen(const Grid& grid, const Eigen::MatrixBase<Derived>& M, int root = 0, Block block = {}) {
-  using T = typename Derived::Scalar;
-  return from_eigen<T>(grid, Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>(M), root, block);
-}
-
-/// Gathers A on rank root of A.grid().comm(); other ranks get a 0 x 0 matrix.
-template <class T>
-Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int root = 0);
-template <class T>
-Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(const DistMatrix<T>& A, int root = 0) {
-  return to_eigen<T>(View<const T>(A), root);
-}
-
-/// A copy of A laid out in blocks `block` from source `src` on grid2, which must span the
-/// same processes as A's grid (any shape). Collective over both grids.
-template <class T>
-DistMatrix<T> redistribute(View<const T> A, const Grid& grid2, Block block = {}, Source src = {});
-template <class T>
-DistMatrix<T> redistribute(const DistMatrix<T>& A, const Grid& grid2, Block block = {}, Source src = {}) {
-  return redistribute<T>(View<const T>(A), grid2, block, src);
-}
-
-/// The submatrix A as a new matrix on the same grid with A's block size.
-template <class T>
-DistMatrix<T> copy(View<const T> A);
-
-/// Copies src (same shape, same grid; any layouts) into the window dst.
-template <class T>
-void assign(View<T> dst, View<const T> src);
-template <class T>
-void assign(View<T> dst, const DistMatrix<T>& src) {
-  assign<T>(dst, View<const T>(src));
-}
-
 }  // namespace tartan
+
+// View is used by DistMatrix::view(); included last so either header may come first.
+#include "tartan/view.hpp"

@@ -4,25 +4,9 @@
 #include <array>
 #include <cstdint>
 
+#include "tartan/types.hpp"
+
 namespace tartan {
-
-/// Block size of a distribution. 0 means the library default: a zero member takes the
-/// other member's value, and both zero give 64 x 64 (measured fastest for LU on 2-4 ranks
-/// of small nodes; pass larger blocks for big nodes).
-struct Block {
-  std::int64_t mb = 0;
-  std::int64_t nb = 0;
-};
-
-/// The default block edge used when a Block member is 0.
-inline constexpr std::int64_t default_block_size = 64;
-
-/// Grid coordinates of the process that holds the first block (ScaLAPACK's RSRC, CSRC).
-struct Source {
-  int row = 0;
-  int col = 0;
-  friend bool operator==(const Source&, const Source&) = default;
-};
 
 /// Global m x n matrix in mb x nb blocks dealt cyclically over a prows x pcols grid,
 /// starting at process (src.row, src.col). All indices are 0-based; sizes are 64-bit.

@@ -1,44 +1,16 @@
 #pragma once
-// Private helpers shared by the library's translation units.
+// Argument checks shared by every public function. Shape and grid checks read metadata
+// every rank holds, so every rank throws at once; the NaN/Inf scan is agreed over the grid.
 
-#include <mpi.h>
-
-#include <cmath>
-#include <complex>
 #include <cstdint>
-#include <limits>
 #include <string>
-#include <type_traits>
 
+#include "core/format.hpp"
 #include "tartan/dist_matrix.hpp"
 #include "tartan/error.hpp"
+#include "tartan/view.hpp"
 
 namespace tartan::detail {
-
-template <class T>
-inline constexpr bool is_complex_v = !std::is_same_v<T, real_t<T>>;
-
-/// The MPI datatype of T.
-template <class T>
-MPI_Datatype mpi_type() {
-  if constexpr (std::is_same_v<T, float>) return MPI_FLOAT;
-  else if constexpr (std::is_same_v<T, double>) return MPI_DOUBLE;
-  else if constexpr (std::is_same_v<T, std::complex<float>>) return MPI_C_FLOAT_COMPLEX;
-  else if constexpr (std::is_same_v<T, std::complex<double>>) return MPI_C_DOUBLE_COMPLEX;
-  else if constexpr (std::is_same_v<T, int>) return MPI_INT;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return MPI_INT64_T;
-  else static_assert(sizeof(T) == 0, "no MPI type");
-}
-
-/// "m x n" as messages print shapes.
-std::string shape(std::int64_t m, std::int64_t n);
-template <class M>
-std::string shape(const M& a) {
-  return shape(a.rows(), a.cols());
-}
-
-/// Converts a 64-bit size to ScaLAPACK's int, naming it when it does not fit.
-int to_int(std::int64_t v, const char* func, const char* what);
 
 /// Throws InvalidArgument("func: ...") unless a and b live on the same Grid.
 void require_same_grid(const Grid& a, const Grid& b, const char* func, const char* na, const char* nb);
@@ -49,22 +21,6 @@ void require_square(const M& a, const char* func, const char* name) {
   if (a.rows() != a.cols())
     throw InvalidArgument(std::string(func) + ": " + name + " is " + shape(a) + ", expected a square matrix");
 }
-
-/// Workspace size from a query's answer, with slack: several ScaLAPACK queries
-/// under-report (rounding through a float, p?stedc, p?syevd).
-template <class T>
-int work_size(T query, std::int64_t at_least = 1) {
-  const double q = std::ceil(static_cast<double>(std::real(query)));
-  const double padded = q * 1.1 + 1024.0;
-  const double v = std::max(padded, static_cast<double>(at_least));
-  if (v > static_cast<double>(std::numeric_limits<int>::max())) return std::numeric_limits<int>::max();
-  return static_cast<int>(v);
-}
-
-/// Logical OR of flag over comm.
-bool any_rank(MPI_Comm comm, bool flag);
-/// Smallest v over comm.
-std::int64_t min_over(MPI_Comm comm, std::int64_t v);
 
 /// Local index ranges [r0, r1) x [c0, c1) of this process's entries inside the window of
 /// rows [i0, i0+m) and columns [j0, j0+n).

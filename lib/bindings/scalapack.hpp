@@ -1,120 +1,16 @@
 #pragma once
-// The one place that declares the Fortran/C symbols of BLACS, PBLAS and ScaLAPACK.
-//
-// Each routine is declared for its four element types by one macro and exposed as a set
-// of C++ overloads in tartan::detail::sl, so every algorithm above is written once, over T.
-// ScaLAPACK routines are Fortran: every CHARACTER argument has a hidden length argument
-// at the end, passed explicitly here (leaving it out is undefined behaviour with gfortran).
-// PBLAS routines are C and ignore the extra arguments.
+// ScaLAPACK: the distributed factorizations, solvers and eigensolvers Tartan calls,
+// declared once for the four element types and exposed as C++ overloads in
+// tartan::detail::sl, so every algorithm above is written once, over T.
 //
 // Never add p?gecon, p?pocon, p?trcon, p?gerfs, p?porfs, p?trrfs, p?gesvx or p?posvx:
 // Debian 12's ScaLAPACK 2.2.1 hangs intermittently inside them (p?lacon reads an
 // uninitialized value, so ranks take different branches).
 
-#include <mpi.h>
-
-#include <complex>
-#include <cstddef>
-
-extern "C" {
-int Csys2blacs_handle(MPI_Comm comm);
-void Cfree_blacs_system_handle(int handle);
-void Cblacs_gridinit(int* ctxt, const char* order, int nprow, int npcol);
-void Cblacs_gridinfo(int ctxt, int* nprow, int* npcol, int* myrow, int* mycol);
-void Cblacs_gridexit(int ctxt);
-void Cblacs_exit(int notdone);
-
-void openblas_set_num_threads(int n);
-int openblas_get_num_threads(void);
-char* openblas_get_corename(void);
-}
+#include "bindings/fortran.hpp"
 
 namespace tartan::detail::sl {
 
-using fchar = const char*;
-using flen = std::size_t;
-using cfloat = std::complex<float>;
-using cdouble = std::complex<double>;
-
-#define TARTAN_FOR_TYPES(X) X(ps, float, float) X(pd, double, double) X(pc, cfloat, float) X(pz, cdouble, double)
-#define TARTAN_FOR_REAL(X) X(ps, float, float) X(pd, double, double)
-#define TARTAN_FOR_COMPLEX(X) X(pc, cfloat, float) X(pz, cdouble, double)
-
-// ---- PBLAS -----------------------------------------------------------------------------
-#define TARTAN_GEMM(p, T, R)                                                                          \
-  extern "C" void p##gemm_(fchar, fchar, const int*, const int*, const int*, const T*, const T*,   \
-                              const int*, const int*, const int*, const T*, const int*, const int*,   \
-                              const int*, const T*, T*, const int*, const int*, const int*, flen, flen); \
-  inline void gemm(char ta, char tb, int m, int n, int k, T alpha, const T* a, int ia, int ja,         \
-                   const int* da, const T* b, int ib, int jb, const int* db, T beta, T* c, int ic,     \
-                   int jc, const int* dc) {                                                            \
-    p##gemm_(&ta, &tb, &m, &n, &k, &alpha, a, &ia, &ja, da, b, &ib, &jb, db, &beta, c, &ic, &jc, dc, \
-                1, 1);                                                                                 \
-  }
-TARTAN_FOR_TYPES(TARTAN_GEMM)
-
-#define TARTAN_GEMR2D(p, T, R)                                                                       \
-  extern "C" void p##gemr2d_(const int*, const int*, const T*, const int*, const int*, const int*, \
-                                T*, const int*, const int*, const int*, const int*);                 \
-  inline void gemr2d(int m, int n, const T* a, int ia, int ja, const int* da, T* b, int ib, int jb,   \
-                     const int* db, int ctxt) {                                                       \
-    p##gemr2d_(&m, &n, a, &ia, &ja, da, b, &ib, &jb, db, &ctxt);                                   \
-  }
-TARTAN_FOR_TYPES(TARTAN_GEMR2D)
-
-#define TARTAN_LANGE(p, T, R)                                                                        \
-  extern "C" R p##lange_(fchar, const int*, const int*, const T*, const int*, const int*,          \
-                            const int*, R*, flen);                                                   \
-  inline R lange(char norm, int m, int n, const T* a, int ia, int ja, const int* da, R* work) {       \
-    return p##lange_(&norm, &m, &n, a, &ia, &ja, da, work, 1);                                    \
-  }
-TARTAN_FOR_TYPES(TARTAN_LANGE)
-
-// p?tran (real), p?tranu and p?tranc (complex): C := beta*C + alpha*op(A).
-#define TARTAN_TRAN_REAL(p, T, R)                                                                   \
-  extern "C" void p##tran_(const int*, const int*, const T*, const T*, const int*, const int*,   \
-                              const int*, const T*, T*, const int*, const int*, const int*);        \
-  inline void tran(bool /*conj*/, int m, int n, T alpha, const T* a, int ia, int ja, const int* da, \
-                   T beta, T* c, int ic, int jc, const int* dc) {                                   \
-    p##tran_(&m, &n, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc);                           \
-  }
-TARTAN_FOR_REAL(TARTAN_TRAN_REAL)
-#define TARTAN_TRAN_COMPLEX(p, T, R)                                                                \
-  extern "C" void p##tranu_(const int*, const int*, const T*, const T*, const int*, const int*,  \
-                               const int*, const T*, T*, const int*, const int*, const int*);       \
-  extern "C" void p##tranc_(const int*, const int*, const T*, const T*, const int*, const int*,  \
-                               const int*, const T*, T*, const int*, const int*, const int*);       \
-  inline void tran(bool conj, int m, int n, T alpha, const T* a, int ia, int ja, const int* da,     \
-                   T beta, T* c, int ic, int jc, const int* dc) {                                   \
-    if (conj)                                                                                       \
-      p##tranc_(&m, &n, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc);                        \
-    else                                                                                            \
-      p##tranu_(&m, &n, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc);                        \
-  }
-TARTAN_FOR_COMPLEX(TARTAN_TRAN_COMPLEX)
-
-#define TARTAN_GEADD(p, T, R)                                                                        \
-  extern "C" void p##geadd_(fchar, const int*, const int*, const T*, const T*, const int*,         \
-                               const int*, const int*, const T*, T*, const int*, const int*,          \
-                               const int*, flen);                                                    \
-  inline void geadd(char trans, int m, int n, T alpha, const T* a, int ia, int ja, const int* da,     \
-                    T beta, T* c, int ic, int jc, const int* dc) {                                   \
-    p##geadd_(&trans, &m, &n, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc, 1);                \
-  }
-TARTAN_FOR_TYPES(TARTAN_GEADD)
-
-#define TARTAN_TRSM(p, T, R)                                                                         \
-  extern "C" void p##trsm_(fchar, fchar, fchar, fchar, const int*, const int*, const T*, const T*, \
-                              const int*, const int*, const int*, T*, const int*, const int*,         \
-                              const int*, flen, flen, flen, flen);                                   \
-  inline void trsm(char side, char uplo, char trans, char diag, int m, int n, T alpha, const T* a,    \
-                   int ia, int ja, const int* da, T* b, int ib, int jb, const int* db) {              \
-    p##trsm_(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &ia, &ja, da, b, &ib, &jb, db, 1, 1, \
-                1, 1);                                                                               \
-  }
-TARTAN_FOR_TYPES(TARTAN_TRSM)
-
-// ---- ScaLAPACK -------------------------------------------------------------------------
 #define TARTAN_LASET(p, T, R)                                                                      \
   extern "C" void p##laset_(fchar, const int*, const int*, const T*, const T*, T*, const int*,  \
                                const int*, const int*, flen);                                      \
@@ -286,9 +182,5 @@ TARTAN_FOR_REAL(TARTAN_GESVD_REAL)
                  &lwork, rwork, info, 1, 1);                                                           \
   }
 TARTAN_FOR_COMPLEX(TARTAN_GESVD_COMPLEX)
-
-#undef TARTAN_FOR_TYPES
-#undef TARTAN_FOR_REAL
-#undef TARTAN_FOR_COMPLEX
 
 }  // namespace tartan::detail::sl

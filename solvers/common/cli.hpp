@@ -1,5 +1,5 @@
 #pragma once
-// Small command-line helpers shared by the drivers: flags, numbers, grid shapes, and the
+// Command-line helpers shared by the drivers and the bench (not part of the library): flags, numbers, grid shapes, and the
 // exit codes (0 solved and checked, 1 numerical failure, 2 bad usage or input).
 
 #include <mpi.h>
@@ -16,7 +16,7 @@
 
 #include "tartan/tartan.hpp"
 
-namespace tartan::cli {
+namespace cli {
 
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_numerical = 1;
@@ -101,17 +101,17 @@ inline bool ends_with(const std::string& path, const std::string& suffix) {
 
 /// Loads a matrix from .npy or .mtx (by extension). Collective.
 template <class T>
-DistMatrix<T> load_matrix(const Grid& g, const std::string& path, Block b, const std::string& flag) {
-  if (ends_with(path, ".npy")) return load_npy<T>(g, path, b);
-  if (ends_with(path, ".mtx")) return load_mtx<T>(g, path, b);
+tartan::DistMatrix<T> load_matrix(const tartan::Grid& g, const std::string& path, tartan::Block b, const std::string& flag) {
+  if (ends_with(path, ".npy")) return tartan::load_npy<T>(g, path, b);
+  if (ends_with(path, ".mtx")) return tartan::load_mtx<T>(g, path, b);
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
 }
 
 /// Saves a matrix as .npy or .mtx (by extension). Collective.
 template <class T>
-void save_matrix(const DistMatrix<T>& A, const std::string& path, const std::string& flag) {
-  if (ends_with(path, ".npy")) return save_npy(A, path);
-  if (ends_with(path, ".mtx")) return save_mtx(A, path);
+void save_matrix(const tartan::DistMatrix<T>& A, const std::string& path, const std::string& flag) {
+  if (ends_with(path, ".npy")) return tartan::save_npy(A, path);
+  if (ends_with(path, ".mtx")) return tartan::save_mtx(A, path);
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
 }
 
@@ -129,16 +129,16 @@ inline int guarded_main(const char* name, const std::function<int()>& body) {
   } catch (const UsageError& e) {
     code = exit_usage;
     message = e.what();
-  } catch (const InvalidArgument& e) {
+  } catch (const tartan::InvalidArgument& e) {
     code = exit_usage;
     message = e.what();
-  } catch (const IoError& e) {
+  } catch (const tartan::IoError& e) {
     code = exit_usage;
     message = e.what();
-  } catch (const SingularMatrix& e) {
+  } catch (const tartan::SingularMatrix& e) {
     code = exit_numerical;
     message = std::string("matrix is singular: ") + e.what();
-  } catch (const LinAlgError& e) {
+  } catch (const tartan::LinAlgError& e) {
     code = exit_numerical;
     message = e.what();
   }
@@ -146,4 +146,4 @@ inline int guarded_main(const char* name, const std::function<int()>& body) {
   return code;
 }
 
-}  // namespace tartan::cli
+}  // namespace cli

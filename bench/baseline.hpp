@@ -1,0 +1,26 @@
+#pragma once
+// The raw ScaLAPACK/PBLAS/BLAS routines the bench times as its baselines, declared here
+// and nowhere else in the bench. The baselines deliberately bypass the library's own
+// binding layer: a figure is a ratio of Tartan against ScaLAPACK called the way a user
+// of raw ScaLAPACK calls it, so a fault in Tartan's bindings cannot show up in both columns.
+// Double precision only, as the bench measures. Hidden CHARACTER lengths are passed.
+
+#include <cstddef>
+
+extern "C" {
+void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
+            const double*, const int*, const double*, double*, const int*, std::size_t, std::size_t);
+void pdgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
+             const int*, const int*, const double*, const int*, const int*, const int*, const double*, double*,
+             const int*, const int*, const int*, std::size_t, std::size_t);
+void pdgetrf_(const int*, const int*, double*, const int*, const int*, const int*, int*, int*);
+void pdpotrf_(const char*, const int*, double*, const int*, const int*, const int*, int*, std::size_t);
+void pdgeqrf_(const int*, const int*, double*, const int*, const int*, const int*, double*, double*, const int*,
+              int*);
+void pdsyevd_(const char*, const char*, const int*, double*, const int*, const int*, const int*, double*, double*,
+              const int*, const int*, const int*, double*, const int*, int*, const int*, int*, std::size_t,
+              std::size_t);
+void pdgesvd_(const char*, const char*, const int*, const int*, double*, const int*, const int*, const int*, double*,
+              double*, const int*, const int*, const int*, double*, const int*, const int*, const int*, double*,
+              const int*, int*, std::size_t, std::size_t);
+}

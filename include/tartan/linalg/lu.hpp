@@ -1,0 +1,63 @@
+#pragma once
+// LU factorization with partial pivoting, kept for many solves; det and slogdet (scipy.linalg.lu_factor).
+
+#include <cstdint>
+#include <vector>
+#include "tartan/dist_matrix.hpp"
+#include "tartan/types.hpp"
+
+namespace tartan {
+
+/// sign and log|det| (numpy.linalg.slogdet): det = sign * exp(logabsdet). For a
+/// singular matrix sign is 0 and logabsdet is -inf.
+template <class T>
+struct SlogdetResult {
+  T sign;
+  real_t<T> logabsdet;
+};
+
+/// An LU factorization with partial pivoting, P A = L U, kept to solve many right-hand sides.
+template <class T>
+class LU {
+ public:
+  /// X with op(A) X = B. Throws SingularMatrix when U has an exactly zero pivot.
+  DistMatrix<T> solve(const DistMatrix<T>& B, Op trans = Op::none) const;
+  /// det(A) (0 when singular); computed from log|u_ii| so no intermediate overflow.
+  T det() const;
+  SlogdetResult<T> slogdet() const;
+  /// L (unit lower, not stored on the diagonal) and U packed in one matrix, as LAPACK.
+  const DistMatrix<T>& factors() const noexcept { return lu_; }
+  /// This process's ScaLAPACK pivot array (1-based global rows), for direct ScaLAPACK calls.
+  const std::vector<int>& local_pivots() const noexcept { return ipiv_; }
+  /// 0-based index of the first exactly-zero pivot, or -1.
+  std::int64_t singular_index() const noexcept { return singular_; }
+
+  /// For the library: wraps factors computed by lu_factor.
+  static LU make(DistMatrix<T> lu, std::vector<int> ipiv, std::int64_t singular) {
+    return LU(std::move(lu), std::move(ipiv), singular);
+  }
+
+ private:
+  LU(DistMatrix<T> lu, std::vector<int> ipiv, std::int64_t singular)
+      : lu_(std::move(lu)), ipiv_(std::move(ipiv)), singular_(singular) {}
+  DistMatrix<T> lu_;
+  std::vector<int> ipiv_;
+  std::int64_t singular_;
+};
+
+/// LU factorization of square A (scipy.linalg.lu_factor). A singular A does not throw
+/// here (as scipy); solve() on it does. Throws InvalidArgument, NonFiniteInput.
+template <class T>
+LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite = true);
+/// The same on an rvalue (std::move(A) or a temporary): works in A's storage instead of a
+/// copy, as scipy's overwrite_a. The argument is consumed, also when the call throws.
+template <class T>
+LU<T> lu_factor(DistMatrix<T>&& A, bool check_finite = true);
+
+/// det(A) (1 for 0 x 0), via LU.
+template <class T>
+T det(const DistMatrix<T>& A, bool check_finite = true);
+template <class T>
+SlogdetResult<T> slogdet(const DistMatrix<T>& A, bool check_finite = true);
+
+}  // namespace tartan

@@ -1,0 +1,49 @@
+#pragma once
+// View<T>: a rectangular window of a DistMatrix (ScaLAPACK's IA/JA), T possibly const.
+
+#include <cstdint>
+#include <type_traits>
+
+#include "tartan/dist_matrix.hpp"
+
+namespace tartan {
+
+/// A rectangular window of a DistMatrix (T may be const). Cheap to copy; refers to the
+/// matrix it came from. Built implicitly from a whole matrix.
+template <class T>
+class View {
+ public:
+  using value_type = std::remove_const_t<T>;
+  using Matrix = std::conditional_t<std::is_const_v<T>, const DistMatrix<value_type>, DistMatrix<value_type>>;
+
+  View(Matrix& a) noexcept : a_(&a), i_(0), j_(0), m_(a.rows()), n_(a.cols()) {}  // NOLINT: implicit by design
+  /// Throws InvalidArgument when the window does not fit in a.
+  View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n);
+  /// A view of mutable data is also a read-only view.
+  operator View<const value_type>() const noexcept  // NOLINT
+    requires(!std::is_const_v<T>)
+  {
+    return View<const value_type>(*a_, i_, j_, m_, n_, 0);
+  }
+
+  std::int64_t rows() const noexcept { return m_; }
+  std::int64_t cols() const noexcept { return n_; }
+  /// Global index of the view's first row / column in the matrix.
+  std::int64_t row_offset() const noexcept { return i_; }
+  std::int64_t col_offset() const noexcept { return j_; }
+  Matrix& matrix() const noexcept { return *a_; }
+  const Grid& grid() const noexcept { return a_->grid(); }
+  /// ScaLAPACK's 1-based IA and JA of the view.
+  int ia() const noexcept { return static_cast<int>(i_ + 1); }
+  int ja() const noexcept { return static_cast<int>(j_ + 1); }
+
+  // Trusted constructor (no checks); the int tag keeps it apart from the checked one.
+  View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n, int) noexcept
+      : a_(&a), i_(i), j_(j), m_(m), n_(n) {}
+
+ private:
+  Matrix* a_;
+  std::int64_t i_, j_, m_, n_;
+};
+
+}  // namespace tartan

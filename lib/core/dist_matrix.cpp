@@ -1,0 +1,109 @@
+// DistMatrix: allocation of the local block, single-entry access, copies and views.
+
+#include "tartan/dist_matrix.hpp"
+
+#include <mpi.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <new>
+#include <string>
+
+#include "core/agree.hpp"
+#include "core/format.hpp"
+#include "core/instantiate.hpp"
+#include "tartan/error.hpp"
+
+namespace tartan {
+
+namespace detail {
+
+void* local_alloc(std::size_t bytes) {
+  constexpr std::size_t huge = std::size_t(2) << 20;
+  void* p = nullptr;
+  if (bytes >= 2 * huge) {
+    const std::size_t rounded = (bytes + huge - 1) / huge * huge;
+    p = std::aligned_alloc(huge, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: harmless where THP is off
+  } else {
+    p = std::malloc(bytes == 0 ? 1 : bytes);
+  }
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+void local_free(void* p) noexcept { std::free(p); }
+
+}  // namespace detail
+
+template <class T>
+DistMatrix<T>::DistMatrix(const Grid& grid, std::int64_t m, std::int64_t n, Block block, Source src)
+    : grid_(grid), layout_(m, n, block, grid.prows(), grid.pcols(), src) {
+  local_rows_ = layout_.local_rows(grid_.myrow());
+  local_cols_ = layout_.local_cols(grid_.mycol());
+  lld_ = std::max<std::int64_t>(1, local_rows_);
+  // ScaLAPACK addresses local entries with 32-bit ints: the largest local block on any
+  // process (the source row and column hold the most) must fit. Every rank computes the
+  // same bound from the layout, so every rank throws together.
+  const std::int64_t big_rows = std::max<std::int64_t>(1, layout_.local_rows(src.row));
+  const std::int64_t big_cols = layout_.local_cols(src.col);
+  if (big_cols > 0 && big_rows > std::numeric_limits<int>::max() / big_cols)
+    throw InvalidArgument("DistMatrix: a local block of " + detail::shape(big_rows, big_cols) + " on a " +
+                          detail::shape(grid.prows(), grid.pcols()) +
+                          " grid exceeds ScaLAPACK's 32-bit local indexing; use more processes");
+  desc_ = layout_.descriptor(grid_.blacs_context(), lld_);
+  data_.assign(static_cast<std::size_t>(lld_ * local_cols_), T(0));
+}
+
+template <class T>
+T DistMatrix<T>::get(std::int64_t i, std::int64_t j) const {
+  if (i < 0 || i >= rows() || j < 0 || j >= cols())
+    throw InvalidArgument("get: index (" + std::to_string(i) + "," + std::to_string(j) + ") is outside the " +
+                          detail::shape(*this) + " matrix");
+  const int pr = layout_.row_owner(i), pc = layout_.col_owner(j);
+  T v{};
+  if (pr == grid_.myrow() && pc == grid_.mycol()) v = data_[layout_.local_row(i) + layout_.local_col(j) * lld_];
+  MPI_Bcast(&v, 1, detail::mpi_type<T>(), grid_.rank_of(pr, pc), grid_.comm());
+  return v;
+}
+
+template <class T>
+void DistMatrix<T>::set(std::int64_t i, std::int64_t j, T v) {
+  if (i < 0 || i >= rows() || j < 0 || j >= cols())
+    throw InvalidArgument("set: index (" + std::to_string(i) + "," + std::to_string(j) + ") is outside the " +
+                          detail::shape(*this) + " matrix");
+  if (layout_.row_owner(i) == grid_.myrow() && layout_.col_owner(j) == grid_.mycol())
+    data_[layout_.local_row(i) + layout_.local_col(j) * lld_] = v;
+}
+
+template <class T>
+DistMatrix<T> DistMatrix<T>::copy() const {
+  return DistMatrix<T>(*this, CopyTag{});
+}
+
+template <class T>
+View<T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) {
+  return View<T>(*this, i, j, m, n);
+}
+template <class T>
+View<const T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const {
+  return View<const T>(*this, i, j, m, n);
+}
+
+template <class T>
+View<T>::View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n)
+    : a_(&a), i_(i), j_(j), m_(m), n_(n) {
+  if (i < 0 || j < 0 || m < 0 || n < 0 || i + m > a.rows() || j + n > a.cols())
+    throw InvalidArgument("view: rows [" + std::to_string(i) + "," + std::to_string(i + m) + ") and columns [" +
+                          std::to_string(j) + "," + std::to_string(j + n) + ") do not fit in the " +
+                          detail::shape(a) + " matrix");
+}
+
+#define TARTAN_INSTANTIATE(T) \
+  template class DistMatrix<T>; \
+  template class View<T>;       \
+  template class View<const T>;
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan

@@ -1,0 +1,97 @@
+// Environment: MPI start-up and shut-down, and each rank's BLAS thread count.
+
+#include "tartan/environment.hpp"
+
+#include <mpi.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bindings/blacs.hpp"
+#include "tartan/error.hpp"
+
+namespace tartan {
+
+namespace {
+
+int parse_thread_count(const char* text, const char* var) {
+  char* end = nullptr;
+  const long v = std::strtol(text, &end, 10);
+  if (end == text || *end != '\0' || v < 1 || v > 4096)
+    throw InvalidArgument(std::string("Environment: ") + var + "='" + text + "', expected a whole number from 1 to 4096");
+  return static_cast<int>(v);
+}
+
+// Cores this rank may use, divided among the ranks of its node whose affinity masks
+// overlap its own. mpirun binds each rank to a core by default (one thread each); with
+// --bind-to none every rank sees every core and they share them.
+int threads_from_affinity(int& cores) {
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  if (sched_getaffinity(0, sizeof(mine), &mine) != 0) {
+    cores = 1;
+    return 1;
+  }
+  cores = std::max(1, CPU_COUNT(&mine));
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int n = 1;
+  MPI_Comm_size(node, &n);
+  std::vector<cpu_set_t> all(static_cast<std::size_t>(n));
+  MPI_Allgather(&mine, sizeof(cpu_set_t), MPI_BYTE, all.data(), sizeof(cpu_set_t), MPI_BYTE, node);
+  MPI_Comm_free(&node);
+  int sharing = 0;
+  for (auto& other : all) {
+    cpu_set_t both;
+    CPU_AND(&both, &mine, &other);
+    if (CPU_COUNT(&both) > 0) ++sharing;
+  }
+  return std::max(1, cores / std::max(1, sharing));
+}
+
+}  // namespace
+
+Environment::Environment(int& argc, char**& argv) { init(&argc, &argv); }
+Environment::Environment() { init(nullptr, nullptr); }
+
+void Environment::init(int* argc, char*** argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    owns_mpi_ = true;
+  }
+  int cores = 1;
+  const int by_affinity = threads_from_affinity(cores);  // collective: every rank calls it
+  cores_ = cores;
+  if (const char* t = std::getenv("TARTAN_NUM_THREADS"); t && *t) {
+    blas_threads_ = parse_thread_count(t, "TARTAN_NUM_THREADS");
+    threads_source_ = "TARTAN_NUM_THREADS";
+    openblas_set_num_threads(blas_threads_);
+  } else if (const char* o = std::getenv("OPENBLAS_NUM_THREADS"); o && *o) {
+    blas_threads_ = openblas_get_num_threads();
+    threads_source_ = "OPENBLAS_NUM_THREADS";
+  } else {
+    blas_threads_ = by_affinity;
+    threads_source_ = "affinity";
+    openblas_set_num_threads(blas_threads_);
+  }
+}
+
+Environment::~Environment() {
+  if (!owns_mpi_) return;
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+std::string Environment::blas_kernel() const {
+  const char* name = openblas_get_corename();
+  return name ? std::string(name) : std::string("unknown");
+}
+
+}  // namespace tartan

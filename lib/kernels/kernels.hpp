@@ -1,0 +1,87 @@
+#pragma once
+// In-place ScaLAPACK factorizations and solvers with INFO agreed over the grid: the layer
+// every algorithm of linalg/ is built from. Each kernel queries and allocates its
+// workspace (bindings/workspace.hpp), calls the routine, agrees on INFO over the grid and
+// throws the same exception on every rank. Arguments are assumed valid (linalg/ checks them)
+// and laid out as ScaLAPACK requires (square blocks where the routine needs them).
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "tartan/dist_matrix.hpp"
+#include "tartan/types.hpp"
+
+namespace tartan::detail {
+
+/// INFO from a ScaLAPACK routine, agreed over the grid: the smallest positive value any
+/// rank saw (0 when none); an Error naming func and routine when a rank saw INFO < 0.
+int agreed_info(const Grid& g, int info, const char* func, const char* routine);
+
+/// Local length of the pivot vector of W (p?getrf's IPIV) and of tau (p?geqrf's TAU).
+template <class T>
+std::size_t pivot_size(const DistMatrix<T>& W) {
+  return static_cast<std::size_t>(W.local_rows() + W.block().mb);
+}
+template <class T>
+std::size_t tau_size(const DistMatrix<T>& W) {
+  return static_cast<std::size_t>(W.local_cols() + W.block().nb);
+}
+
+/// LU with partial pivoting of W in place (p?getrf). Returns the 0-based index of the
+/// first exactly zero pivot, or -1.
+template <class T>
+std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func);
+/// X := op(A)^-1 X from getrf's factors (p?getrs). X's rows are distributed like F's.
+template <class T>
+void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistMatrix<T>& X, const char* func);
+/// W := W^-1 from getrf's factors (p?getri). Throws SingularMatrix.
+template <class T>
+void getri(DistMatrix<T>& W, const std::vector<int>& ipiv, const char* func);
+
+/// Cholesky of W in place (p?potrf). Throws NotPositiveDefinite, its message prefixed by what.
+template <class T>
+void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what);
+/// X := A^-1 X from potrf's factor (p?potrs). X's rows are distributed like C's.
+template <class T>
+void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* func);
+
+/// Householder QR of W in place (p?geqrf); returns tau.
+template <class T>
+std::vector<T> geqrf(DistMatrix<T>& W, const char* func);
+/// Forms the first Q.cols() columns of Q from k reflectors in Q's leading columns (p?orgqr/p?ungqr).
+template <class T>
+void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const char* func);
+/// Least squares by QR or LQ (p?gels): W (m x n, destroyed) and X (max(m, n) x nrhs, B on
+/// entry in its first m rows; the solution in its first n rows on exit).
+template <class T>
+void gels(DistMatrix<T>& W, DistMatrix<T>& X, const char* func);
+
+/// Which eigenpairs heev computes: all ('A'), by value range ('V', (vl, vu]) or by 1-based index ('I', il..iu).
+struct EigRange {
+  char range = 'A';
+  double vl = 0, vu = 0;
+  int il = 0, iu = 0;
+};
+/// Eigen-decomposition of the Hermitian matrix W (destroyed): all pairs by p?syevd/p?heevd,
+/// subsets and values only by p?syevr/p?heevr. Returns the eigenvalues (ascending, the same
+/// on every rank) and, when vectors is set, the eigenvectors (n x found) in W's layout.
+template <class T>
+std::pair<std::vector<real_t<T>>, DistMatrix<T>> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors,
+                                                      const char* func);
+/// C := L^-1 C L^-H (or U^-H C U^-1) for the generalized problem (p?sygst/p?hegst); returns
+/// the scale the eigenvalues must be multiplied by.
+template <class T>
+real_t<T> hegst(DistMatrix<T>& C, const DistMatrix<T>& L, bool lower, const char* func);
+
+/// SVD of W (destroyed) by p?gesvd: singular values (descending, the same on every rank)
+/// and, when U is given, U (m x k) and VT (k x n). Throws NoConvergence.
+template <class T>
+std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* VT, const char* func);
+
+/// Replicates a small result (eigenvalues, singular values) from the process that holds
+/// W(0,0), which ScaLAPACK leaves right where other processes' copies may be stale.
+template <class R, class T>
+void replicate_from_source(std::vector<R>& v, const DistMatrix<T>& W);
+
+}  // namespace tartan::detail

@@ -1,0 +1,68 @@
+#pragma once
+// Helpers shared by the linalg families: working copies in the layout ScaLAPACK needs,
+// triangles, and the checks of a single-matrix argument.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/checks.hpp"
+#include "tartan/blas.hpp"
+#include "tartan/create.hpp"
+#include "tartan/dist_matrix.hpp"
+
+namespace tartan::detail {
+
+/// ScaLAPACK's factorizations need square blocks (MB == NB): a copy of A in blocks of its
+/// column block size, or a plain copy when A's blocks are square already.
+template <class T>
+DistMatrix<T> working_copy(const DistMatrix<T>& A) {
+  const Block b = A.block();
+  if (b.mb == b.nb) return A.copy();
+  return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
+}
+
+/// Working storage taken over from an rvalue argument: no copy when its blocks are square.
+template <class T>
+DistMatrix<T> working_copy(DistMatrix<T>&& A) {
+  const Block b = A.block();
+  if (b.mb == b.nb) return std::move(A);
+  return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
+}
+
+/// A copy of B whose rows are distributed like A's (p?getrs, p?potrs and p?gels need the
+/// row blocks and the source process row of B to match A's).
+template <class T>
+DistMatrix<T> rhs_copy(const DistMatrix<T>& B, const DistMatrix<T>& A) {
+  if (B.block().mb == A.block().mb && B.source().row == A.source().row) return B.copy();
+  return redistribute(B, A.grid(), Block{A.block().mb, B.block().nb}, Source{A.source().row, B.source().col});
+}
+
+/// The checks of a single-matrix argument: square when asked, finite when asked.
+template <class T>
+void check_one(const DistMatrix<T>& A, const char* func, bool square, bool check_finite) {
+  if (square) require_square(A, func, "A");
+  if (check_finite) require_finite<T>(A, func, "A");
+}
+
+/// Zeros the triangle strictly above (upper == true) or below the diagonal.
+template <class T>
+void zero_triangle(DistMatrix<T>& A, bool upper);
+
+/// A Hermitian (conj) or symmetric matrix rebuilt from one triangle of A.
+template <class T>
+DistMatrix<T> from_triangle(const DistMatrix<T>& A, bool lower, bool conj);
+
+/// "func: singular matrix: U(i,i) is exactly zero"
+std::string singular_message(const char* func, std::int64_t index);
+
+/// numpy's default relative cutoff for singular values: eps * max(m, n).
+template <class R>
+double default_rtol(std::int64_t m, std::int64_t n) {
+  return static_cast<double>(std::numeric_limits<R>::epsilon()) * static_cast<double>(std::max(m, n));
+}
+
+}  // namespace tartan::detail

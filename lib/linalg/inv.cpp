@@ -1,0 +1,26 @@
+// inv(A) by LU (p?getrf + p?getri).
+
+#include "tartan/linalg/inv.hpp"
+
+#include "core/instantiate.hpp"
+#include "kernels/kernels.hpp"
+#include "linalg/common.hpp"
+
+namespace tartan {
+
+template <class T>
+DistMatrix<T> inv(const DistMatrix<T>& A, bool check_finite) {
+  const char* f = "inv";
+  detail::check_one(A, f, true, check_finite);
+  DistMatrix<T> W = detail::working_copy(A);
+  std::vector<int> ipiv;
+  const std::int64_t singular = detail::getrf(W, ipiv, f);
+  if (singular >= 0) throw SingularMatrix(detail::singular_message(f, singular), singular);
+  detail::getri(W, ipiv, f);
+  return W;
+}
+
+#define TARTAN_INSTANTIATE(T) template DistMatrix<T> inv<T>(const DistMatrix<T>&, bool);
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan

@@ -1,0 +1,54 @@
+// lstsq(A, B): p?gels for full-rank A, the SVD for rank-deficient A.
+
+#include "tartan/linalg/lstsq.hpp"
+
+#include "core/instantiate.hpp"
+#include "kernels/kernels.hpp"
+#include "linalg/common.hpp"
+#include "tartan/linalg/svd.hpp"
+
+namespace tartan {
+
+template <class T>
+LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOptions opts) {
+  using R = real_t<T>;
+  const char* f = "lstsq";
+  detail::require_system(A, B, f, /*square=*/false, opts.check_finite);
+  const std::int64_t m = A.rows(), n = A.cols(), nrhs = B.cols(), k = std::min(m, n);
+  LstsqResult<T> res{DistMatrix<T>(A.grid(), n, nrhs, Block{A.block().nb, B.block().nb}), {}, 0, {}};
+  if (k == 0) return res;
+  res.s = svdvals(A, false);
+  const double rcond = opts.rcond < 0 ? detail::default_rtol<R>(m, n) : opts.rcond;
+  const double cutoff = rcond * static_cast<double>(res.s[0]);
+  res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });
+  if (nrhs == 0) return res;
+  if (res.rank == k) {
+    // Full rank: QR (m >= n) or LQ (m < n) by p?gels, which also gives the minimum norm
+    // solution of an under-determined system.
+    DistMatrix<T> W = detail::working_copy(A);
+    DistMatrix<T> X(A.grid(), std::max(m, n), nrhs, Block{W.block().mb, B.block().nb}, Source{W.source().row, 0});
+    assign<T>(X.view(0, 0, m, nrhs), B);
+    detail::gels(W, X, f);
+    res.x = copy<T>(std::as_const(X).view(0, 0, n, nrhs));
+    if (m > n)
+      for (std::int64_t j = 0; j < nrhs; ++j) {
+        const R r = norm<T>(std::as_const(X).view(n, j, m - n, 1));
+        res.residuals.push_back(r * r);
+      }
+    return res;
+  }
+  // Rank deficient: x = V diag(1/s_i for the first rank values) U^H B.
+  auto [U, s, Vh] = svd(A, {.full_matrices = false, .check_finite = false});
+  DistMatrix<T> C(A.grid(), k, nrhs, Block{U.block().nb, B.block().nb});
+  gemm<T>(T(1), U, Op::adjoint, B, Op::none, T(0), C);
+  const std::int64_t rank = res.rank;
+  C.for_each_local([&](std::int64_t i, std::int64_t, T& x) { x = i < rank ? x / s[static_cast<std::size_t>(i)] : T(0); });
+  gemm<T>(T(1), Vh, Op::adjoint, C, Op::none, T(0), res.x);
+  return res;
+}
+
+#define TARTAN_INSTANTIATE(T) \
+  template LstsqResult<T> lstsq<T>(const DistMatrix<T>&, const DistMatrix<T>&, LstsqOptions);
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan
