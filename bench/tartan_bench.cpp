@@ -162,10 +162,10 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     double wq = 0;
     pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), &wq, &query, &info);
     std::vector<double> work(std::size_t(wq) + 1024);
-    tm = best_of(reps, [&] { keep(tt::qr(A, tt::QrMode::r)); }, refresh, [&] {
+    tm = best_of(reps, [&] { keep(tt::qr(A, {.mode = tt::QrMode::r})); }, refresh, [&] {
       const int lwork = int(work.size());
       pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), work.data(), &lwork, &info);
-    }, refill, [&] { keep(tt::qr(std::move(*fresh), tt::QrMode::r)); });
+    }, refill, [&] { keep(tt::qr(std::move(*fresh), {.mode = tt::QrMode::r})); });
   } else if (op == "eigh") {
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));

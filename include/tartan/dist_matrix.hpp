@@ -54,8 +54,31 @@ class DistMatrix {
   /// Collective over grid (allocation only; no communication).
   DistMatrix(const Grid& grid, std::int64_t m, std::int64_t n, Block block = {}, Source src = {});
 
-  DistMatrix(DistMatrix&&) noexcept = default;
-  DistMatrix& operator=(DistMatrix&&) noexcept = default;
+  /// Moves leave the source a valid empty matrix: 0 x 0 on the same grid, with the same
+  /// block and source, so every accessor of a moved-from matrix still works.
+  DistMatrix(DistMatrix&& other) noexcept
+      : grid_(other.grid_),
+        layout_(other.layout_),
+        local_rows_(other.local_rows_),
+        local_cols_(other.local_cols_),
+        lld_(other.lld_),
+        desc_(other.desc_),
+        data_(std::move(other.data_)) {
+    other.make_empty();
+  }
+  DistMatrix& operator=(DistMatrix&& other) noexcept {
+    if (this != &other) {
+      grid_ = other.grid_;
+      layout_ = other.layout_;
+      local_rows_ = other.local_rows_;
+      local_cols_ = other.local_cols_;
+      lld_ = other.lld_;
+      desc_ = other.desc_;
+      data_ = std::move(other.data_);
+      other.make_empty();
+    }
+    return *this;
+  }
   DistMatrix(const DistMatrix&) = delete;
   DistMatrix& operator=(const DistMatrix&) = delete;
 
@@ -129,6 +152,17 @@ class DistMatrix {
         lld_(other.lld_),
         desc_(other.desc_),
         data_(other.data_) {}
+
+  // 0 x 0 on the same grid, block and source (what a moved-from matrix becomes).
+  void make_empty() noexcept {
+    layout_ = Layout::empty_like(layout_);
+    local_rows_ = local_cols_ = 0;
+    lld_ = 1;
+    desc_[2] = desc_[3] = 0;  // M and N; the context, blocks, sources and LLD = 1 stay valid
+    desc_[8] = 1;
+    data_.clear();
+    data_.shrink_to_fit();
+  }
 
   // Global index of each local row (one division per row, not per entry).
   std::vector<std::int64_t> global_rows() const {

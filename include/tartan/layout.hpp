@@ -43,6 +43,13 @@ class Layout {
   /// Throws InvalidArgument when a field does not fit ScaLAPACK's 32-bit integers.
   std::array<int, 9> descriptor(int ctxt, std::int64_t lld) const;
 
+  /// The 0 x 0 layout with l's blocks, grid shape and source.
+  static Layout empty_like(const Layout& l) noexcept {
+    Layout e = l;
+    e.m_ = e.n_ = 0;
+    return e;
+  }
+
   friend bool operator==(const Layout&, const Layout&) = default;
 
  private:

@@ -27,7 +27,8 @@ DistMatrix<T> cholesky(const DistMatrix<T>& A, CholeskyOptions opts) {
 }
 template <class T>
 DistMatrix<T> cholesky(DistMatrix<T>&& A, CholeskyOptions opts) {
-  return cholesky_impl<T>(std::move(A), opts);
+  DistMatrix<T> own = std::move(A);  // consumed whether the call returns or throws
+  return cholesky_impl<T>(std::move(own), opts);
 }
 
 template <class T>
@@ -35,7 +36,7 @@ Cholesky<T> cho_factor(const DistMatrix<T>& A, CholeskyOptions opts) {
   detail::check_one(A, "cho_factor", true, opts.check_finite);
   DistMatrix<T> C = detail::working_copy(A);
   detail::potrf(C, opts.lower, "cho_factor", "");
-  return Cholesky<T>(std::move(C), opts.lower);
+  return Cholesky<T>::make(std::move(C), opts.lower);
 }
 
 template <class T>

@@ -36,6 +36,14 @@ DistMatrix<T> from_triangle(const DistMatrix<T>& A, bool lower, bool conj) {
   return H;
 }
 
+double checked_tolerance(const std::optional<double>& v, double fallback, const char* func, const char* name) {
+  if (!v) return fallback;
+  if (!(*v >= 0))  // also catches NaN
+    throw InvalidArgument(std::string(func) + ": " + name + " is " + std::to_string(*v) +
+                          ", expected a non-negative number");
+  return *v;
+}
+
 std::string singular_message(const char* func, std::int64_t index) {
   return std::string(func) + ": singular matrix: U(" + std::to_string(index) + "," + std::to_string(index) +
          ") is exactly zero";

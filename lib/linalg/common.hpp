@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "tartan/blas.hpp"
 #include "tartan/create.hpp"
 #include "tartan/dist_matrix.hpp"
+#include "tartan/linalg/svd.hpp"
 
 namespace tartan::detail {
 
@@ -58,6 +60,20 @@ DistMatrix<T> from_triangle(const DistMatrix<T>& A, bool lower, bool conj);
 
 /// "func: singular matrix: U(i,i) is exactly zero"
 std::string singular_message(const char* func, std::int64_t index);
+
+/// The value of an optional tolerance, or fallback when unset. Throws InvalidArgument
+/// ("func: name is nan, expected a non-negative number") for NaN or negative values: a NaN
+/// cutoff would silently count every singular value as zero.
+double checked_tolerance(const std::optional<double>& v, double fallback, const char* func, const char* name);
+
+/// The implementations behind inv, svd and svdvals, named after the function the user
+/// called so that errors from nested calls name it (matrix_rank, cond, lstsq, pinv).
+template <class T>
+DistMatrix<T> inv_impl(const DistMatrix<T>& A, bool check_finite, const char* func);
+template <class T>
+SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* func);
+template <class T>
+std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* func);
 
 /// numpy's default relative cutoff for singular values: eps * max(m, n).
 template <class R>

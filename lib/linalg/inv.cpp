@@ -8,9 +8,9 @@
 
 namespace tartan {
 
+namespace detail {
 template <class T>
-DistMatrix<T> inv(const DistMatrix<T>& A, bool check_finite) {
-  const char* f = "inv";
+DistMatrix<T> inv_impl(const DistMatrix<T>& A, bool check_finite, const char* f) {
   detail::check_one(A, f, true, check_finite);
   DistMatrix<T> W = detail::working_copy(A);
   std::vector<int> ipiv;
@@ -19,8 +19,16 @@ DistMatrix<T> inv(const DistMatrix<T>& A, bool check_finite) {
   detail::getri(W, ipiv, f);
   return W;
 }
+}  // namespace detail
 
-#define TARTAN_INSTANTIATE(T) template DistMatrix<T> inv<T>(const DistMatrix<T>&, bool);
+template <class T>
+DistMatrix<T> inv(const DistMatrix<T>& A, CheckOptions opts) {
+  return detail::inv_impl(A, opts.check_finite, "inv");
+}
+
+#define TARTAN_INSTANTIATE(T)                                         \
+  template DistMatrix<T> inv<T>(const DistMatrix<T>&, CheckOptions); \
+  template DistMatrix<T> detail::inv_impl<T>(const DistMatrix<T>&, bool, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

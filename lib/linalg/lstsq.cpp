@@ -15,10 +15,10 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   const char* f = "lstsq";
   detail::require_system(A, B, f, /*square=*/false, opts.check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), nrhs = B.cols(), k = std::min(m, n);
+  const double rcond = detail::checked_tolerance(opts.rcond, detail::default_rtol<R>(m, n), f, "rcond");
   LstsqResult<T> res{DistMatrix<T>(A.grid(), n, nrhs, Block{A.block().nb, B.block().nb}), {}, 0, {}};
   if (k == 0) return res;
-  res.s = svdvals(A, false);
-  const double rcond = opts.rcond < 0 ? detail::default_rtol<R>(m, n) : opts.rcond;
+  res.s = detail::svdvals_impl(A, false, f);
   const double cutoff = rcond * static_cast<double>(res.s[0]);
   res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });
   if (nrhs == 0) return res;
@@ -38,7 +38,7 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
     return res;
   }
   // Rank deficient: x = V diag(1/s_i for the first rank values) U^H B.
-  auto [U, s, Vh] = svd(A, {.full_matrices = false, .check_finite = false});
+  auto [U, s, Vh] = detail::svd_impl(A, false, false, f);
   DistMatrix<T> C(A.grid(), k, nrhs, Block{U.block().nb, B.block().nb});
   gemm<T>(T(1), U, Op::adjoint, B, Op::none, T(0), C);
   const std::int64_t rank = res.rank;

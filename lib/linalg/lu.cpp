@@ -69,12 +69,13 @@ SlogdetResult<T> slogdet_from_lu(const DistMatrix<T>& F, const std::vector<int>&
 }  // namespace
 
 template <class T>
-LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite) {
-  return lu_factor_impl<T>(A, check_finite, "lu_factor");
+LU<T> lu_factor(const DistMatrix<T>& A, LuOptions opts) {
+  return lu_factor_impl<T>(A, opts.check_finite, "lu_factor");
 }
 template <class T>
-LU<T> lu_factor(DistMatrix<T>&& A, bool check_finite) {
-  return lu_factor_impl<T>(std::move(A), check_finite, "lu_factor");
+LU<T> lu_factor(DistMatrix<T>&& A, LuOptions opts) {
+  DistMatrix<T> own = std::move(A);  // consumed whether the call returns or throws
+  return lu_factor_impl<T>(std::move(own), opts.check_finite, "lu_factor");
 }
 
 template <class T>
@@ -102,21 +103,21 @@ T LU<T>::det() const {
 }
 
 template <class T>
-SlogdetResult<T> slogdet(const DistMatrix<T>& A, bool check_finite) {
-  return lu_factor_impl<T>(A, check_finite, "slogdet").slogdet();
+SlogdetResult<T> slogdet(const DistMatrix<T>& A, CheckOptions opts) {
+  return lu_factor_impl<T>(A, opts.check_finite, "slogdet").slogdet();
 }
 
 template <class T>
-T det(const DistMatrix<T>& A, bool check_finite) {
-  return lu_factor_impl<T>(A, check_finite, "det").det();
+T det(const DistMatrix<T>& A, CheckOptions opts) {
+  return lu_factor_impl<T>(A, opts.check_finite, "det").det();
 }
 
 #define TARTAN_INSTANTIATE(T)                                     \
   template class LU<T>;                                           \
-  template LU<T> lu_factor<T>(const DistMatrix<T>&, bool);        \
-  template LU<T> lu_factor<T>(DistMatrix<T>&&, bool);             \
-  template T det<T>(const DistMatrix<T>&, bool);                  \
-  template SlogdetResult<T> slogdet<T>(const DistMatrix<T>&, bool);
+  template LU<T> lu_factor<T>(const DistMatrix<T>&, LuOptions);   \
+  template LU<T> lu_factor<T>(DistMatrix<T>&&, LuOptions);        \
+  template T det<T>(const DistMatrix<T>&, CheckOptions);          \
+  template SlogdetResult<T> slogdet<T>(const DistMatrix<T>&, CheckOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

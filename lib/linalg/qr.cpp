@@ -10,8 +10,7 @@ namespace tartan {
 
 namespace {
 template <class T, class Src>
-QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite) {
-  const char* f = "qr";
+QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, const char* f) {
   detail::check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
   DistMatrix<T> W = detail::working_copy(std::forward<Src>(A));
@@ -37,17 +36,18 @@ QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite) {
 }  // namespace
 
 template <class T>
-QrResult<T> qr(const DistMatrix<T>& A, QrMode mode, bool check_finite) {
-  return qr_impl<T>(A, mode, check_finite);
+QrResult<T> qr(const DistMatrix<T>& A, QrOptions opts) {
+  return qr_impl<T>(A, opts.mode, opts.check_finite, "qr");
 }
 template <class T>
-QrResult<T> qr(DistMatrix<T>&& A, QrMode mode, bool check_finite) {
-  return qr_impl<T>(std::move(A), mode, check_finite);
+QrResult<T> qr(DistMatrix<T>&& A, QrOptions opts) {
+  DistMatrix<T> own = std::move(A);  // consumed whether the call returns or throws
+  return qr_impl<T>(std::move(own), opts.mode, opts.check_finite, "qr");
 }
 
 #define TARTAN_INSTANTIATE(T)                                         \
-  template QrResult<T> qr<T>(const DistMatrix<T>&, QrMode, bool); \
-  template QrResult<T> qr<T>(DistMatrix<T>&&, QrMode, bool);
+  template QrResult<T> qr<T>(const DistMatrix<T>&, QrOptions); \
+  template QrResult<T> qr<T>(DistMatrix<T>&&, QrOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -182,13 +182,13 @@ TEMPLATE_TEST_CASE("qr in every mode, tall and wide", "", TARTAN_TYPES) {
         REQUIRE(recon<T>(a, qm * rm) < 50);
         REQUIRE(orthogonality<T>(qm) < 50);
         REQUIRE(Mat<T>(rm.template triangularView<Eigen::StrictlyLower>()).isZero(0));
-        auto [qc, rc] = tt::qr(A, tt::QrMode::complete);
+        auto [qc, rc] = tt::qr(A, {.mode = tt::QrMode::complete});
         REQUIRE(qc.cols() == m);
         REQUIRE(rc.rows() == m);
         const Mat<T> qcm = gather_all(qc);
         REQUIRE(recon<T>(a, qcm * gather_all(rc)) < 50);
         REQUIRE(orthogonality<T>(qcm) < 50);
-        auto only_r = tt::qr(A, tt::QrMode::r);
+        auto only_r = tt::qr(A, {.mode = tt::QrMode::r});
         REQUIRE(only_r.q.rows() == 0);
         REQUIRE(gather_all(only_r.r) == rm);
       }
@@ -500,7 +500,7 @@ TEMPLATE_TEST_CASE("rvalue arguments are factored in place with the same results
       REQUIRE(gather_all(tt::cholesky(std::move(S2))) == l_ref);
       auto [q, r] = tt::qr(A.copy());
       REQUIRE(recon<T>(a, gather_all(q) * gather_all(r)) < 50);
-      REQUIRE(gather_all(tt::qr(A.copy(), tt::QrMode::r).r) == gather_all(tt::qr(A, tt::QrMode::r).r));
+      REQUIRE(gather_all(tt::qr(A.copy(), {.mode = tt::QrMode::r}).r) == gather_all(tt::qr(A, {.mode = tt::QrMode::r}).r));
     }
   }
   tt::Grid g;

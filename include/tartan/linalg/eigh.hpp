@@ -11,12 +11,13 @@
 namespace tartan {
 
 struct EighOptions {
-  bool lower = true;  ///< read the lower triangle (numpy's UPLO='L'); else the upper
+  bool lower = true;  ///< read the lower triangle (scipy's and numpy's default); else the upper
   /// Only eigenpairs lo..hi (0-based, inclusive, ascending order), as scipy's subset_by_index.
   std::optional<std::pair<std::int64_t, std::int64_t>> subset_by_index;
   /// Only eigenvalues in the half-open interval (lo, hi], as scipy's subset_by_value.
+  /// NaN bounds or lo >= hi throw InvalidArgument.
   std::optional<std::pair<double, double>> subset_by_value;
-  bool check_finite = true;
+  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A (and B)
 };
 
 template <class T>
@@ -26,7 +27,8 @@ struct EighResult {
 };
 
 /// Eigenvalues and eigenvectors of Hermitian (real symmetric) A: all of them by divide
-/// and conquer (p?syevd/p?heevd), a subset by MRRR (p?syevr/p?heevr). Throws NoConvergence.
+/// and conquer (p?syevd/p?heevd), a subset by MRRR (p?syevr/p?heevr). Only the chosen
+/// triangle of A is read. Throws InvalidArgument, NonFiniteInput, NoConvergence. Collective.
 template <class T>
 EighResult<T> eigh(const DistMatrix<T>& A, EighOptions opts = {});
 /// The generalized problem A x = lambda B x with B Hermitian positive definite; the

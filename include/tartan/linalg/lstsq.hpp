@@ -2,7 +2,9 @@
 // Least squares, minimum norm for rank-deficient A (numpy.linalg.lstsq).
 
 #include <cstdint>
+#include <optional>
 #include <vector>
+
 #include "tartan/dist_matrix.hpp"
 #include "tartan/types.hpp"
 
@@ -10,23 +12,23 @@ namespace tartan {
 
 template <class T>
 struct LstsqResult {
-  DistMatrix<T> x;                    ///< n x nrhs
-  std::vector<real_t<T>> residuals;   ///< squared 2-norms of B - A x per column when rank == n < m; else empty
-  std::int64_t rank;                  ///< effective rank of A
-  std::vector<real_t<T>> s;           ///< singular values of A, descending
+  DistMatrix<T> x;                   ///< n x nrhs
+  std::vector<real_t<T>> residuals;  ///< squared 2-norms of B - A x per column when rank == n < m; else empty
+  std::int64_t rank;                 ///< effective rank of A
+  std::vector<real_t<T>> s;          ///< singular values of A, descending
 };
 
 struct LstsqOptions {
-  /// Singular values below rcond * s_max count as zero; negative means numpy's default,
-  /// eps * max(m, n).
-  double rcond = -1;
-  bool check_finite = true;
+  /// Singular values at most rcond * s_max count as zero (numpy's rcond). Unset: numpy's
+  /// default, eps * max(m, n). NaN or negative values throw InvalidArgument.
+  std::optional<double> rcond;
+  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A or B
 };
 
 /// The minimum-norm least-squares solution of A x = B (numpy.linalg.lstsq), correct for
 /// rank-deficient and under-determined A. The singular values are always computed (they
 /// are part of the result); when A has full rank the solution is taken from QR/LQ
-/// (p?gels), otherwise from the SVD.
+/// (p?gels), otherwise from the SVD. Collective.
 template <class T>
 LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOptions opts = {});
 

@@ -1,9 +1,13 @@
 #pragma once
-// LU factorization with partial pivoting, kept for many solves; det and slogdet (scipy.linalg.lu_factor).
+// LU factorization with partial pivoting, kept for many solves (scipy.linalg.lu_factor),
+// and det / slogdet.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
+
 #include "tartan/dist_matrix.hpp"
+#include "tartan/linalg/options.hpp"
 #include "tartan/types.hpp"
 
 namespace tartan {
@@ -20,7 +24,8 @@ struct SlogdetResult {
 template <class T>
 class LU {
  public:
-  /// X with op(A) X = B. Throws SingularMatrix when U has an exactly zero pivot.
+  /// X with op(A) X = B. Throws SingularMatrix when U has an exactly zero pivot,
+  /// InvalidArgument when B is on another grid or has the wrong number of rows. Collective.
   DistMatrix<T> solve(const DistMatrix<T>& B, Op trans = Op::none) const;
   /// det(A) (0 when singular); computed from log|u_ii| so no intermediate overflow.
   T det() const;
@@ -45,19 +50,27 @@ class LU {
   std::int64_t singular_;
 };
 
-/// LU factorization of square A (scipy.linalg.lu_factor). A singular A does not throw
-/// here (as scipy); solve() on it does. Throws InvalidArgument, NonFiniteInput.
-template <class T>
-LU<T> lu_factor(const DistMatrix<T>& A, bool check_finite = true);
-/// The same on an rvalue (std::move(A) or a temporary): works in A's storage instead of a
-/// copy, as scipy's overwrite_a. The argument is consumed, also when the call throws.
-template <class T>
-LU<T> lu_factor(DistMatrix<T>&& A, bool check_finite = true);
+/// Options of lu_factor (scipy.linalg.lu_factor's).
+struct LuOptions {
+  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A
+};
 
-/// det(A) (1 for 0 x 0), via LU.
+/// LU factorization of square A (scipy.linalg.lu_factor). A singular A does not throw
+/// here (as scipy); solve() on it does. Throws InvalidArgument, NonFiniteInput. Collective.
 template <class T>
-T det(const DistMatrix<T>& A, bool check_finite = true);
+LU<T> lu_factor(const DistMatrix<T>& A, LuOptions opts = {});
+/// The same on an rvalue (std::move(A) or a temporary), as scipy's overwrite_a=True:
+/// factors in A's storage when its layout serves ScaLAPACK, else in a redistributed copy.
+/// A is left an empty 0x0 matrix whether the call returns or throws.
 template <class T>
-SlogdetResult<T> slogdet(const DistMatrix<T>& A, bool check_finite = true);
+LU<T> lu_factor(DistMatrix<T>&& A, LuOptions opts = {});
+
+/// det(A) (1 for 0 x 0), via LU; computed from log|u_ii|, so it overflows only when the
+/// determinant itself does. Throws InvalidArgument (A not square), NonFiniteInput.
+template <class T>
+T det(const DistMatrix<T>& A, CheckOptions opts = {});
+/// sign and log|det| of A via LU (numpy.linalg.slogdet).
+template <class T>
+SlogdetResult<T> slogdet(const DistMatrix<T>& A, CheckOptions opts = {});
 
 }  // namespace tartan

@@ -14,14 +14,15 @@ struct SolveOptions {
   /// A is rebuilt from one triangle and solved by LU with partial pivoting (ScaLAPACK has no
   /// distributed Bunch-Kaufman; LU is backward stable for indefinite matrices too).
   Structure assume = Structure::general;
-  /// For symmetric, hermitian and positive_definite: read the lower triangle (else upper,
-  /// scipy's default).
+  /// For symmetric, hermitian and positive_definite: read the lower triangle, else the
+  /// upper (scipy.linalg.solve's default, lower=False).
   bool lower = false;
-  bool check_finite = true;
+  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A or B
 };
 
 /// X with A X = B. Throws InvalidArgument (A not square, rows of B != rows of A),
-/// SingularMatrix (index of the first exactly-zero pivot), NotPositiveDefinite.
+/// SingularMatrix (index of the first exactly-zero pivot), NotPositiveDefinite,
+/// NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> solve(const DistMatrix<T>& A, const DistMatrix<T>& B, SolveOptions opts = {});
 

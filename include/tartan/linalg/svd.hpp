@@ -2,15 +2,19 @@
 // Singular value decomposition and what is built on it: svdvals, pinv, matrix_rank, cond.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
+
 #include "tartan/dist_matrix.hpp"
+#include "tartan/linalg/options.hpp"
 #include "tartan/types.hpp"
 
 namespace tartan {
 
 struct SvdOptions {
-  bool full_matrices = false;  ///< u m x m and vh n x n instead of m x k and k x n
-  bool check_finite = true;
+  bool full_matrices = false;  ///< u m x m and vh n x n instead of m x k and k x n (numpy's default is true;
+                               ///< false saves the memory of the completion, as scipy users ask for)
+  bool check_finite = true;    ///< throw NonFiniteInput for NaN/Inf in A
 };
 
 template <class T>
@@ -20,26 +24,42 @@ struct SvdResult {
   DistMatrix<T> vh;
 };
 
-/// A = U diag(s) Vh (p?gesvd). Throws NoConvergence.
+/// A = U diag(s) Vh. Throws NoConvergence, NonFiniteInput. Collective.
 template <class T>
 SvdResult<T> svd(const DistMatrix<T>& A, SvdOptions opts = {});
-/// Singular values only, descending.
+/// Singular values only, descending (scipy.linalg.svdvals).
 template <class T>
-std::vector<real_t<T>> svdvals(const DistMatrix<T>& A, bool check_finite = true);
+std::vector<real_t<T>> svdvals(const DistMatrix<T>& A, CheckOptions opts = {});
 
-/// The Moore-Penrose pseudo-inverse via the SVD; singular values at most
-/// rtol * s_max are treated as zero (negative rtol: max(m, n) * eps).
+/// Options of pinv (scipy.linalg.pinv's): singular values at most atol + rtol * s_max
+/// are treated as zero.
+struct PinvOptions {
+  std::optional<double> atol;  ///< absolute cutoff; unset: 0
+  std::optional<double> rtol;  ///< relative cutoff; unset: max(m, n) * eps
+  bool check_finite = true;
+};
+/// The Moore-Penrose pseudo-inverse via the SVD. NaN or negative tolerances throw
+/// InvalidArgument. Collective.
 template <class T>
-DistMatrix<T> pinv(const DistMatrix<T>& A, double rtol = -1, bool check_finite = true);
-/// Number of singular values above tol (negative tol: s_max * max(m, n) * eps, numpy's default).
+DistMatrix<T> pinv(const DistMatrix<T>& A, PinvOptions opts = {});
+
+/// Options of matrix_rank (numpy.linalg.matrix_rank's): at most one of tol and rtol.
+struct RankOptions {
+  std::optional<double> tol;   ///< absolute cutoff
+  std::optional<double> rtol;  ///< relative cutoff, times s_max
+  bool check_finite = true;    ///< neither given: s_max * max(m, n) * eps, numpy's default
+};
+/// Number of singular values above the cutoff. NaN, negative or both tolerances throw
+/// InvalidArgument. Collective.
 template <class T>
-std::int64_t matrix_rank(const DistMatrix<T>& A, double tol = -1, bool check_finite = true);
-/// The 2-norm condition number s_max / s_min (inf when s_min is 0). Throws InvalidArgument
-/// for an empty A.
+std::int64_t matrix_rank(const DistMatrix<T>& A, RankOptions opts = {});
+
+/// The 2-norm condition number s_max / s_min (inf when s_min is 0), numpy.linalg.cond(A).
+/// Throws InvalidArgument for an empty A. Collective.
 template <class T>
 real_t<T> cond(const DistMatrix<T>& A);
 /// The condition number in the Frobenius, 1 or inf norm: ||A|| ||inv(A)|| computed
-/// exactly (inf for singular A). Square A only.
+/// exactly (inf for singular A), numpy.linalg.cond(A, p). Square A only. Collective.
 template <class T>
 real_t<T> cond(const DistMatrix<T>& A, Norm kind);
 
