@@ -10,8 +10,9 @@
 namespace tartan {
 
 /// C := alpha * op(A) * op(B) + beta * C, in place. A, B and C must be on the same grid
-/// with conforming shapes (InvalidArgument naming all three shapes otherwise).
-/// Collective over the grid.
+/// with conforming shapes (InvalidArgument naming all three shapes otherwise). C may be a
+/// window of the same matrix as A or B, overlapping or not: an operand that shares
+/// entries with C is copied first. Collective over the grid.
 template <class T>
 void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_identity_t<View<const T>> B, Op opB,
           std::type_identity_t<T> beta, std::type_identity_t<View<T>> C);

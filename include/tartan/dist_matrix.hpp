@@ -50,8 +50,10 @@ class DistMatrix {
       Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
 
   /// An m x n zero matrix on grid. Throws InvalidArgument for negative sizes, bad blocks,
-  /// a source outside the grid, or sizes beyond ScaLAPACK's 32-bit descriptors.
-  /// Collective over grid (allocation only; no communication).
+  /// a source outside the grid, or sizes beyond ScaLAPACK's 32-bit descriptors, and
+  /// OutOfMemory when a rank cannot hold its block. Collective over grid: every rank of
+  /// the grid constructs it (a large matrix's allocation is agreed, so a failure on one
+  /// rank throws on all).
   DistMatrix(const Grid& grid, std::int64_t m, std::int64_t n, Block block = {}, Source src = {});
 
   /// Moves leave the source a valid empty matrix: 0 x 0 on the same grid, with the same
@@ -104,7 +106,9 @@ class DistMatrix {
 
   /// Entry (i, j), returned on every rank. Collective: every rank passes the same i, j.
   T get(std::int64_t i, std::int64_t j) const;
-  /// Sets entry (i, j) to v (v as given on the owning rank). Collective like get.
+  /// Sets entry (i, j) to v on the rank that owns it; the others do nothing. No
+  /// communication: every rank may call it (the owner's v counts), so the same loop runs
+  /// on every rank. Throws InvalidArgument for an index outside the matrix.
   void set(std::int64_t i, std::int64_t j, T v);
 
   /// Calls f(i, j, T& a_ij) with global indices for every entry this process owns.
@@ -127,7 +131,7 @@ class DistMatrix {
     }
   }
 
-  /// A deep copy with the same grid and layout.
+  /// A deep copy with the same grid and layout. Collective like the constructor.
   DistMatrix copy() const;
 
   /// The ScaLAPACK array descriptor, for calling ScaLAPACK routines directly.
@@ -136,22 +140,18 @@ class DistMatrix {
   /// The submatrix of rows [i, i+m) and columns [j, j+n), without copying (ScaLAPACK's
   /// IA/JA). Throws InvalidArgument when it does not fit in the matrix. The view refers
   /// to this matrix: it must not outlive it.
-  View<T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n);
-  View<const T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const;
+  View<T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) &;
+  View<const T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const&;
+  /// A view of a temporary would dangle at the end of the statement: not allowed.
+  View<T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) && = delete;
+  View<const T> view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const&& = delete;
 
  private:
   Grid grid_;
   Layout layout_;
   // The deep copy behind copy(): copies the local block without zero-filling it first.
   struct CopyTag {};
-  DistMatrix(const DistMatrix& other, CopyTag)
-      : grid_(other.grid_),
-        layout_(other.layout_),
-        local_rows_(other.local_rows_),
-        local_cols_(other.local_cols_),
-        lld_(other.lld_),
-        desc_(other.desc_),
-        data_(other.data_) {}
+  DistMatrix(const DistMatrix& other, CopyTag);
 
   // 0 x 0 on the same grid, block and source (what a moved-from matrix becomes).
   void make_empty() noexcept {

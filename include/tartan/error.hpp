@@ -61,6 +61,18 @@ class NoConvergence : public LinAlgError {
   using LinAlgError::LinAlgError;
 };
 
+/// Memory for a matrix or a workspace could not be had on some rank. Raised on every rank
+/// together (the message names the rank, what was needed and what was available).
+class OutOfMemory : public Error {
+ public:
+  OutOfMemory(const std::string& what, std::int64_t bytes) : Error(what), bytes_(bytes) {}
+  /// Bytes the failing rank needed.
+  std::int64_t bytes() const noexcept { return bytes_; }
+
+ private:
+  std::int64_t bytes_;
+};
+
 /// A file could not be opened, read or written.
 class IoError : public Error {
  public:

@@ -38,6 +38,8 @@ class Grid {
   MPI_Comm row_comm() const noexcept;
   /// Communicator of this process's grid column (ranks ordered by row).
   MPI_Comm col_comm() const noexcept;
+  /// Ranks of this grid on this process's node (shared memory), this one included.
+  int ranks_on_node() const noexcept;
   /// The BLACS context, for calling ScaLAPACK directly.
   int blacs_context() const noexcept;
   /// Rank in comm() of the process at grid coordinates (prow, pcol).

@@ -8,8 +8,11 @@
 // LinAlgError family for numerical failures. Small results (eigenvalues, singular values,
 // determinants) are returned on every rank.
 //
-// Results are laid out like their inputs where that is possible; routines that need
-// square blocks (ScaLAPACK's MB == NB) work on a copy in A's column block size.
+// Layout of results: ScaLAPACK runs on a copy of A in square blocks of A's column block
+// size starting at process (0, 0) (its factorizations need MB == NB, and several of its
+// routines are wrong with the first block elsewhere), and factors, Q, R, eigenvectors,
+// singular vectors, inverses and solutions come out in that layout. redistribute()
+// moves a result to any other.
 
 #include "tartan/linalg/cholesky.hpp"
 #include "tartan/linalg/eigh.hpp"

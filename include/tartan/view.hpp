@@ -9,7 +9,8 @@
 namespace tartan {
 
 /// A rectangular window of a DistMatrix (T may be const). Cheap to copy; refers to the
-/// matrix it came from. Built implicitly from a whole matrix.
+/// matrix it came from and must not outlive it. Built implicitly from a whole matrix
+/// (never from a temporary).
 template <class T>
 class View {
  public:
@@ -19,6 +20,12 @@ class View {
   View(Matrix& a) noexcept : a_(&a), i_(0), j_(0), m_(a.rows()), n_(a.cols()) {}  // NOLINT: implicit by design
   /// Throws InvalidArgument when the window does not fit in a.
   View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n);
+  /// A view of a temporary would dangle: functions that accept temporaries take
+  /// const DistMatrix& (every View function has such an overload).
+  View(DistMatrix<value_type>&&) = delete;
+  View(const DistMatrix<value_type>&&) = delete;
+  View(DistMatrix<value_type>&&, std::int64_t, std::int64_t, std::int64_t, std::int64_t) = delete;
+  View(const DistMatrix<value_type>&&, std::int64_t, std::int64_t, std::int64_t, std::int64_t) = delete;
   /// A view of mutable data is also a read-only view.
   operator View<const value_type>() const noexcept  // NOLINT
     requires(!std::is_const_v<T>)

@@ -146,6 +146,27 @@ TARTAN_FOR_REAL(TARTAN_SYEVR_REAL)
   }
 TARTAN_FOR_COMPLEX(TARTAN_HEEVR)
 
+// QR-iteration symmetric/Hermitian eigensolver; Tartan uses it for eigenvalues only
+// (tridiagonal reduction, then the serial ?steqr2 on every process). rwork is ignored for real types.
+#define TARTAN_SYEV_REAL(p, T, R)                                                                          \
+  extern "C" void p##syev_(fchar, fchar, const int*, T*, const int*, const int*, const int*, R*, T*,      \
+                           const int*, const int*, const int*, T*, const int*, int*, flen, flen);        \
+  inline void heev(char jobz, char uplo, int n, T* a, int ia, int ja, const int* da, R* w, T* z, int iz,   \
+                   int jz, const int* dz, T* work, int lwork, R*, int, int* info) {                        \
+    p##syev_(&jobz, &uplo, &n, a, &ia, &ja, da, w, z, &iz, &jz, dz, work, &lwork, info, 1, 1);          \
+  }
+TARTAN_FOR_REAL(TARTAN_SYEV_REAL)
+#define TARTAN_HEEV(p, T, R)                                                                               \
+  extern "C" void p##heev_(fchar, fchar, const int*, T*, const int*, const int*, const int*, R*, T*,      \
+                           const int*, const int*, const int*, T*, const int*, R*, const int*, int*, flen, \
+                           flen);                                                                          \
+  inline void heev(char jobz, char uplo, int n, T* a, int ia, int ja, const int* da, R* w, T* z, int iz,   \
+                   int jz, const int* dz, T* work, int lwork, R* rwork, int lrwork, int* info) {           \
+    p##heev_(&jobz, &uplo, &n, a, &ia, &ja, da, w, z, &iz, &jz, dz, work, &lwork, rwork, &lrwork, info, 1, \
+             1);                                                                                           \
+  }
+TARTAN_FOR_COMPLEX(TARTAN_HEEV)
+
 // Reduces the generalized problem A x = lambda B x (B already Cholesky-factored) to standard form.
 #define TARTAN_HEGST(p, T, R, name)                                                                   \
   extern "C" void p##name##_(const int*, fchar, const int*, T*, const int*, const int*, const int*, \

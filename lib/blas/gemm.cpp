@@ -6,6 +6,7 @@
 #include "core/checks.hpp"
 #include "core/instantiate.hpp"
 #include "tartan/blas.hpp"
+#include "tartan/create.hpp"
 
 namespace tartan {
 
@@ -25,6 +26,15 @@ void scale_window(View<T> C, T beta) {
     }
 }
 
+// True when the windows a and c of the same matrix share an entry.
+template <class T>
+bool overlap(View<const T> a, View<T> c) {
+  if (static_cast<const void*>(&a.matrix()) != static_cast<const void*>(&c.matrix())) return false;
+  const bool rows = a.row_offset() < c.row_offset() + c.rows() && c.row_offset() < a.row_offset() + a.rows();
+  const bool cols = a.col_offset() < c.col_offset() + c.cols() && c.col_offset() < a.col_offset() + a.cols();
+  return rows && cols;
+}
+
 }  // namespace
 
 template <class T>
@@ -40,6 +50,15 @@ void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_iden
   if (m == 0 || n == 0) return;
   if (k == 0) {
     scale_window<T>(C, beta);
+    return;
+  }
+  // p?gemm reads A and B while it writes C: an operand that shares entries with C is
+  // copied first (every rank sees the same views, so every rank copies alike).
+  if (overlap<T>(A, C) || overlap<T>(B, C)) {
+    const DistMatrix<T> Ac = overlap<T>(A, C) ? copy<T>(A) : DistMatrix<T>(A.grid(), 0, 0);
+    const DistMatrix<T> Bc = overlap<T>(B, C) ? copy<T>(B) : DistMatrix<T>(B.grid(), 0, 0);
+    gemm<T>(alpha, overlap<T>(A, C) ? View<const T>(Ac) : A, opA, overlap<T>(B, C) ? View<const T>(Bc) : B, opB, beta,
+            C);
     return;
   }
   detail::sl::gemm(detail::sl::op_char<T>(opA), detail::sl::op_char<T>(opB), static_cast<int>(m), static_cast<int>(n),

@@ -11,6 +11,7 @@
 
 #include "bindings/pblas.hpp"
 #include "core/format.hpp"
+#include "core/memory.hpp"
 #include "core/instantiate.hpp"
 #include "tartan/error.hpp"
 
@@ -108,7 +109,13 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int r
   const std::int64_t m = A.rows(), n = A.cols();
   const auto d = whole_on_root(grid, m, n, root, "to_eigen");
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> out;
-  if (grid.rank() == root) out.resize(m, n);
+  // Only root allocates, so a failure there must reach the others before gemr2d does.
+  const std::int64_t bytes = m * n * static_cast<std::int64_t>(sizeof(T));
+  detail::agreed_allocation(grid, grid.rank() == root ? bytes : 0, "to_eigen: the whole " + detail::shape(m, n) +
+                            " matrix on rank " + std::to_string(root), bytes >= detail::agreed_allocation_threshold,
+                            [&] {
+                              if (grid.rank() == root) out.resize(m, n);
+                            });
   if (m == 0 || n == 0) return out;
   T dummy{};
   T* dst = grid.rank() == root ? out.data() : &dummy;

@@ -9,10 +9,13 @@
 #include <cstdlib>
 #include <limits>
 #include <new>
+#include <complex>
+#include <type_traits>
 #include <string>
 
 #include "core/agree.hpp"
 #include "core/format.hpp"
+#include "core/memory.hpp"
 #include "core/instantiate.hpp"
 #include "tartan/error.hpp"
 
@@ -37,6 +40,26 @@ void local_free(void* p) noexcept { std::free(p); }
 
 }  // namespace detail
 
+namespace {
+// Bytes of the largest local block of a layout on any process: the source process row and
+// column hold the most. Every rank computes the same value.
+std::int64_t largest_block_bytes(const Layout& l, std::size_t elem) {
+  return std::max<std::int64_t>(1, l.local_rows(l.source().row)) * l.local_cols(l.source().col) *
+         static_cast<std::int64_t>(elem);
+}
+std::string describe(const Layout& l, const char* type) {
+  return "a " + detail::shape(l.rows(), l.cols()) + " DistMatrix<" + type + "> in " +
+         detail::shape(l.mb(), l.nb()) + " blocks";
+}
+template <class T>
+const char* type_name() {
+  if constexpr (std::is_same_v<T, float>) return "float";
+  else if constexpr (std::is_same_v<T, double>) return "double";
+  else if constexpr (std::is_same_v<T, std::complex<float>>) return "complex<float>";
+  else return "complex<double>";
+}
+}  // namespace
+
 template <class T>
 DistMatrix<T>::DistMatrix(const Grid& grid, std::int64_t m, std::int64_t n, Block block, Source src)
     : grid_(grid), layout_(m, n, block, grid.prows(), grid.pcols(), src) {
@@ -53,7 +76,25 @@ DistMatrix<T>::DistMatrix(const Grid& grid, std::int64_t m, std::int64_t n, Bloc
                           detail::shape(grid.prows(), grid.pcols()) +
                           " grid exceeds ScaLAPACK's 32-bit local indexing; use more processes");
   desc_ = layout_.descriptor(grid_.blacs_context(), lld_);
-  data_.assign(static_cast<std::size_t>(lld_ * local_cols_), T(0));
+  const std::int64_t largest = largest_block_bytes(layout_, sizeof(T));
+  detail::agreed_allocation(grid_, lld_ * local_cols_ * static_cast<std::int64_t>(sizeof(T)),
+                            "DistMatrix: " + describe(layout_, type_name<T>()),
+                            largest >= detail::agreed_allocation_threshold,
+                            [&] { data_.assign(static_cast<std::size_t>(lld_ * local_cols_), T(0)); });
+}
+
+template <class T>
+DistMatrix<T>::DistMatrix(const DistMatrix& other, CopyTag)
+    : grid_(other.grid_),
+      layout_(other.layout_),
+      local_rows_(other.local_rows_),
+      local_cols_(other.local_cols_),
+      lld_(other.lld_),
+      desc_(other.desc_) {
+  const std::int64_t largest = largest_block_bytes(layout_, sizeof(T));
+  detail::agreed_allocation(grid_, static_cast<std::int64_t>(other.data_.size() * sizeof(T)),
+                            "copy: " + describe(layout_, type_name<T>()),
+                            largest >= detail::agreed_allocation_threshold, [&] { data_ = other.data_; });
 }
 
 template <class T>
@@ -83,21 +124,22 @@ DistMatrix<T> DistMatrix<T>::copy() const {
 }
 
 template <class T>
-View<T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) {
+View<T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) & {
   return View<T>(*this, i, j, m, n);
 }
 template <class T>
-View<const T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const {
+View<const T> DistMatrix<T>::view(std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n) const& {
   return View<const T>(*this, i, j, m, n);
 }
 
 template <class T>
 View<T>::View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::int64_t n)
     : a_(&a), i_(i), j_(j), m_(m), n_(n) {
-  if (i < 0 || j < 0 || m < 0 || n < 0 || i + m > a.rows() || j + n > a.cols())
-    throw InvalidArgument("view: rows [" + std::to_string(i) + "," + std::to_string(i + m) + ") and columns [" +
-                          std::to_string(j) + "," + std::to_string(j + n) + ") do not fit in the " +
-                          detail::shape(a) + " matrix");
+  // Written so that nothing overflows: i + m could wrap for huge arguments.
+  if (i < 0 || j < 0 || m < 0 || n < 0 || m > a.rows() || i > a.rows() - m || n > a.cols() || j > a.cols() - n)
+    throw InvalidArgument("view: a " + detail::shape(m, n) + " window at (" + std::to_string(i) + ", " +
+                          std::to_string(j) + ") does not fit in the " + detail::shape(a) +
+                          " matrix, expected 0 <= i, i + m <= rows, 0 <= j, j + n <= cols");
 }
 
 #define TARTAN_INSTANTIATE(T) \

@@ -16,7 +16,7 @@ namespace detail {
 struct GridState {
   MPI_Comm comm = MPI_COMM_NULL, row = MPI_COMM_NULL, col = MPI_COMM_NULL;
   int handle = -1, ctxt = -1;
-  int prows = 1, pcols = 1, myrow = 0, mycol = 0, rank = 0, size = 1;
+  int prows = 1, pcols = 1, myrow = 0, mycol = 0, rank = 0, size = 1, node_ranks = 1;
 
   GridState(MPI_Comm parent, int p, int q) : prows(p), pcols(q) {
     MPI_Comm_dup(parent, &comm);
@@ -29,6 +29,10 @@ struct GridState {
     Cblacs_gridinfo(ctxt, &np, &nq, &myrow, &mycol);
     MPI_Comm_split(comm, myrow, mycol, &row);
     MPI_Comm_split(comm, mycol, myrow, &col);
+    MPI_Comm node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_ranks);
+    MPI_Comm_free(&node);
   }
   ~GridState() {
     int finalized = 0;
@@ -81,5 +85,6 @@ MPI_Comm Grid::comm() const noexcept { return s_->comm; }
 MPI_Comm Grid::row_comm() const noexcept { return s_->row; }
 MPI_Comm Grid::col_comm() const noexcept { return s_->col; }
 int Grid::blacs_context() const noexcept { return s_->ctxt; }
+int Grid::ranks_on_node() const noexcept { return s_->node_ranks; }
 
 }  // namespace tartan

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "core/instantiate.hpp"
 #include "kernels/kernels.hpp"
@@ -12,9 +13,10 @@ namespace tartan::detail {
 template <class T>
 void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what) {
   if (W.rows() == 0) return;
+  ReportScope scope;
   int info = 0;
-  sl::potrf(lower ? 'L' : 'U', static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(), &info);
-  info = agreed_info(W.grid(), info, func, "p?potrf");
+  sl::potrf(sl::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(), &info);
+  info = agreed_info(W.grid(), info, func, "p?potrf", describe(W));
   if (info > 0)
     throw NotPositiveDefinite(std::string(func) + ": " + what + "leading minor of order " + std::to_string(info) +
                                   " is not positive definite",
@@ -24,13 +26,14 @@ void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what) {
 template <class T>
 void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* func) {
   if (C.rows() == 0 || X.cols() == 0) return;
+  ReportScope scope;
   int info = 0;
-  sl::potrs(lower ? 'L' : 'U', static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
+  sl::potrs(sl::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
             C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
-  agreed_info(C.grid(), info, func, "p?potrs");
+  agreed_info(C.grid(), info, func, "p?potrs", describe(C));
 }
 
-#define TARTAN_INSTANTIATE(T)                                                   \
+#define TARTAN_INSTANTIATE(T)                                             \
   template void potrf<T>(DistMatrix<T>&, bool, const char*, const char*); \
   template void potrs<T>(const DistMatrix<T>&, bool, DistMatrix<T>&, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -5,7 +5,9 @@
 // throws the same exception on every rank. Arguments are assumed valid (linalg/ checks them)
 // and laid out as ScaLAPACK requires (square blocks where the routine needs them).
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -14,9 +16,48 @@
 
 namespace tartan::detail {
 
-/// INFO from a ScaLAPACK routine, agreed over the grid: the smallest positive value any
-/// rank saw (0 when none); an Error naming func and routine when a rank saw INFO < 0.
-int agreed_info(const Grid& g, int info, const char* func, const char* routine);
+/// The end of every ScaLAPACK call: INFO and the argument reports (bindings/reports.hpp)
+/// agreed over the grid in one reduction. Returns the smallest positive INFO any rank saw
+/// (0 when none). Throws Error on every rank, naming func, the routine that complained,
+/// the argument and the problem (what), when a rank saw INFO < 0 or any report: the result
+/// would be garbage. Call it with a ReportScope open around the routine.
+int agreed_info(const Grid& g, int info, const char* func, const char* routine, const std::string& what);
+
+/// A workspace size as ScaLAPACK's int; throws InvalidArgument beyond its 32-bit range.
+int workspace_int(std::int64_t size, const char* func, const char* routine);
+
+/// Allocates WORK, RWORK and IWORK of a call, agreed over the grid (OutOfMemory on every
+/// rank when one rank cannot).
+template <class T>
+struct WorkArrays {
+  std::vector<T> work;
+  std::vector<real_t<T>> rwork;
+  std::vector<int> iwork;
+};
+template <class T>
+WorkArrays<T> allocate_workspace(const Grid& g, std::int64_t lwork, std::int64_t lrwork, std::int64_t liwork,
+                                 const char* func, const char* routine);
+
+/// "n x n in nb x nb blocks on a P x Q grid", for messages.
+template <class T>
+std::string describe(const DistMatrix<T>& W) {
+  return std::to_string(W.rows()) + "x" + std::to_string(W.cols()) + " in " + std::to_string(W.block().mb) + "x" +
+         std::to_string(W.block().nb) + " blocks on a " + std::to_string(W.grid().prows()) + "x" +
+         std::to_string(W.grid().pcols()) + " grid";
+}
+
+/// True when the eigen- or singular value decomposition of W is done by LAPACK on one
+/// process (the matrix gathered there, the results scattered back) instead of ScaLAPACK:
+/// when one block holds all of W (one process would do all the work anyway), or when
+/// min(m, n) is below the number of processes. Debian's p?gesvd 2.2.1 hangs there (1x2 in
+/// 1x1 blocks on 1x2, 2x2 on 1x3, 3x3 on 2x2, 3x3 in 2x2 blocks on 1x4; its 1-D contexts
+/// leave processes without a row), and so small a problem is latency-bound anyway. Every
+/// rank decides alike from the layout.
+template <class T>
+bool on_one_process(const DistMatrix<T>& W) {
+  const bool single_block = W.rows() <= W.block().mb && W.cols() <= W.block().nb;
+  return single_block || std::min(W.rows(), W.cols()) < std::int64_t(W.grid().size());
+}
 
 /// Local length of the pivot vector of W (p?getrf's IPIV) and of tau (p?geqrf's TAU).
 template <class T>
@@ -56,6 +97,20 @@ void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const ch
 /// entry in its first m rows; the solution in its first n rows on exit).
 template <class T>
 void gels(DistMatrix<T>& W, DistMatrix<T>& X, const char* func);
+
+/// Minimum-norm least squares on rank 0 of the grid by LAPACK's ?gelsd (numpy's lstsq),
+/// for A on_one_process: A and B gathered there, x scattered back in A's column blocks.
+/// Returns x (n x nrhs), the singular values, the rank for the cutoff rcond * s_max, and
+/// the squared residual norms when rank == n < m.
+template <class T>
+struct LeastSquares {
+  DistMatrix<T> x;
+  std::vector<real_t<T>> s;
+  std::int64_t rank = 0;
+  std::vector<real_t<T>> residuals;
+};
+template <class T>
+LeastSquares<T> gelsd_serial(const DistMatrix<T>& A, const DistMatrix<T>& B, double rcond, const char* func);
 
 /// Which eigenpairs heev computes: all ('A'), by value range ('V', (vl, vu]) or by 1-based index ('I', il..iu).
 struct EigRange {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
@@ -13,37 +14,39 @@ namespace tartan::detail {
 template <class T>
 std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func) {
   ipiv.assign(pivot_size(W), 0);
-  if (W.rows() == 0) return -1;
+  if (W.rows() == 0 || W.cols() == 0) return -1;
+  ReportScope scope;
   int info = 0;
   sl::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
             ipiv.data(), &info);
-  info = agreed_info(W.grid(), info, func, "p?getrf");
+  info = agreed_info(W.grid(), info, func, "p?getrf", describe(W));
   return info > 0 ? info - 1 : -1;
 }
 
 template <class T>
 void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistMatrix<T>& X, const char* func) {
   if (F.rows() == 0 || X.cols() == 0) return;
-  char t = static_cast<char>(trans);
-  if (!is_complex_v<T> && t == 'C') t = 'T';
+  ReportScope scope;
   int info = 0;
-  sl::getrs(t, static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1, F.descriptor().data(),
-            ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
-  agreed_info(F.grid(), info, func, "p?getrs");
+  sl::getrs(sl::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
+            F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
+  agreed_info(F.grid(), info, func, "p?getrs", describe(F));
 }
 
 template <class T>
 void getri(DistMatrix<T>& W, const std::vector<int>& ipiv, const char* func) {
   if (W.rows() == 0) return;
+  ReportScope scope;
   const int n = static_cast<int>(W.rows());
   int info = 0, iq = 0;
   T wq{};
   sl::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), &wq, -1, &iq, -1, &info);
-  std::vector<T> work(static_cast<std::size_t>(work_size(wq)));
-  std::vector<int> iwork(static_cast<std::size_t>(work_size(iq, W.local_cols() + W.block().nb)));
-  sl::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), work.data(), static_cast<int>(work.size()),
-            iwork.data(), static_cast<int>(iwork.size()), &info);
-  info = agreed_info(W.grid(), info, func, "p?getri");
+  agreed_info(W.grid(), info, func, "p?getri", describe(W));
+  auto a = allocate_workspace<T>(W.grid(), padded(from_query(wq)), 1, padded(iq, W.local_cols() + W.block().nb), func,
+                                 "p?getri");
+  sl::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work.data(), static_cast<int>(a.work.size()),
+            a.iwork.data(), static_cast<int>(a.iwork.size()), &info);
+  info = agreed_info(W.grid(), info, func, "p?getri", describe(W));
   if (info > 0)
     throw SingularMatrix(std::string(func) + ": singular matrix: U(" + std::to_string(info - 1) + "," +
                              std::to_string(info - 1) + ") is exactly zero",

@@ -18,21 +18,25 @@
 
 namespace tartan::detail {
 
-/// ScaLAPACK's factorizations need square blocks (MB == NB): a copy of A in blocks of its
-/// column block size, or a plain copy when A's blocks are square already.
+/// The layout every ScaLAPACK routine is called on: square blocks of A's column block size
+/// (the factorizations need MB == NB) starting at process (0, 0). Several routines of
+/// Debian's ScaLAPACK 2.2.1 give wrong results with the first block elsewhere (p?gesvd,
+/// p?syevd and p?syevr return values wrong by order 1 with Source{0, 1} on 1x2), so every
+/// routine gets this layout and results come out in it.
+template <class T>
+bool in_working_layout(const DistMatrix<T>& A) {
+  return A.block().mb == A.block().nb && A.source() == Source{};
+}
 template <class T>
 DistMatrix<T> working_copy(const DistMatrix<T>& A) {
-  const Block b = A.block();
-  if (b.mb == b.nb) return A.copy();
-  return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
+  if (in_working_layout(A)) return A.copy();
+  return redistribute(A, A.grid(), Block{A.block().nb, A.block().nb}, Source{});
 }
-
-/// Working storage taken over from an rvalue argument: no copy when its blocks are square.
+/// Working storage taken over from an rvalue argument: no copy when it is in the working layout.
 template <class T>
 DistMatrix<T> working_copy(DistMatrix<T>&& A) {
-  const Block b = A.block();
-  if (b.mb == b.nb) return std::move(A);
-  return redistribute(A, A.grid(), Block{b.nb, b.nb}, A.source());
+  if (in_working_layout(A)) return std::move(A);
+  return redistribute(A, A.grid(), Block{A.block().nb, A.block().nb}, Source{});
 }
 
 /// A copy of B whose rows are distributed like A's (p?getrs, p?potrs and p?gels need the

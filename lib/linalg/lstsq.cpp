@@ -18,6 +18,10 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   const double rcond = detail::checked_tolerance(opts.rcond, detail::default_rtol<R>(m, n), f, "rcond");
   LstsqResult<T> res{DistMatrix<T>(A.grid(), n, nrhs, Block{A.block().nb, B.block().nb}), {}, 0, {}};
   if (k == 0) return res;
+  if (detail::on_one_process(A)) {  // numpy's own algorithm (?gelsd) on one process
+    auto r = detail::gelsd_serial(A, B, rcond, f);
+    return {std::move(r.x), std::move(r.residuals), r.rank, std::move(r.s)};
+  }
   res.s = detail::svdvals_impl(A, false, f);
   const double cutoff = rcond * static_cast<double>(res.s[0]);
   res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });

@@ -1,7 +1,12 @@
 // Grid, DistMatrix, creation, gather/scatter, redistribution and views, at every grid shape
 // of the current rank count.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdint>
+#include <fstream>
 
 #include "support.hpp"
 
@@ -64,8 +69,8 @@ TEMPLATE_TEST_CASE("DistMatrix local blocks partition the matrix", "", TARTAN_TY
         std::int64_t local = A.local_rows() * A.local_cols(), total = 0;
         MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
         REQUIRE(total == std::int64_t(m) * n);
-        REQUIRE(A.lld() >= std::max<std::int64_t>(1, A.local_rows()));
-        REQUIRE(A.local().rows() == A.local_rows());
+        REQUIRE(all_ranks(A.lld() >= std::max<std::int64_t>(1, A.local_rows())));
+        REQUIRE(all_ranks(A.local().rows() == A.local_rows()));
         REQUIRE(A.descriptor()[2] == m);
         // every owned entry visited once, with its global coordinates in range
         std::int64_t visits = 0;
@@ -114,11 +119,7 @@ TEMPLATE_TEST_CASE("from_eigen and to_eigen round trip from any root", "", TARTA
       REQUIRE(A.rows() == m);
       REQUIRE(A.cols() == n);
       const Mat<T> back = tt::to_eigen(A, root);
-      if (world_rank() == root) {
-        REQUIRE(back == M);
-      } else {
-        REQUIRE(back.size() == 0);
-      }
+      REQUIRE(all_ranks(world_rank() == root ? back == M : back.size() == 0));
     }
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), world_size()); },
                                                  "root is");
@@ -184,7 +185,80 @@ TEMPLATE_TEST_CASE("views: copy out, assign in", "", TARTAN_TYPES) {
   Mat<T> expect = Mat<T>::Zero(30, 30);
   expect.block(10, 12, 9, 11) = ref.block(5, 2, 9, 11);
   REQUIRE(gather_all(Z) == expect);
-  REQUIRE(tt::to_eigen(v, 0).size() == (world_rank() == 0 ? 99 : 0));
-  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(15, 0, 6, 1); }, "do not fit in the 20x15 matrix");
+  REQUIRE(all_ranks(tt::to_eigen(v, 0).size() == (world_rank() == 0 ? 99 : 0)));
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(15, 0, 6, 1); }, "does not fit in the 20x15 matrix");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::assign(Z.view(0, 0, 2, 2), S); }, "expected equal shapes");
+}
+
+TEMPLATE_TEST_CASE("a moved-from matrix is a valid empty matrix on its grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  auto A = tt::random<T>(g, 9, 7, 1, tt::Block{2, 3});
+  const Mat<T> a = gather_all(A);
+  auto B = std::move(A);
+  REQUIRE(gather_all(B) == a);
+  REQUIRE(A.rows() == 0);
+  REQUIRE(A.cols() == 0);
+  REQUIRE(A.grid() == g);  // used to dereference null
+  REQUIRE(A.block().mb == 2);
+  REQUIRE(all_ranks(A.local_rows() == 0 && A.local_cols() == 0 && A.lld() == 1));
+  REQUIRE(A.descriptor()[2] == 0);
+  REQUIRE(tt::norm(A) == 0);
+  REQUIRE(tt::to_eigen(A, 0).size() == 0);
+  REQUIRE(A.copy().rows() == 0);
+  A = tt::zeros<T>(g, 3, 3);  // and usable again
+  REQUIRE(gather_all(A) == Mat<T>::Zero(3, 3));
+  tt::DistMatrix<T> C(g, 0, 0);
+  C = std::move(B);
+  REQUIRE(B.rows() == 0);
+  REQUIRE(gather_all(C) == a);
+}
+
+TEMPLATE_TEST_CASE("views whose bounds overflow 64 bits are refused", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  auto A = tt::random<T>(g, 20, 15, 3);
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  // i + m wrapped around: view(INT64_MAX, 0, 1, 1) was accepted with ia() = 0
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(big, 0, 1, 1); }, "does not fit in the 20x15 matrix");
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(1, 0, big, 1); }, "does not fit");
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(0, big, 1, 1); }, "does not fit");
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(0, 1, 1, big); }, "does not fit");
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(big, big, big, big); }, "does not fit");
+  require_throws_everywhere<tt::InvalidArgument>([&] { A.view(-1, 0, 1, 1); }, "does not fit");
+  REQUIRE(A.view(20, 15, 0, 0).rows() == 0);  // an empty window at the corner is fine
+}
+
+TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as OutOfMemory", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g;
+  // The last rank may grow its address space by 64 MiB only (ulimit -v); every rank's block
+  // needs 128 MiB. That rank cannot allocate, the others can: all must throw, none hang.
+  const int victim = world_size() - 1;
+  rlimit old{};
+  getrlimit(RLIMIT_AS, &old);
+  if (world_rank() == victim) {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    statm >> pages;
+    rlimit lim = old;
+    lim.rlim_cur = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + (64u << 20);
+    setrlimit(RLIMIT_AS, &lim);
+  }
+  const auto n = static_cast<std::int64_t>(std::sqrt(double(128 << 20) * world_size() / sizeof(T)));
+  std::string msg;
+  std::int64_t bytes = 0;
+  try {
+    tt::DistMatrix<T> A(g, n, n, tt::Block{(n + g.prows() - 1) / g.prows(), (n + g.pcols() - 1) / g.pcols()});
+  } catch (const tt::OutOfMemory& e) {
+    msg = e.what();
+    bytes = e.bytes();
+  }
+  if (world_rank() == victim) setrlimit(RLIMIT_AS, &old);
+  INFO(msg);
+  REQUIRE(all_ranks(bytes > 0));
+  REQUIRE(all_ranks(msg.find("on rank " + std::to_string(victim)) != std::string::npos));
+  REQUIRE(all_ranks(msg.find("MiB available") != std::string::npos));
+  // and the grid is still usable afterwards
+  REQUIRE(gather_all(tt::identity<T>(g, 4)) == Mat<T>::Identity(4, 4));
 }

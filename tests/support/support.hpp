@@ -13,14 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "reference.hpp"
 #include "tartan/tartan.hpp"
 
 namespace tt = tartan;
 
 namespace tartan_test {
-
-template <class T>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 
 inline int world_rank() {
   int r = 0;
@@ -48,12 +46,6 @@ inline std::vector<std::pair<int, int>> grid_shapes() {
   for (int p = 1; p <= n; ++p)
     if (n % p == 0) s.emplace_back(p, n / p);
   return s;
-}
-
-/// Unit roundoff of T's real type.
-template <class T>
-double eps() {
-  return static_cast<double>(std::numeric_limits<tt::real_t<T>>::epsilon()) / 2;
 }
 
 /// A reference copy of a distributed matrix on every rank (gathered to root, broadcast).

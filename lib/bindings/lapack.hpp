@@ -1,0 +1,237 @@
+#pragma once
+// Serial LAPACK (from OpenBLAS) for what runs on one process: eigen- and singular value
+// decompositions of matrices that fit in one block. Declared once per element type and
+// exposed as overloads in tartan::detail::lp; each driver below makes its own workspace
+// query and allocation (std::bad_alloc on failure), so callers only see INFO.
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "bindings/fortran.hpp"
+
+namespace tartan::detail::lp {
+
+using sl::cdouble;
+using sl::cfloat;
+using sl::fchar;
+using sl::flen;
+
+#define TARTAN_LP_SYEVD(p, T, R)                                                                                  \
+  extern "C" void p##syevd_(fchar, fchar, const int*, T*, const int*, R*, T*, const int*, int*, const int*, int*, \
+                            flen, flen);
+TARTAN_LP_SYEVD(s, float, float)
+TARTAN_LP_SYEVD(d, double, double)
+#define TARTAN_LP_HEEVD(p, T, R)                                                                              \
+  extern "C" void p##heevd_(fchar, fchar, const int*, T*, const int*, R*, T*, const int*, R*, const int*, int*, \
+                            const int*, int*, flen, flen);
+TARTAN_LP_HEEVD(c, cfloat, float)
+TARTAN_LP_HEEVD(z, cdouble, double)
+
+#define TARTAN_LP_SYEVR(p, T, R)                                                                                 \
+  extern "C" void p##syevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,    \
+                            const int*, const R*, int*, R*, T*, const int*, int*, T*, const int*, int*, const int*, \
+                            int*, flen, flen, flen);
+TARTAN_LP_SYEVR(s, float, float)
+TARTAN_LP_SYEVR(d, double, double)
+#define TARTAN_LP_HEEVR(p, T, R)                                                                                 \
+  extern "C" void p##heevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,    \
+                            const int*, const R*, int*, R*, T*, const int*, int*, T*, const int*, R*, const int*, \
+                            int*, const int*, int*, flen, flen, flen);
+TARTAN_LP_HEEVR(c, cfloat, float)
+TARTAN_LP_HEEVR(z, cdouble, double)
+
+#define TARTAN_LP_GESDD_REAL(p, T, R)                                                                            \
+  extern "C" void p##gesdd_(fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, T*, \
+                            const int*, int*, int*, flen);
+TARTAN_LP_GESDD_REAL(s, float, float)
+TARTAN_LP_GESDD_REAL(d, double, double)
+#define TARTAN_LP_GESDD_COMPLEX(p, T, R)                                                                         \
+  extern "C" void p##gesdd_(fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, T*, \
+                            const int*, R*, int*, int*, flen);
+TARTAN_LP_GESDD_COMPLEX(c, cfloat, float)
+TARTAN_LP_GESDD_COMPLEX(z, cdouble, double)
+
+#define TARTAN_LP_GESVD_REAL(p, T, R)                                                                         \
+  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*,     \
+                            const int*, T*, const int*, int*, flen, flen);
+TARTAN_LP_GESVD_REAL(s, float, float)
+TARTAN_LP_GESVD_REAL(d, double, double)
+#define TARTAN_LP_GESVD_COMPLEX(p, T, R)                                                                      \
+  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*,     \
+                            const int*, T*, const int*, R*, int*, flen, flen);
+TARTAN_LP_GESVD_COMPLEX(c, cfloat, float)
+TARTAN_LP_GESVD_COMPLEX(z, cdouble, double)
+
+#define TARTAN_LP_GELSD_REAL(p, T, R)                                                                             \
+  extern "C" void p##gelsd_(const int*, const int*, const int*, T*, const int*, T*, const int*, R*, const R*, int*, \
+                            T*, const int*, int*, int*);
+TARTAN_LP_GELSD_REAL(s, float, float)
+TARTAN_LP_GELSD_REAL(d, double, double)
+#define TARTAN_LP_GELSD_COMPLEX(p, T, R)                                                                          \
+  extern "C" void p##gelsd_(const int*, const int*, const int*, T*, const int*, T*, const int*, R*, const R*, int*, \
+                            T*, const int*, R*, int*, int*);
+TARTAN_LP_GELSD_COMPLEX(c, cfloat, float)
+TARTAN_LP_GELSD_COMPLEX(z, cdouble, double)
+
+namespace raw {
+#define TARTAN_LP_RAW_GELSD_REAL(p, T, R)                                                                      \
+  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk,     \
+                    int lw, R*, int* iw, int* info) {                                                          \
+    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, iw, info);                            \
+  }
+TARTAN_LP_RAW_GELSD_REAL(s, float, float)
+TARTAN_LP_RAW_GELSD_REAL(d, double, double)
+#define TARTAN_LP_RAW_GELSD_COMPLEX(p, T, R)                                                                   \
+  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk,     \
+                    int lw, R* rw, int* iw, int* info) {                                                       \
+    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, rw, iw, info);                        \
+  }
+TARTAN_LP_RAW_GELSD_COMPLEX(c, cfloat, float)
+TARTAN_LP_RAW_GELSD_COMPLEX(z, cdouble, double)
+inline void syevd(char j, char u, int n, float* a, int lda, float* w, float* wk, int lw, float*, int, int* iw, int liw,
+                  int* info) {
+  ssyevd_(&j, &u, &n, a, &lda, w, wk, &lw, iw, &liw, info, 1, 1);
+}
+inline void syevd(char j, char u, int n, double* a, int lda, double* w, double* wk, int lw, double*, int, int* iw,
+                  int liw, int* info) {
+  dsyevd_(&j, &u, &n, a, &lda, w, wk, &lw, iw, &liw, info, 1, 1);
+}
+inline void syevd(char j, char u, int n, cfloat* a, int lda, float* w, cfloat* wk, int lw, float* rw, int lrw, int* iw,
+                  int liw, int* info) {
+  cheevd_(&j, &u, &n, a, &lda, w, wk, &lw, rw, &lrw, iw, &liw, info, 1, 1);
+}
+inline void syevd(char j, char u, int n, cdouble* a, int lda, double* w, cdouble* wk, int lw, double* rw, int lrw,
+                  int* iw, int liw, int* info) {
+  zheevd_(&j, &u, &n, a, &lda, w, wk, &lw, rw, &lrw, iw, &liw, info, 1, 1);
+}
+#define TARTAN_LP_RAW_SYEVR(p, T, R, name)                                                                          \
+  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z,  \
+                    int ldz, int* isuppz, T* wk, int lw, R*, int, int* iw, int liw, int* info) {                   \
+    const R abstol = 0;                                                                                            \
+    p##name##_(&j, &r, &u, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, wk, &lw, iw, &liw, info, \
+               1, 1, 1);                                                                                           \
+  }
+TARTAN_LP_RAW_SYEVR(s, float, float, syevr)
+TARTAN_LP_RAW_SYEVR(d, double, double, syevr)
+#define TARTAN_LP_RAW_HEEVR(p, T, R)                                                                                 \
+  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z,   \
+                    int ldz, int* isuppz, T* wk, int lw, R* rw, int lrw, int* iw, int liw, int* info) {             \
+    const R abstol = 0;                                                                                             \
+    p##heevr_(&j, &r, &u, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, wk, &lw, rw, &lrw, iw, &liw, \
+              info, 1, 1, 1);                                                                                       \
+  }
+TARTAN_LP_RAW_HEEVR(c, cfloat, float)
+TARTAN_LP_RAW_HEEVR(z, cdouble, double)
+#define TARTAN_LP_RAW_GESDD_REAL(p, T, R)                                                                       \
+  inline void gesdd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R*, \
+                    int* iw, int* info) {                                                                       \
+    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, iw, info, 1);                                \
+  }                                                                                                             \
+  inline void gesvd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R*, \
+                    int* info) {                                                                                \
+    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, info, 1, 1);                             \
+  }
+TARTAN_LP_RAW_GESDD_REAL(s, float, float)
+TARTAN_LP_RAW_GESDD_REAL(d, double, double)
+#define TARTAN_LP_RAW_GESDD_COMPLEX(p, T, R)                                                                       \
+  inline void gesdd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R* rw, \
+                    int* iw, int* info) {                                                                          \
+    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, iw, info, 1);                               \
+  }                                                                                                                \
+  inline void gesvd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R* rw, \
+                    int* info) {                                                                                   \
+    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, info, 1, 1);                            \
+  }
+TARTAN_LP_RAW_GESDD_COMPLEX(c, cfloat, float)
+TARTAN_LP_RAW_GESDD_COMPLEX(z, cdouble, double)
+}  // namespace raw
+
+inline int query_size(double q) { return static_cast<int>(std::ceil(q)) + 16; }
+template <class T>
+int query_size(T q) {
+  return query_size(static_cast<double>(std::real(q)));
+}
+
+/// All eigenpairs (jobz 'V') or all eigenvalues ('N') of the n x n Hermitian a (lda),
+/// ?syevd/?heevd. Returns INFO.
+template <class T, class R>
+int heevd(char jobz, char uplo, int n, T* a, int lda, R* w) {
+  int info = 0, iq = 0;
+  T wq{};
+  R rq{};
+  raw::syevd(jobz, uplo, n, a, lda, w, &wq, -1, &rq, -1, &iq, -1, &info);
+  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
+  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, query_size(rq))));
+  std::vector<int> iwork(static_cast<std::size_t>(iq + 16));
+  raw::syevd(jobz, uplo, n, a, lda, w, work.data(), static_cast<int>(work.size()), rwork.data(),
+             static_cast<int>(rwork.size()), iwork.data(), static_cast<int>(iwork.size()), &info);
+  return info;
+}
+
+/// Eigenpairs by range ('A', 'V' (vl, vu], 'I' il..iu 1-based) by MRRR (?syevr/?heevr):
+/// the found count in *found, eigenvectors in z (n x found, ldz) when jobz is 'V'. Returns INFO.
+template <class T, class R>
+int heevr(char jobz, char range, char uplo, int n, T* a, int lda, R vl, R vu, int il, int iu, int* found, R* w, T* z,
+          int ldz) {
+  int info = 0, iq = 0;
+  T wq{};
+  R rq{};
+  std::vector<int> isuppz(static_cast<std::size_t>(2 * std::max(1, n)));
+  raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), &wq, -1, &rq, -1, &iq, -1,
+             &info);
+  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
+  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, query_size(rq))));
+  std::vector<int> iwork(static_cast<std::size_t>(iq + 16));
+  raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), work.data(),
+             static_cast<int>(work.size()), rwork.data(), static_cast<int>(rwork.size()), iwork.data(),
+             static_cast<int>(iwork.size()), &info);
+  return info;
+}
+
+/// SVD of the m x n a (destroyed): jobz 'S' (u m x k, vt k x n) or 'N' (values only).
+/// Divide and conquer (?gesdd, numpy's choice); when it fails to converge (INFO > 0) the
+/// QR iteration (?gesvd) on a saved copy. Returns INFO of the last attempt.
+template <class T, class R>
+int gesdd(char jobz, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt) {
+  const int k = std::min(m, n), mx = std::max(m, n);
+  std::vector<T> saved(a, a + static_cast<std::size_t>(lda) * static_cast<std::size_t>(n));
+  int info = 0;
+  T wq{};
+  std::vector<int> iwork(static_cast<std::size_t>(8 * std::max(1, k)));
+  // LAPACK's documented LRWORK for ?gesdd, the larger of the two jobz cases.
+  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, 5 * k * k + 7 * k + 2 * mx * k + 2 * k * k + 5 * k)));
+  raw::gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, &wq, -1, rwork.data(), iwork.data(), &info);
+  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
+  raw::gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work.data(), static_cast<int>(work.size()), rwork.data(),
+             iwork.data(), &info);
+  if (info <= 0) return info;
+  std::copy(saved.begin(), saved.end(), a);
+  raw::gesvd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, &wq, -1, rwork.data(), &info);
+  work.assign(static_cast<std::size_t>(query_size(wq)), T{});
+  raw::gesvd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work.data(), static_cast<int>(work.size()), rwork.data(), &info);
+  return info;
+}
+
+/// Minimum-norm least squares by the SVD (?gelsd, numpy's lstsq): a (m x n, destroyed),
+/// b (max(m, n) x nrhs, ldb; the solution in its first n rows), s (min(m, n)) and the
+/// effective rank for the relative cutoff rcond. Returns INFO.
+template <class T, class R>
+int gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank) {
+  int info = 0, iq = 0;
+  T wq{};
+  R rq{};
+  raw::gelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, &wq, -1, &rq, &iq, &info);
+  // LAPACK's query does not size RWORK or IWORK in every version: the documented minimums.
+  const int k = std::max(1, std::min(m, n));
+  const int nlvl = std::max(0, static_cast<int>(std::log2(k / 26.0)) + 1);
+  const int lrwork = 10 * k + 2 * k * 25 + 8 * k * nlvl + 3 * 25 * nrhs + std::max(26 * 26, k * (1 + nrhs) + 2 * nrhs);
+  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
+  std::vector<R> rwork(static_cast<std::size_t>(std::max({lrwork, query_size(rq), 1})));
+  std::vector<int> iwork(static_cast<std::size_t>(std::max(iq, 3 * k * nlvl + 11 * k) + 16));
+  raw::gelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work.data(), static_cast<int>(work.size()), rwork.data(),
+             iwork.data(), &info);
+  return info;
+}
+
+}  // namespace tartan::detail::lp

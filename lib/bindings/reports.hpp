@@ -1,0 +1,40 @@
+#pragma once
+// ScaLAPACK's and LAPACK's reports of illegal arguments, caught.
+//
+// ScaLAPACK reports an illegal argument by calling PXERBLA, which prints and returns, so
+// an outer driver may go on with garbage and INFO = 0 (p?syevd does not pass p?ormtr's
+// INFO back). libtartan defines pxerbla_ and xerbla_ itself; it is loaded before
+// libscalapack and the LAPACK library, whose own calls go through the PLT, so every report
+// lands here, also from routines nested deep inside a driver. Inside a Tartan call
+// (a ReportScope is open) the report is recorded for the kernel to agree on and throw;
+// outside one it is printed as ScaLAPACK prints it, for users calling ScaLAPACK directly.
+
+#include <string>
+
+namespace tartan::detail {
+
+/// The first report since the scope opened: the routine's name and the 1-based position of
+/// the illegal argument (ScaLAPACK encodes descriptor entries as 100 * argument + entry).
+struct ArgumentReport {
+  bool seen = false;
+  std::string routine;
+  int argument = 0;
+};
+
+/// Records reports instead of printing them while alive, and clears the record on entry.
+/// Scopes nest; ScaLAPACK is only ever called from the thread that called Tartan.
+class ReportScope {
+ public:
+  ReportScope();
+  ~ReportScope();
+  ReportScope(const ReportScope&) = delete;
+  ReportScope& operator=(const ReportScope&) = delete;
+};
+
+/// The report recorded since the last call (or since the scope opened), and clears it.
+ArgumentReport take_report();
+
+/// Number of reports seen by this process since it started (recorded or printed).
+long reports_seen();
+
+}  // namespace tartan::detail

@@ -1,0 +1,55 @@
+// How much memory a rank may still allocate.
+
+#include "core/memory.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace tartan::detail {
+
+namespace {
+std::int64_t mem_available() {
+  std::ifstream f("/proc/meminfo");
+  std::string key;
+  std::int64_t kb = 0;
+  std::string unit;
+  while (f >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024;
+  return std::numeric_limits<std::int64_t>::max();
+}
+
+std::int64_t address_space_left() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::int64_t>::max();
+  std::ifstream f("/proc/self/statm");
+  std::int64_t pages = 0;
+  f >> pages;
+  const std::int64_t used = pages * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
+  return std::max<std::int64_t>(0, static_cast<std::int64_t>(lim.rlim_cur) - used);
+}
+}  // namespace
+
+std::int64_t available_bytes(int ranks_on_node) {
+  const std::int64_t node = mem_available();
+  const std::int64_t share = node == std::numeric_limits<std::int64_t>::max() ? node : node / std::max(1, ranks_on_node);
+  return std::min(share, address_space_left());
+}
+
+std::string human_bytes(double bytes) {
+  char buf[64];
+  if (bytes >= 1024.0 * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+  else if (bytes >= 1024.0 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.0f bytes", bytes);
+  return buf;
+}
+
+}  // namespace tartan::detail
