@@ -298,19 +298,11 @@ int run(int argc, char** argv, tt::Environment& env) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tt::Environment env(argc, argv);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  try {
-    return run(argc, argv, env);
-  } catch (const cli::UsageError& e) {
-    if (rank == 0) std::fprintf(stderr, "tartan-bench: %s\n", e.what());
-    return cli::exit_usage;
-  } catch (const tt::Error& e) {
-    if (rank == 0) std::fprintf(stderr, "tartan-bench: %s\n", e.what());
-    return cli::exit_usage;
-  } catch (const std::invalid_argument&) {
-    if (rank == 0) std::fprintf(stderr, "tartan-bench: --n and --nb take comma-separated whole numbers\n");
-    return cli::exit_usage;
-  }
+  return cli::main("tartan-bench", argc, argv, [&](tt::Environment& env) {
+    try {
+      return run(argc, argv, env);
+    } catch (const std::invalid_argument&) {
+      throw cli::UsageError("--n and --nb take comma-separated whole numbers");
+    }
+  });
 }

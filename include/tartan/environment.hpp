@@ -14,7 +14,9 @@ namespace tartan {
 /// environment variables TARTAN_NUM_THREADS (used as given) or OPENBLAS_NUM_THREADS
 /// (OpenBLAS reads it; Tartan leaves it alone) override that choice.
 ///
-/// Collective over MPI_COMM_WORLD.
+/// Collective over MPI_COMM_WORLD. Throws InvalidArgument on every rank when
+/// TARTAN_NUM_THREADS is not a whole number from 1 to 4096; MPI then stays initialized
+/// (so the error can be reported) and is finalized at program exit.
 class Environment {
  public:
   Environment(int& argc, char**& argv);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bindings/blacs.hpp"
+#include "core/agree.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -57,6 +58,15 @@ int threads_from_affinity(int& cores) {
 Environment::Environment(int& argc, char**& argv) { init(&argc, &argv); }
 Environment::Environment() { init(nullptr, nullptr); }
 
+namespace {
+void finalize_at_exit() {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Finalize();
+}
+}  // namespace
+
 void Environment::init(int* argc, char*** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
@@ -65,20 +75,34 @@ void Environment::init(int* argc, char*** argv) {
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     owns_mpi_ = true;
   }
-  int cores = 1;
-  const int by_affinity = threads_from_affinity(cores);  // collective: every rank calls it
-  cores_ = cores;
-  if (const char* t = std::getenv("TARTAN_NUM_THREADS"); t && *t) {
-    blas_threads_ = parse_thread_count(t, "TARTAN_NUM_THREADS");
-    threads_source_ = "TARTAN_NUM_THREADS";
-    openblas_set_num_threads(blas_threads_);
-  } else if (const char* o = std::getenv("OPENBLAS_NUM_THREADS"); o && *o) {
-    blas_threads_ = openblas_get_num_threads();
-    threads_source_ = "OPENBLAS_NUM_THREADS";
-  } else {
-    blas_threads_ = by_affinity;
-    threads_source_ = "affinity";
-    openblas_set_num_threads(blas_threads_);
+  try {
+    int cores = 1;
+    const int by_affinity = threads_from_affinity(cores);  // collective: every rank calls it
+    cores_ = cores;
+    // The variable may be set on some ranks only (mpirun -x on one app context): every rank
+    // learns whether any rank's value is bad, and all throw the same error.
+    const char* t = std::getenv("TARTAN_NUM_THREADS");
+    int parsed = 0;
+    detail::collectively(MPI_COMM_WORLD, [&] {
+      if (t && *t) parsed = parse_thread_count(t, "TARTAN_NUM_THREADS");
+    });
+    if (parsed > 0) {
+      blas_threads_ = parsed;
+      threads_source_ = "TARTAN_NUM_THREADS";
+      openblas_set_num_threads(blas_threads_);
+    } else if (const char* o = std::getenv("OPENBLAS_NUM_THREADS"); o && *o) {
+      blas_threads_ = openblas_get_num_threads();
+      threads_source_ = "OPENBLAS_NUM_THREADS";
+    } else {
+      blas_threads_ = by_affinity;
+      threads_source_ = "affinity";
+      openblas_set_num_threads(blas_threads_);
+    }
+  } catch (...) {
+    // The destructor will not run: MPI stays up so the caller can report the error from
+    // one rank, and is finalized when the program exits.
+    if (owns_mpi_) std::atexit(finalize_at_exit);
+    throw;
   }
 }
 

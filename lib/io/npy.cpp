@@ -1,12 +1,16 @@
 // .npy files read and written in parallel with MPI-IO: block-cyclic darray file views, so
-// each rank touches only its own blocks.
+// each rank touches only its own blocks. The header is parsed as a strict subset of the
+// Python literal numpy writes.
 
 #include <mpi.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,127 +23,269 @@
 
 namespace tartan {
 
-using namespace detail::io;
+const char* dtype_name(Dtype d) noexcept {
+  switch (d) {
+    case Dtype::f4: return "<f4";
+    case Dtype::f8: return "<f8";
+    case Dtype::c8: return "<c8";
+    case Dtype::c16: return "<c16";
+  }
+  return "?";
+}
 
 namespace {
 
-enum class Dtype : int { f4 = 0, f8 = 1, c8 = 2, c16 = 3 };
+using namespace detail::io;
 
-template <class T>
-constexpr Dtype dtype_of() {
-  if constexpr (std::is_same_v<T, float>) return Dtype::f4;
-  else if constexpr (std::is_same_v<T, double>) return Dtype::f8;
-  else if constexpr (std::is_same_v<T, std::complex<float>>) return Dtype::c8;
-  else return Dtype::c16;
-}
-const char* dtype_name(Dtype d) {
-  static const char* names[] = {"<f4", "<f8", "<c8", "<c16"};
-  return names[static_cast<int>(d)];
-}
 std::size_t dtype_size(Dtype d) {
-  static const std::size_t sizes[] = {4, 8, 8, 16};
-  return sizes[static_cast<int>(d)];
+  switch (d) {
+    case Dtype::f4: return 4;
+    case Dtype::f8:
+    case Dtype::c8: return 8;
+    case Dtype::c16: return 16;
+  }
+  return 0;
 }
+
 // Lossless: same or wider precision, and real -> complex but not complex -> real.
 template <class T>
 bool converts_losslessly(Dtype from) {
   const bool file_complex = from == Dtype::c8 || from == Dtype::c16;
   const bool file_double = from == Dtype::f8 || from == Dtype::c16;
-  const bool t_complex = is_complex_v<T>;
-  const bool t_double = std::is_same_v<real_t<T>, double>;
-  if (file_complex && !t_complex) return false;
-  if (file_double && !t_double) return false;
+  if (file_complex && !is_complex_v<T>) return false;
+  if (file_double && !std::is_same_v<real_t<T>, double>) return false;
   return true;
 }
 
 struct NpyInfo {
   std::int64_t m = 0, n = 0, offset = 0;
-  int dtype = 0, fortran = 0, ndim = 2;
+  Dtype dtype = Dtype::f8;
+  int fortran = 0;
+};
+
+// numpy.load reads at most this many header bytes unless told otherwise (max_header_size).
+constexpr std::size_t max_header = 10000;
+
+// The header dict, {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }, parsed as the
+// subset of a Python literal that numpy writes: single- or double-quoted strings without
+// escapes, True/False, tuples of decimal integers without signs, underscores or leading
+// zeros, and Python whitespace. Each of the three keys exactly once; nothing after the '}'
+// but whitespace. What numpy.load refuses is refused; a few things it accepts (hex or
+// underscored dims, other dtypes) are refused too, never read with another shape.
+class HeaderParser {
+ public:
+  HeaderParser(const std::string& text, std::string where) : s_(text), where_(std::move(where)) {}
+
+  NpyInfo parse() {
+    ws();
+    expect('{');
+    std::optional<std::string> descr;
+    std::optional<bool> fortran;
+    std::optional<std::vector<std::int64_t>> shape;
+    ws();
+    while (peek() != '}') {
+      const std::string key = string_literal();
+      ws();
+      expect(':');
+      ws();
+      if (key == "descr") {
+        if (descr) fail("'descr' appears twice");
+        descr = string_literal();
+      } else if (key == "fortran_order") {
+        if (fortran) fail("'fortran_order' appears twice");
+        fortran = boolean();
+      } else if (key == "shape") {
+        if (shape) fail("'shape' appears twice");
+        shape = tuple();
+      } else {
+        fail("unexpected key '" + key + "', expected only 'descr', 'fortran_order' and 'shape'");
+      }
+      ws();
+      if (peek() == ',') {
+        ++i_;
+        ws();
+      } else if (peek() != '}') {
+        fail("expected ',' or '}' after the value of '" + key + "'");
+      }
+    }
+    ++i_;  // '}'
+    ws();
+    if (i_ != s_.size()) fail("unexpected text after the header dict");
+    if (!descr) fail("no 'descr'");
+    if (!fortran) fail("no 'fortran_order'");
+    if (!shape) fail("no 'shape'");
+    NpyInfo info;
+    bool known = false;
+    for (Dtype d : {Dtype::f4, Dtype::f8, Dtype::c8, Dtype::c16})
+      if (*descr == dtype_name(d)) {
+        info.dtype = d;
+        known = true;
+      }
+    if (!known)
+      throw FormatError(where_ + "wrong dtype '" + *descr +
+                        "', expected <f4, <f8, <c8 or <c16 (little-endian float or complex)");
+    info.fortran = *fortran ? 1 : 0;
+    if (shape->size() == 1) {
+      info.m = (*shape)[0];
+      info.n = 1;
+    } else if (shape->size() == 2) {
+      info.m = (*shape)[0];
+      info.n = (*shape)[1];
+    } else {
+      throw FormatError(where_ + "shape has " + std::to_string(shape->size()) + " dimensions, expected 1 or 2");
+    }
+    return info;
+  }
+
+ private:
+  char peek() const {
+    if (i_ >= s_.size()) fail("the header ends early");
+    return s_[i_];
+  }
+  void expect(char c) {
+    if (peek() != c) fail(std::string("expected '") + c + "'");
+    ++i_;
+  }
+  void ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r' ||
+                              s_[i_] == '\f' || s_[i_] == '\v'))
+      ++i_;
+  }
+  std::string string_literal() {
+    const char q = peek();
+    if (q != '\'' && q != '"') fail("expected a quoted string");
+    ++i_;
+    std::string out;
+    while (peek() != q) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '\\' || c == '\n' || c < 0x20 || c >= 0x7f) fail("unsupported character in a string");
+      out += s_[i_++];
+    }
+    ++i_;
+    return out;
+  }
+  bool boolean() {
+    for (auto [word, value] : {std::pair{"True", true}, std::pair{"False", false}}) {
+      const std::size_t len = std::strlen(word);
+      if (s_.compare(i_, len, word) == 0) {
+        const std::size_t end = i_ + len;
+        if (end < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[end])) || s_[end] == '_'))
+          fail("fortran_order is not True or False");
+        i_ = end;
+        return value;
+      }
+    }
+    fail("fortran_order is not True or False");
+  }
+  std::int64_t integer() {
+    const std::size_t start = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    const std::size_t len = i_ - start;
+    if (len == 0) fail("a shape entry is not a decimal integer");
+    if (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' || s_[i_] == '.'))
+      fail("a shape entry is not a decimal integer");
+    if (len > 1 && s_[start] == '0') fail("a shape entry has a leading zero");
+    if (len > 18) fail("a shape entry is too large");
+    return std::stoll(s_.substr(start, len));
+  }
+  std::vector<std::int64_t> tuple() {
+    expect('(');
+    std::vector<std::int64_t> dims;
+    ws();
+    bool trailing_comma = false;
+    while (peek() != ')') {
+      dims.push_back(integer());
+      ws();
+      trailing_comma = false;
+      if (peek() == ',') {
+        ++i_;
+        ws();
+        trailing_comma = true;
+      } else if (peek() != ')') {
+        fail("expected ',' or ')' in the shape");
+      }
+    }
+    ++i_;
+    if (dims.size() == 1 && !trailing_comma) fail("shape (n) is not a tuple, expected (n,)");
+    return dims;
+  }
+  [[noreturn]] void fail(const std::string& what) const { throw FormatError(where_ + "bad header: " + what); }
+
+  const std::string& s_;
+  std::string where_;
+  std::size_t i_ = 0;
 };
 
 // Parses the header of an .npy file on one rank. Throws FormatError / IoError.
-NpyInfo parse_npy_header(const std::string& path) {
-  const std::string where = "load_npy: '" + path + "': ";
+NpyInfo parse_npy_header(const std::string& path, const char* func) {
+  const std::string where = std::string(func) + ": '" + path + "': ";
+  require_regular_file(path, func);
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw IoError("load_npy: cannot open '" + path + "': " + std::strerror(errno));
-  unsigned char pre[10];
+  if (!f) throw IoError(std::string(func) + ": cannot open '" + path + "': " + std::strerror(errno));
+  unsigned char pre[12];
   if (!f.read(reinterpret_cast<char*>(pre), 8) || std::memcmp(pre, "\x93NUMPY", 6) != 0)
     throw FormatError(where + "bad header: not an .npy file (no \\x93NUMPY magic)");
-  const int major = pre[6];
+  const int major = pre[6], minor = pre[7];
   std::size_t hlen = 0, pre_len = 0;
   if (major == 1) {
     if (!f.read(reinterpret_cast<char*>(pre + 8), 2)) throw FormatError(where + "truncated header");
     hlen = pre[8] | (std::size_t(pre[9]) << 8);
     pre_len = 10;
   } else if (major == 2 || major == 3) {
-    unsigned char l[4];
-    if (!f.read(reinterpret_cast<char*>(l), 4)) throw FormatError(where + "truncated header");
-    hlen = l[0] | (std::size_t(l[1]) << 8) | (std::size_t(l[2]) << 16) | (std::size_t(l[3]) << 24);
+    if (!f.read(reinterpret_cast<char*>(pre + 8), 4)) throw FormatError(where + "truncated header");
+    hlen = pre[8] | (std::size_t(pre[9]) << 8) | (std::size_t(pre[10]) << 16) | (std::size_t(pre[11]) << 24);
     pre_len = 12;
   } else {
-    throw FormatError(where + "bad header: format version " + std::to_string(major) + ".x, expected 1.0, 2.0 or 3.0");
+    throw FormatError(where + "bad header: format version " + std::to_string(major) + "." + std::to_string(minor) +
+                      ", expected 1.0, 2.0 or 3.0");
   }
-  if (hlen > (1u << 24)) throw FormatError(where + "bad header: header length " + std::to_string(hlen) + " is implausible");
+  if (minor != 0)
+    throw FormatError(where + "bad header: format version " + std::to_string(major) + "." + std::to_string(minor) +
+                      ", expected 1.0, 2.0 or 3.0");
+  if (hlen > max_header)
+    throw FormatError(where + "bad header: " + std::to_string(hlen) + " header bytes, more than numpy's limit of " +
+                      std::to_string(max_header));
   std::string h(hlen, '\0');
   if (!f.read(h.data(), static_cast<std::streamsize>(hlen))) throw FormatError(where + "truncated header");
-  NpyInfo info;
+  NpyInfo info = HeaderParser(h, where).parse();
   info.offset = static_cast<std::int64_t>(pre_len + hlen);
-  auto value_of = [&](const std::string& key) -> std::string {
-    const auto k = h.find("'" + key + "'");
-    if (k == std::string::npos) throw FormatError(where + "bad header: no '" + key + "' in " + h);
-    auto c = h.find(':', k);
-    if (c == std::string::npos) throw FormatError(where + "bad header: " + h);
-    ++c;
-    while (c < h.size() && h[c] == ' ') ++c;
-    return h.substr(c);
-  };
-  const std::string d = value_of("descr");
-  const auto q1 = d.find_first_of("'\""), q2 = d.find_first_of("'\"", q1 + 1);
-  const std::string descr = q1 == std::string::npos || q2 == std::string::npos ? d : d.substr(q1 + 1, q2 - q1 - 1);
-  bool known = false;
-  for (int i = 0; i < 4; ++i)
-    if (descr == dtype_name(static_cast<Dtype>(i))) {
-      info.dtype = i;
-      known = true;
-    }
-  if (!known)
-    throw FormatError(where + "wrong dtype '" + descr + "', expected <f4, <f8, <c8 or <c16 (little-endian float or complex)");
-  const std::string fo = value_of("fortran_order");
-  if (fo.rfind("True", 0) == 0) info.fortran = 1;
-  else if (fo.rfind("False", 0) == 0) info.fortran = 0;
-  else throw FormatError(where + "bad header: fortran_order is not True or False");
-  const std::string s = value_of("shape");
-  const auto open = s.find('('), close = s.find(')');
-  if (open == std::string::npos || close == std::string::npos) throw FormatError(where + "bad header: shape is not a tuple");
-  std::vector<std::int64_t> dims;
-  std::stringstream ss(s.substr(open + 1, close - open - 1));
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    const auto b = tok.find_first_not_of(' ');
-    if (b == std::string::npos) continue;
-    char* end = nullptr;
-    const long long v = std::strtoll(tok.c_str() + b, &end, 10);
-    if (v < 0 || end == tok.c_str() + b) throw FormatError(where + "bad header: shape entry '" + tok + "'");
-    dims.push_back(v);
-  }
-  if (dims.size() == 1) {
-    info.m = dims[0];
-    info.n = 1;
-    info.ndim = 1;
-  } else if (dims.size() == 2) {
-    info.m = dims[0];
-    info.n = dims[1];
-  } else {
-    throw FormatError(where + "shape has " + std::to_string(dims.size()) + " dimensions, expected 1 or 2");
-  }
   const auto size = std::filesystem::file_size(path);
-  const auto need = static_cast<std::uintmax_t>(info.offset) +
-                    static_cast<std::uintmax_t>(info.m) * static_cast<std::uintmax_t>(info.n) * dtype_size(static_cast<Dtype>(info.dtype));
-  if (size < need)
-    throw FormatError(where + "truncated: " + std::to_string(info.m) + "x" + std::to_string(info.n) + " " + descr +
-                      " needs " + std::to_string(need) + " bytes, the file has " + std::to_string(size));
+  std::uint64_t need = 0;
+  const bool overflow =
+      __builtin_mul_overflow(static_cast<std::uint64_t>(info.m), static_cast<std::uint64_t>(info.n), &need) ||
+      __builtin_mul_overflow(need, dtype_size(info.dtype), &need) ||
+      __builtin_add_overflow(need, static_cast<std::uint64_t>(info.offset), &need);
+  if (overflow || size < need)
+    throw FormatError(where + "truncated: " + std::to_string(info.m) + "x" + std::to_string(info.n) + " " +
+                      dtype_name(info.dtype) + " needs " + (overflow ? std::string("more than 2^64") : std::to_string(need)) +
+                      " bytes, the file has " + std::to_string(size));
   return info;
 }
+
+NpyInfo agreed_header(const Grid& g, const std::string& path, const char* func) {
+  NpyInfo info;
+  detail::collectively(g.comm(), [&] {
+    if (g.rank() == 0) info = parse_npy_header(path, func);
+  });
+  MPI_Bcast(&info, sizeof info, MPI_BYTE, 0, g.comm());
+  return info;
+}
+
+// An r x c Fortran-order array of F at offset: each rank's view of its own blocks.
+struct DarrayView {
+  MPI_Datatype type = MPI_DATATYPE_NULL;
+  DarrayView(const Grid& g, std::int64_t r, std::int64_t c, Block b, MPI_Datatype elem) {
+    int gs[2] = {static_cast<int>(r), static_cast<int>(c)};
+    int dist[2] = {MPI_DISTRIBUTE_CYCLIC, MPI_DISTRIBUTE_CYCLIC};
+    int darg[2] = {static_cast<int>(b.mb), static_cast<int>(b.nb)};
+    int ps[2] = {g.prows(), g.pcols()};  // Tartan's grids are row-major, as darray assumes
+    MPI_Type_create_darray(g.size(), g.rank(), 2, gs, dist, darg, ps, MPI_ORDER_FORTRAN, elem, &type);
+    MPI_Type_commit(&type);
+  }
+  ~DarrayView() { MPI_Type_free(&type); }
+  DarrayView(const DarrayView&) = delete;
+  DarrayView& operator=(const DarrayView&) = delete;
+};
 
 // Reads an r x c Fortran-order array of F at offset into a new matrix (source (0,0)).
 template <class F>
@@ -147,27 +293,25 @@ DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r
                           Block block) {
   DistMatrix<F> D(g, r, c, block);
   if (r == 0 || c == 0) return D;
-  int gs[2] = {static_cast<int>(r), static_cast<int>(c)};
-  int dist[2] = {MPI_DISTRIBUTE_CYCLIC, MPI_DISTRIBUTE_CYCLIC};
-  int darg[2] = {static_cast<int>(D.block().mb), static_cast<int>(D.block().nb)};
-  int ps[2] = {g.prows(), g.pcols()};
-  MPI_Datatype ft;
-  MPI_Type_create_darray(g.size(), g.rank(), 2, gs, dist, darg, ps, MPI_ORDER_FORTRAN, detail::mpi_type<F>(), &ft);
-  MPI_Type_commit(&ft);
   MPI_File fh;
-  int rc = MPI_File_open(g.comm(), path.c_str(), MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
-  if (rc != MPI_SUCCESS) {
-    MPI_Type_free(&ft);
-    agree(g.comm(), err_io, "load_npy: cannot open '" + path + "': " + mpi_error_string(rc));
-  }
-  agree(g.comm(), err_none, "");
-  MPI_File_set_view(fh, offset, detail::mpi_type<F>(), ft, "native", MPI_INFO_NULL);
+  const int rc = MPI_File_open(g.comm(), path.c_str(), MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
+  detail::collectively(g.comm(), [&] {
+    if (rc != MPI_SUCCESS) throw IoError("load_npy: cannot open '" + path + "': " + mpi_error_string(rc));
+  });
+  const DarrayView view(g, r, c, D.block(), detail::mpi_type<F>());
+  MPI_File_set_view(fh, offset, detail::mpi_type<F>(), view.type, "native", MPI_INFO_NULL);
   MPI_Status st;
-  rc = MPI_File_read_all(fh, D.data(), static_cast<int>(D.local_rows() * D.local_cols()), detail::mpi_type<F>(), &st);
+  const int count = static_cast<int>(D.local_rows() * D.local_cols());
+  const int rr = MPI_File_read_all(fh, D.data(), count, detail::mpi_type<F>(), &st);
+  int got = 0;
+  MPI_Get_count(&st, detail::mpi_type<F>(), &got);
   MPI_File_close(&fh);
-  MPI_Type_free(&ft);
-  agree(g.comm(), rc == MPI_SUCCESS ? err_none : err_io,
-        "load_npy: reading '" + path + "' failed: " + (rc == MPI_SUCCESS ? std::string() : mpi_error_string(rc)));
+  detail::collectively(g.comm(), [&] {
+    if (rr != MPI_SUCCESS) throw IoError("load_npy: reading '" + path + "' failed: " + mpi_error_string(rr));
+    if (got != count)
+      throw IoError("load_npy: reading '" + path + "' failed: " + std::to_string(got) + " of " +
+                    std::to_string(count) + " values read (did the file shrink?)");
+  });
   return D;
 }
 
@@ -188,21 +332,19 @@ DistMatrix<T> load_npy_as(const Grid& g, const std::string& path, const NpyInfo&
 
 }  // namespace
 
+FileInfo npy_info(const Grid& grid, const std::string& path) {
+  const NpyInfo h = agreed_header(grid, path, "npy_info");
+  return {h.m, h.n, h.dtype};
+}
+
 template <class T>
 DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block) {
-  NpyInfo info;
-  int kind = err_none;
-  std::string msg;
-  if (grid.rank() == 0)
-    capture(kind, msg, [&] {
-      info = parse_npy_header(path);
-      if (!converts_losslessly<T>(static_cast<Dtype>(info.dtype)))
-        throw FormatError("load_npy: '" + path + "': dtype " + dtype_name(static_cast<Dtype>(info.dtype)) +
-                          " does not convert losslessly to the requested " + dtype_name(dtype_of<T>()));
-    });
-  agree(grid.comm(), kind, msg);
-  MPI_Bcast(&info, sizeof info, MPI_BYTE, 0, grid.comm());
-  switch (static_cast<Dtype>(info.dtype)) {
+  require_mpiio_name(path, "load_npy");
+  const NpyInfo info = agreed_header(grid, path, "load_npy");
+  if (!converts_losslessly<T>(info.dtype))
+    throw FormatError("load_npy: '" + path + "': dtype " + dtype_name(info.dtype) +
+                      " does not convert losslessly to the requested " + dtype_name(dtype_of<T>()));
+  switch (info.dtype) {
     case Dtype::f4: return load_npy_as<T, float>(grid, path, info, block);
     case Dtype::f8:
       if constexpr (std::is_same_v<real_t<T>, double>) return load_npy_as<T, double>(grid, path, info, block);
@@ -241,37 +383,64 @@ void save_npy(const DistMatrix<T>& A, const std::string& path) {
   const std::size_t hl = header.size();
   for (std::size_t i = 0; i < pre - 8; ++i) head[8 + i] = static_cast<char>((hl >> (8 * i)) & 0xff);
   head += header;
+  const MPI_Offset expected = static_cast<MPI_Offset>(head.size()) +
+                              static_cast<MPI_Offset>(A.rows()) * A.cols() * static_cast<MPI_Offset>(sizeof(T));
 
   const std::string tmp = temp_beside(g.comm(), path);
-  if (g.rank() == 0) std::remove(tmp.c_str());
-  MPI_Barrier(g.comm());
+  discard(g.comm(), tmp);  // a stale one from a killed run with the same pid
+  reserve(g.comm(), tmp, expected, path, "save_npy");
   MPI_File fh;
-  int rc = MPI_File_open(g.comm(), tmp.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
-  agree(g.comm(), rc == MPI_SUCCESS ? err_none : err_io,
-        "save_npy: cannot create '" + tmp + "': " + (rc == MPI_SUCCESS ? std::string() : mpi_error_string(rc)));
-  int ok = 1;
+  const int rc = MPI_File_open(g.comm(), tmp.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+  try {
+    detail::collectively(g.comm(), [&] {
+      if (rc != MPI_SUCCESS)
+        throw IoError("save_npy: cannot open a file beside '" + path + "': " + mpi_error_string(rc));
+    });
+  } catch (const IoError&) {
+    discard(g.comm(), tmp);
+    throw;
+  }
+  // Every step is collective or local and always taken; what failed is agreed at the end,
+  // and only a file of exactly the expected size, synced, is renamed over the target.
+  std::string failure;
+  auto note = [&](int code, const char* what) {
+    if (code != MPI_SUCCESS && failure.empty()) failure = std::string(what) + ": " + mpi_error_string(code);
+  };
   if (g.rank() == 0) {
     MPI_Status st;
-    ok = MPI_File_write_at(fh, 0, head.data(), static_cast<int>(head.size()), MPI_BYTE, &st) == MPI_SUCCESS;
+    note(MPI_File_write_at(fh, 0, head.data(), static_cast<int>(head.size()), MPI_BYTE, &st), "writing the header");
+    int wrote = 0;
+    MPI_Get_count(&st, MPI_BYTE, &wrote);
+    if (failure.empty() && wrote != static_cast<int>(head.size())) failure = "a short write of the header";
   }
   if (A.rows() > 0 && A.cols() > 0) {
-    int gs[2] = {static_cast<int>(A.rows()), static_cast<int>(A.cols())};
-    int dist[2] = {MPI_DISTRIBUTE_CYCLIC, MPI_DISTRIBUTE_CYCLIC};
-    int darg[2] = {static_cast<int>(src->block().mb), static_cast<int>(src->block().nb)};
-    int ps[2] = {g.prows(), g.pcols()};
-    MPI_Datatype ft;
-    MPI_Type_create_darray(g.size(), g.rank(), 2, gs, dist, darg, ps, MPI_ORDER_FORTRAN, detail::mpi_type<T>(), &ft);
-    MPI_Type_commit(&ft);
-    MPI_File_set_view(fh, static_cast<MPI_Offset>(head.size()), detail::mpi_type<T>(), ft, "native", MPI_INFO_NULL);
+    const DarrayView view(g, A.rows(), A.cols(), src->block(), detail::mpi_type<T>());
+    MPI_File_set_view(fh, static_cast<MPI_Offset>(head.size()), detail::mpi_type<T>(), view.type, "native",
+                      MPI_INFO_NULL);
     MPI_Status st;
-    ok = ok && MPI_File_write_all(fh, src->data(), static_cast<int>(src->local_rows() * src->local_cols()),
-                                  detail::mpi_type<T>(), &st) == MPI_SUCCESS;
-    MPI_Type_free(&ft);
+    const int count = static_cast<int>(src->local_rows() * src->local_cols());
+    note(MPI_File_write_all(fh, src->data(), count, detail::mpi_type<T>(), &st), "writing the data");
+    int wrote = 0;
+    MPI_Get_count(&st, detail::mpi_type<T>(), &wrote);
+    if (failure.empty() && wrote != count)
+      failure = "a short write (" + std::to_string(wrote) + " of " + std::to_string(count) + " values)";
   }
-  ok = ok && MPI_File_sync(fh) == MPI_SUCCESS;
-  MPI_File_close(&fh);
-  if (!ok && g.rank() == 0) std::remove(tmp.c_str());
-  agree(g.comm(), ok ? err_none : err_io, "save_npy: writing '" + tmp + "' failed");
+  note(MPI_File_sync(fh), "syncing");
+  MPI_Offset size = 0;
+  note(MPI_File_get_size(fh, &size), "checking the size");
+  if (failure.empty() && size != expected)
+    failure = "the file has " + std::to_string(size) + " bytes, expected " + std::to_string(expected);
+  note(MPI_File_close(&fh), "closing");
+  try {
+    detail::collectively(g.comm(), [&] {
+      if (!failure.empty())
+        throw IoError("save_npy: writing '" + path + "' failed: " + failure + " (is the disk full?); '" + path +
+                      "' is unchanged");
+    });
+  } catch (const IoError&) {
+    discard(g.comm(), tmp);
+    throw;
+  }
   commit_rename(g.comm(), tmp, path, "save_npy");
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// Command-line helpers shared by the drivers and the bench (not part of the library): flags, numbers, grid shapes, and the
-// exit codes (0 solved and checked, 1 numerical failure, 2 bad usage or input).
+// Command-line helpers shared by the drivers and the bench (not part of the library):
+// flags, numbers, grid shapes, element types, files by extension, and the main that maps
+// every error to one line on stderr and an exit code (0 solved and checked, 1 numerical
+// failure or failed check, 2 bad usage, input, files or memory).
 
 #include <mpi.h>
 
@@ -9,6 +11,8 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -62,12 +66,20 @@ class Args {
   std::int64_t integer(const std::string& flag, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const {
     if (!has(flag)) return fallback;
     const std::string s = get(flag, "");
-    char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || v < lo || v > hi)
+    std::int64_t v = 0;
+    if (!whole_number(s, v) || v < lo || v > hi)
       throw UsageError(flag + " is '" + s + "', expected a whole number from " + std::to_string(lo) + " to " +
                        std::to_string(hi));
     return v;
+  }
+
+  /// A decimal whole number with nothing after it.
+  static bool whole_number(const std::string& s, std::int64_t& v) {
+    if (s.empty() || s.size() > 18) return false;
+    for (char c : s)
+      if (c < '0' || c > '9') return false;
+    v = std::stoll(s);
+    return true;
   }
 
  private:
@@ -79,19 +91,17 @@ class Args {
   std::map<std::string, std::string> values_;
 };
 
-/// "PxQ" -> (P, Q); throws UsageError unless P * Q == ranks.
+/// "PxQ" -> (P, Q), both whole numbers; throws UsageError unless P * Q == ranks.
 inline std::pair<int, int> parse_grid(const std::string& s, int ranks) {
   const auto x = s.find_first_of("xX");
-  int p = 0, q = 0;
-  if (x != std::string::npos) {
-    p = std::atoi(s.substr(0, x).c_str());
-    q = std::atoi(s.substr(x + 1).c_str());
-  }
-  if (p < 1 || q < 1) throw UsageError("--grid is '" + s + "', expected PxQ, for example 2x3");
+  std::int64_t p = 0, q = 0;
+  if (x == std::string::npos || !Args::whole_number(s.substr(0, x), p) || !Args::whole_number(s.substr(x + 1), q) ||
+      p < 1 || q < 1)
+    throw UsageError("--grid is '" + s + "', expected PxQ with whole numbers P and Q, for example 2x3");
   if (p * q != ranks)
     throw UsageError("--grid " + s + " needs " + std::to_string(p * q) + " ranks but the job has " +
                      std::to_string(ranks));
-  return {p, q};
+  return {static_cast<int>(p), static_cast<int>(q)};
 }
 
 /// True when path ends with suffix.
@@ -99,9 +109,46 @@ inline bool ends_with(const std::string& path, const std::string& suffix) {
   return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-/// Loads a matrix from .npy or .mtx (by extension). Collective.
+/// "f4", "f8", "c8" or "c16" -> Dtype.
+inline tartan::Dtype parse_dtype(const std::string& s, const std::string& flag) {
+  if (s == "f4") return tartan::Dtype::f4;
+  if (s == "f8") return tartan::Dtype::f8;
+  if (s == "c8") return tartan::Dtype::c8;
+  if (s == "c16") return tartan::Dtype::c16;
+  throw UsageError(flag + " is '" + s + "', expected f4, f8, c8 or c16");
+}
+
+/// The element type a .npy or .mtx file holds (collective).
+inline tartan::FileInfo file_info(const tartan::Grid& g, const std::string& path, const std::string& flag) {
+  if (ends_with(path, ".npy")) return tartan::npy_info(g, path);
+  if (ends_with(path, ".mtx")) return tartan::mtx_info(g, path);
+  throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
+}
+
+/// The type both a and b convert to without loss (numpy's promotion).
+inline tartan::Dtype promote(tartan::Dtype a, tartan::Dtype b) {
+  using tartan::Dtype;
+  const bool complex = a == Dtype::c8 || a == Dtype::c16 || b == Dtype::c8 || b == Dtype::c16;
+  const bool wide = a == Dtype::f8 || a == Dtype::c16 || b == Dtype::f8 || b == Dtype::c16;
+  return complex ? (wide ? Dtype::c16 : Dtype::c8) : (wide ? Dtype::f8 : Dtype::f4);
+}
+
+/// Calls f.template operator()<T>() with the element type of d.
+template <class F>
+int dispatch(tartan::Dtype d, F&& f) {
+  switch (d) {
+    case tartan::Dtype::f4: return f.template operator()<float>();
+    case tartan::Dtype::f8: return f.template operator()<double>();
+    case tartan::Dtype::c8: return f.template operator()<std::complex<float>>();
+    case tartan::Dtype::c16: return f.template operator()<std::complex<double>>();
+  }
+  return exit_usage;
+}
+
+/// Loads a matrix from .npy or .mtx (by extension), converting losslessly to T. Collective.
 template <class T>
-tartan::DistMatrix<T> load_matrix(const tartan::Grid& g, const std::string& path, tartan::Block b, const std::string& flag) {
+tartan::DistMatrix<T> load_matrix(const tartan::Grid& g, const std::string& path, tartan::Block b,
+                                  const std::string& flag) {
   if (ends_with(path, ".npy")) return tartan::load_npy<T>(g, path, b);
   if (ends_with(path, ".mtx")) return tartan::load_mtx<T>(g, path, b);
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
@@ -115,17 +162,34 @@ void save_matrix(const tartan::DistMatrix<T>& A, const std::string& path, const 
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
 }
 
-/// Runs a driver body and maps errors to one line on stderr and an exit code: usage and
-/// input errors 2, numerical failures 1. Every error is raised on every rank alike
-/// (argument parsing is replicated; Tartan agrees before it throws), so all ranks leave
-/// together and no MPI abort banner appears.
-inline int guarded_main(const char* name, const std::function<int()>& body) {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  int code = exit_ok;
+/// An output path's format is checked before any work is done.
+inline void check_output(const std::string& path, const std::string& flag) {
+  if (!ends_with(path, ".npy") && !ends_with(path, ".mtx"))
+    throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
+}
+
+/// The slowest rank's value.
+inline double max_over(double v) {
+  double out = v;
+  MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+}
+
+/// A driver's main: starts MPI through tartan::Environment and runs body(env), mapping
+/// every error, the Environment's own included, to one line on stderr (from rank 0) and an
+/// exit code: 2 for usage, input, files and memory, 1 for numerical failures. Tartan
+/// raises its errors on every rank alike and driver flags are parsed on every rank, so all
+/// ranks leave together and no MPI abort banner appears.
+inline int main(const char* name, int& argc, char**& argv, const std::function<int(tartan::Environment&)>& body) {
+  int code = exit_ok, rank = -1;
   std::string message;
+  // The Environment outlives the error handling: the message goes out before MPI is
+  // finalized, or a rank that exits first could get the job aborted before rank 0 speaks.
+  std::optional<tartan::Environment> env;
   try {
-    code = body();
+    env.emplace(argc, argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    code = body(*env);
   } catch (const UsageError& e) {
     code = exit_usage;
     message = e.what();
@@ -135,14 +199,35 @@ inline int guarded_main(const char* name, const std::function<int()>& body) {
   } catch (const tartan::IoError& e) {
     code = exit_usage;
     message = e.what();
+  } catch (const tartan::OutOfMemory& e) {
+    code = exit_usage;
+    message = std::string("out of memory: ") + e.what();
   } catch (const tartan::SingularMatrix& e) {
     code = exit_numerical;
     message = std::string("matrix is singular: ") + e.what();
   } catch (const tartan::LinAlgError& e) {
     code = exit_numerical;
     message = e.what();
+  } catch (const tartan::Error& e) {
+    code = exit_numerical;
+    message = e.what();
+  } catch (const std::bad_alloc&) {
+    code = exit_usage;
+    message = "out of memory";
+  } catch (const std::exception& e) {
+    code = exit_usage;
+    message = e.what();
   }
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  const bool mpi_up = initialized && !finalized;
+  if (rank < 0) rank = mpi_up ? (MPI_Comm_rank(MPI_COMM_WORLD, &rank), rank) : 0;  // the Environment failed
   if (!message.empty() && rank == 0) std::fprintf(stderr, "%s: %s\n", name, message.c_str());
+  std::fflush(stderr);
+  std::fflush(stdout);
+  if (mpi_up) MPI_Barrier(MPI_COMM_WORLD);  // nobody leaves before rank 0 has spoken
+  env.reset();
   return code;
 }
 

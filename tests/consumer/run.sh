@@ -15,3 +15,10 @@ flags=$(PKG_CONFIG_PATH="$libdir" pkg-config --cflags --libs tartan)
 # shellcheck disable=SC2086
 mpicxx "$src/tests/consumer/main.cpp" -o "$work/consumer-pc" $flags -Wl,-rpath,"$work/prefix/lib"
 "$mpiexec" --oversubscribe --timeout 120 -n 3 "$work/consumer-pc"
+# The installed drivers run from this non-system prefix with no environment set: their
+# install RPATH finds libtartan beside them.
+env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeout 120 -n 2 \
+  "$work/prefix/bin/tartan-solve" --n 120 --json | grep -q '"passed":true'
+env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeout 120 -n 2 \
+  "$work/prefix/bin/tartan-eig" --n 80 --json | grep -q '"passed":true'
+echo "installed drivers run with no environment"

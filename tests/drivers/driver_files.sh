@@ -27,6 +27,16 @@ np.save(f"{d}/B.npy", rng.uniform(-1, 1, (60, 3)))
 scipy.io.mmwrite(f"{d}/A.mtx", a)
 s = a + a.T; np.save(f"{d}/S.npy", s)
 sing = a.copy(); sing[:, 7] = 0; np.save(f"{d}/sing.npy", sing)
+c = rng.uniform(-1, 1, (50, 50)) + 1j * rng.uniform(-1, 1, (50, 50))
+h = c @ c.conj().T + 50 * np.eye(50); np.save(f"{d}/H.npy", h)            # Hermitian positive definite
+np.save(f"{d}/Hf.npy", h.astype(np.complex64))
+np.save(f"{d}/Bc.npy", rng.uniform(-1, 1, (50, 2)) + 1j * rng.uniform(-1, 1, (50, 2)))
+scipy.io.mmwrite(f"{d}/H.mtx", h, symmetry="hermitian")
+np.save(f"{d}/C.npy", c[:40, :30])
+np.save(f"{d}/zero.npy", np.zeros((30, 20)))
+np.save(f"{d}/B30.npy", rng.uniform(-1, 1, (30, 1)))
+np.save(f"{d}/A32.npy", a.astype(np.float32))
+np.save(f"{d}/nonsym.npy", np.triu(a) * 3 + np.eye(60))
 np.save(f"{d}/rect.npy", rng.uniform(-1, 1, (40, 30)))
 np.save(f"{d}/B40.npy", rng.uniform(-1, 1, (40, 2)))
 PY
@@ -38,6 +48,45 @@ run "$build/solvers/tartan-solve" --matrix "$d/A.mtx" --rhs "$d/B.npy" --out "$d
 run "$build/solvers/tartan-solve" --matrix "$d/rect.npy" --rhs "$d/B40.npy" --method lstsq --out "$d/L.npy" > /dev/null || fail lstsq
 run "$build/solvers/tartan-eig" --matrix "$d/S.npy" --values "$d/w.npy" --vectors "$d/V.npy" --nb 7 > /dev/null || fail eig
 run "$build/solvers/tartan-eig" --matrix "$d/rect.npy" --svd --values "$d/s.npy" > /dev/null || fail svd
+# Complex and single-precision problems are solved in the file's type and written in it.
+run "$build/solvers/tartan-solve" --matrix "$d/H.npy" --method cholesky --rhs "$d/Bc.npy" --out "$d/Xc.npy" > "$d/log" \
+  || fail "complex cholesky: $(cat "$d/log")"
+grep -q "<c16" "$d/log" || fail "complex cholesky did not report <c16"
+run "$build/solvers/tartan-solve" --matrix "$d/H.mtx" --method cholesky --out "$d/Xm.npy" > /dev/null || fail "complex mtx"
+run "$build/solvers/tartan-solve" --matrix "$d/Hf.npy" --out "$d/Xf.npy" > /dev/null || fail "complex64 lu"
+run "$build/solvers/tartan-solve" --matrix "$d/A32.npy" --rhs "$d/Bc.npy" --out "$d/Xp.npy" > /dev/null 2>&1 \
+  && fail "a 60x60 A with a 50-row B was accepted"
+run "$build/solvers/tartan-solve" --matrix "$d/A32.npy" --out "$d/X32.npy" > /dev/null || fail "float32 lu"
+run "$build/solvers/tartan-solve" --matrix "$d/C.npy" --method lstsq --rhs "$d/Bc.npy" > /dev/null 2>&1 \
+  && fail "a 40x30 A with a 50-row B was accepted"
+run "$build/solvers/tartan-eig" --matrix "$d/H.npy" --values "$d/wh.npy" --vectors "$d/Vh.npy" > /dev/null || fail "complex eigh"
+run "$build/solvers/tartan-eig" --matrix "$d/C.npy" --svd --values "$d/sc.npy" --vectors "$d/Uc.npy" > /dev/null || fail "complex svd"
+# lstsq of a zero matrix: x = 0, as numpy, and the check passes
+run "$build/solvers/tartan-solve" --matrix "$d/zero.npy" --rhs "$d/B30.npy" --method lstsq --out "$d/X0.npy" > "$d/log" \
+  || fail "lstsq of a zero matrix: $(cat "$d/log")"
+grep -q PASSED "$d/log" || fail "lstsq of a zero matrix did not pass"
+# a failed check writes nothing: eigh of a non-symmetric matrix (its lower triangle is used)
+expect 1 "check failed" "$build/solvers/tartan-eig" --matrix "$d/nonsym.npy" --values "$d/never.npy"
+[[ ! -e "$d/never.npy" ]] || fail "an output was written although the check failed"
+"$py" - "$d" <<'PY' || fail "complex and single-precision results differ from numpy"
+import sys, numpy as np
+d = sys.argv[1]
+h, bc = np.load(f"{d}/H.npy"), np.load(f"{d}/Bc.npy")
+x = np.load(f"{d}/Xc.npy")
+assert x.dtype == np.complex128, x.dtype
+assert np.allclose(x, np.linalg.solve(h, bc), atol=1e-10), "complex cholesky"
+xm = np.load(f"{d}/Xm.npy"); assert xm.dtype == np.complex128 and xm.shape == (50, 1), (xm.dtype, xm.shape)
+xf = np.load(f"{d}/Xf.npy"); assert xf.dtype == np.complex64, xf.dtype
+x32 = np.load(f"{d}/X32.npy"); assert x32.dtype == np.float32, x32.dtype
+w = np.load(f"{d}/wh.npy")[:, 0]; assert w.dtype == np.float64, w.dtype
+assert np.allclose(w, np.linalg.eigvalsh(h), atol=1e-9), "complex eigvalsh"
+v = np.load(f"{d}/Vh.npy"); assert v.dtype == np.complex128 and np.allclose(h @ v, v * w, atol=1e-8), "complex eigenvectors"
+c = np.load(f"{d}/C.npy")
+assert np.allclose(np.load(f"{d}/sc.npy")[:, 0], np.linalg.svd(c, compute_uv=False), atol=1e-10), "complex svdvals"
+assert np.load(f"{d}/Uc.npy").dtype == np.complex128
+assert np.all(np.load(f"{d}/X0.npy") == 0), "lstsq of zero"
+PY
+
 "$py" - "$d" <<'PY' || fail "results differ from numpy"
 import sys, numpy as np, scipy.io
 d = sys.argv[1]
@@ -64,7 +113,7 @@ expect 2 "entry out of range" "$build/solvers/tartan-solve" --matrix "$d/bad.mtx
 expect 2 "expected a .npy or .mtx file" "$build/solvers/tartan-solve" --matrix "$d/A.txt"
 expect 2 "--rhs has 40 rows, expected 60" "$build/solvers/tartan-solve" --matrix "$d/A.npy" --rhs "$d/B40.npy"
 expect 2 "expected a square matrix for --method lu" "$build/solvers/tartan-solve" --matrix "$d/rect.npy"
-expect 2 "expected a square (symmetric) matrix" "$build/solvers/tartan-eig" --matrix "$d/rect.npy"
+expect 2 "expected a square (Hermitian) matrix" "$build/solvers/tartan-eig" --matrix "$d/rect.npy"
 expect 2 "unknown argument '--frobnicate'" "$build/solvers/tartan-eig" --frobnicate
 expect 0 "--vectors FILE" "$build/solvers/tartan-eig" --help
 

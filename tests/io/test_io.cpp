@@ -130,7 +130,7 @@ TEST_CASE(".npy bad files: missing, not npy, truncated, bad header") {
   MPI_Barrier(MPI_COMM_WORLD);
   require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "full.npy"); },
                                              "truncated: 20x20 <f8 needs");
-  write_text(d + "hdr.npy", std::string("\x93NUMPY\x01\x00\x20\x00{'descr': '<f8', 'shape': (2, 2), }\n", 42));
+  write_text(d + "hdr.npy", std::string("\x93NUMPY\x01\x00\x24\x00{'descr': '<f8', 'shape': (2, 2), }\n", 46));
   require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "hdr.npy"); },
                                              "no 'fortran_order'");
   require_throws_everywhere<tt::IoError>([&] { tt::save_npy(tt::zeros<double>(g, 2, 2), d + "no/such/dir/x.npy"); },

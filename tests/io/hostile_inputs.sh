@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Inputs that used to hang or abort a run: a FIFO, a file of one endless line, /dev/zero,
+# long file names, Matrix Market headers that declare huge matrices (with the address
+# space limited as a cluster's memory would be), and bad thread and grid settings. Each
+# must end with a clear message and exit 2 within seconds, at every rank count.
+# usage: hostile_inputs.sh <ranks> <build-dir> <mpiexec>
+set -uo pipefail
+np=$1 build=$2 mpiexec=$3
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+fail() { echo "FAILED: $*"; exit 1; }
+expect() {  # expect <code> <stderr-substring> <command...>
+  local code=$1 text=$2; shift 2
+  local out rc
+  out=$(timeout 60 "$@" 2>&1); rc=$?
+  [[ $rc -eq $code ]] || fail "exit $rc, expected $code: $* :: ${out:0:600}"
+  [[ $out == *"$text"* ]] || fail "no '$text' in the output of $*: ${out:0:600}"
+  [[ $out != *"MPI_ABORT"* && $out != *"terminate called"* && $out != *"buffer overflow"* ]] || fail "abort from $*"
+  local lines
+  lines=$(grep -c "tartan-" <<< "$out")
+  [[ $lines -le 1 ]] || fail "$lines message lines from $* (one expected): $out"
+}
+run=("$mpiexec" --oversubscribe --timeout 50 -n "$np")
+solve=$build/solvers/tartan-solve
+eig=$build/solvers/tartan-eig
+
+mkfifo "$d/fifo.mtx"
+expect 2 "is a FIFO, expected a regular file" "${run[@]}" "$solve" --matrix "$d/fifo.mtx"
+ln -s /dev/zero "$d/zero.mtx"
+expect 2 "is a character device, expected a regular file" "${run[@]}" "$solve" --matrix "$d/zero.mtx"
+ln -s /dev/zero "$d/zero.npy"
+expect 2 "is a character device, expected a regular file" "${run[@]}" "$eig" --matrix "$d/zero.npy"
+{ echo "%%MatrixMarket matrix array real general"; head -c 100000000 /dev/zero | tr '\0' '7'; } > "$d/endless.mtx"
+expect 2 "line longer than 65536 characters" "${run[@]}" "$solve" --matrix "$d/endless.mtx"
+mkdir "$d/dir.npy"
+expect 2 "is a directory" "${run[@]}" "$solve" --matrix "$d/dir.npy"
+# long names: writing to one works (the temporary has a short name), reading one is refused clearly
+long="$d/$(printf 'x%.0s' {1..240}).npy"
+"${run[@]}" "$solve" --n 30 --out "$long" > /dev/null || fail "writing to a 240-character file name"
+expect 2 "characters long" "${run[@]}" "$solve" --matrix "$long"
+# huge declared sizes: typed errors on every rank, no hang, with the memory limited
+printf '%%%%MatrixMarket matrix coordinate real general\n30000 30000 0\n' > "$d/big.mtx"
+printf '%%%%MatrixMarket matrix coordinate real general\n46000 46000 0\n' > "$d/bigger.mtx"
+printf '%%%%MatrixMarket matrix coordinate real general\n2147483647 1 0\n' > "$d/tall.mtx"
+for f in big bigger tall; do
+  out=$( (ulimit -v 4000000; timeout 60 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --method lstsq --matrix "$d/$f.mtx") 2>&1); rc=$?
+  [[ $rc -eq 2 ]] || fail "$f.mtx: exit $rc, expected 2: ${out:0:600}"
+  [[ $out == *"out of memory"* || $out == *"32-bit"* ]] || fail "$f.mtx: no memory or size message: ${out:0:600}"
+done
+# environment and flags
+expect 2 "TARTAN_NUM_THREADS='abc'" env TARTAN_NUM_THREADS=abc "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
+expect 2 "TARTAN_NUM_THREADS='0'" env TARTAN_NUM_THREADS=0 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$eig" --n 10
+expect 2 "expected PxQ" "${run[@]}" "$solve" --grid 1x2x7
+expect 2 "expected PxQ" "${run[@]}" "$solve" --grid 1x2junk
+expect 2 "needs 4294967296 ranks" "${run[@]}" "$solve" --grid 65536x65536
+expect 2 "expected f4, f8, c8 or c16" "${run[@]}" "$solve" --dtype f16
+expect 2 "--out 'x.txt': expected a .npy or .mtx file" "${run[@]}" "$solve" --n 10 --out x.txt
+echo "hostile input tests passed"
