@@ -28,6 +28,7 @@ best of R repetitions, and compares both with the node's DGEMM rate measured at 
 
 options (default in brackets):
   --ops LIST     comma-separated: gemm,lu,cholesky,qr,eigh,svd      [gemm,lu,cholesky,qr]
+                 svd_gesvd: svd with the p?gesvd driver; svd_tall: svd of a (100 n) x n matrix
   --n LIST       matrix sizes                                       [2000]
   --nb LIST      block sizes                                        [64]
   --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
@@ -122,7 +123,8 @@ double flops_of(const std::string& op, double n) {
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op == "eigh") return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
-  return 4 * n * n * n + 8.0 / 3.0 * n * n * n;                     // svd: bidiagonalization + both bases (nominal)
+  if (op == "svd_tall") return 4 * (100 * n) * n * n + 8.0 / 3.0 * n * n * n;  // (100 n) x n, nominal
+  return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
 }
 
 Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps) {
@@ -180,21 +182,29 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
                &lwork, iwork.data(), &liwork, &info, 1, 1);
     });
-  } else if (op == "svd") {
-    auto U = tt::zeros<double>(g, n, n, b);
+  } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
+    // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
+    // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
+    const std::int64_t m = op == "svd_tall" ? 100 * n : n;
+    const int mi = static_cast<int>(m);
+    auto At = op == "svd_tall" ? tt::random<double>(g, m, n, 1, b) : A.copy();
+    tt::DistMatrix<double> Wt = At.copy();
+    const int* dt = Wt.descriptor().data();
+    auto U = tt::zeros<double>(g, m, n, b);
     auto VT = tt::zeros<double>(g, n, n, b);
     std::vector<double> s(static_cast<std::size_t>(n));
     double wq = 0;
-    pdgesvd_("V", "V", &ni, &ni, W.data(), &i1, &i1, d, s.data(), U.data(), &i1, &i1, U.descriptor().data(), VT.data(),
-             &i1, &i1, VT.descriptor().data(), &wq, &query, &info, 1, 1);
+    pdgesvd_("V", "V", &mi, &ni, Wt.data(), &i1, &i1, dt, s.data(), U.data(), &i1, &i1, U.descriptor().data(),
+             VT.data(), &i1, &i1, VT.descriptor().data(), &wq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
-    tm = best_of(reps, [&] { keep(tt::svd(A)); }, refresh, [&] {
+    const tt::SvdOptions o{.driver = op == "svd_gesvd" ? tt::SvdDriver::gesvd : tt::SvdDriver::gesdd};
+    tm = best_of(reps, [&] { keep(tt::svd(At, o)); }, [&] { Wt.local() = At.local(); }, [&] {
       const int lwork = int(work.size());
-      pdgesvd_("V", "V", &ni, &ni, W.data(), &i1, &i1, d, s.data(), U.data(), &i1, &i1, U.descriptor().data(), VT.data(),
-               &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
+      pdgesvd_("V", "V", &mi, &ni, Wt.data(), &i1, &i1, dt, s.data(), U.data(), &i1, &i1, U.descriptor().data(),
+               VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
     });
   } else {
-    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh or svd");
+    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh, svd, svd_gesvd or svd_tall");
   }
   return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
 }

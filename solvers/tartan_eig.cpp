@@ -30,6 +30,7 @@ options (default in brackets):
                  random for --svd)
   --n N          size of a generated A                                       [1000]
   --svd          singular value decomposition instead of eigh
+  --driver D     svd: gesdd (divide and conquer) or gesvd (p?gesvd); eigh: evd   [gesdd | evd]
   --dtype T      element type of a generated A: f4, f8, c8 or c16            [f8]
   --values FILE  write the eigenvalues / singular values (.npy or .mtx, n x 1, real)
   --vectors FILE write the eigenvectors / the left singular vectors
@@ -49,7 +50,7 @@ struct Job {
   std::int64_t n = 0, nb = 0;
   std::uint64_t seed = 1;
   bool svd = false, json = false;
-  std::string matrix, values, vectors;
+  std::string matrix, values, vectors, driver;
   tt::Dtype dtype = tt::Dtype::f8;
   int P = 1, Q = 1;
 };
@@ -90,9 +91,12 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
   std::vector<R> values;
+  std::string used = "evd", fallback;
   tt::DistMatrix<T> V(grid, 0, 0), Vh(grid, 0, 0);
   if (job.svd) {
-    auto r = tt::svd(A);
+    auto r = tt::svd(A, {.driver = job.driver == "gesvd" ? tt::SvdDriver::gesvd : tt::SvdDriver::gesdd});
+    used = tt::driver_name(r.driver);
+    fallback = r.fallback;
     values = std::move(r.s);
     V = std::move(r.u);
     Vh = std::move(r.vh);
@@ -135,7 +139,9 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
       o << "{\"program\":\"tartan-eig\",\"method\":\"" << what << "\",\"dtype\":\"" << tt::dtype_name(job.dtype)
         << "\",\"m\":" << m << ",\"n\":" << A.cols() << ",\"nb\":" << job.nb << ",\"grid\":\"" << job.P << "x"
         << job.Q << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads()
-        << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"seconds\":" << seconds << ",\"gflops\":" << gflops
+        << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"driver\":\"" << used << "\",\"fallback\":"
+        << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"")
+        << ",\"seconds\":" << seconds << ",\"gflops\":" << gflops
         << ",\"residual\":" << resid << ",\"orthogonality\":" << orth
         << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
     } else {
@@ -144,7 +150,8 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
         << (from_file ? "'" + job.matrix + "', " : std::string("a generated ")) << m << "x" << A.cols() << " "
         << tt::dtype_name(job.dtype) << " matrix\n";
       o << "ranks " << size << " x BLAS threads " << env.blas_threads() << " (" << env.blas_threads_source()
-        << "), OpenBLAS kernel " << env.blas_kernel() << "\n";
+        << "), OpenBLAS kernel " << env.blas_kernel() << ", driver " << used << "\n";
+      if (!fallback.empty()) o << "fell back to gesvd: " << fallback << "\n";
       o << "================================================================================\n";
       o << "T/V                N    NB     P     Q               Time                 Gflops\n";
       o << "--------------------------------------------------------------------------------\n";
@@ -170,7 +177,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype"},
+  cli::Args args(argc, argv, {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
                  {"--svd", "--json", "--help"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
@@ -181,6 +188,10 @@ int run(int argc, char** argv, tt::Environment& env) {
   job.nb = args.integer("--nb", tt::default_block_size, 1, 1 << 20);
   job.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   job.svd = args.has("--svd");
+  job.driver = args.get("--driver", job.svd ? "gesdd" : "evd");
+  if (job.svd ? (job.driver != "gesdd" && job.driver != "gesvd") : job.driver != "evd")
+    throw cli::UsageError("--driver '" + job.driver + "': expected " +
+                          (job.svd ? "gesdd or gesvd for --svd" : "evd for eigh"));
   job.json = args.has("--json");
   job.matrix = args.get("--matrix", "");
   job.values = args.get("--values", "");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "bindings/fortran.hpp"
@@ -73,6 +74,23 @@ TARTAN_LP_GELSD_REAL(d, double, double)
                             T*, const int*, R*, int*, int*);
 TARTAN_LP_GELSD_COMPLEX(c, cfloat, float)
 TARTAN_LP_GELSD_COMPLEX(z, cdouble, double)
+
+// Divide and conquer on a real bidiagonal matrix (?bdsdc), the core of ?gesdd.
+#define TARTAN_LP_BDSDC(p, R)                                                                                 \
+  extern "C" void p##bdsdc_(fchar, fchar, const int*, R*, R*, R*, const int*, R*, const int*, R*, int*, R*, int*, \
+                            int*, flen, flen);                                                                \
+  inline int bdsdc(char uplo, char compq, int n, R* d, R* e, R* u, int ldu, R* vt, int ldvt, R* work, int* iwork) { \
+    int info = 0;                                                                                             \
+    R q = 0;                                                                                                  \
+    int iq = 0;                                                                                               \
+    p##bdsdc_(&uplo, &compq, &n, d, e, u, &ldu, vt, &ldvt, &q, &iq, work, iwork, &info, 1, 1);                \
+    return info;                                                                                              \
+  }
+TARTAN_LP_BDSDC(s, float)
+TARTAN_LP_BDSDC(d, double)
+/// ?bdsdc's WORK and IWORK sizes: compq 'I' needs 3n^2 + 4n, 'N' 4n.
+inline std::int64_t bdsdc_lwork(std::int64_t n, bool vectors) { return vectors ? 3 * n * n + 4 * n : 4 * n + 16; }
+inline std::int64_t bdsdc_liwork(std::int64_t n) { return 8 * n + 16; }
 
 namespace raw {
 #define TARTAN_LP_RAW_GELSD_REAL(p, T, R)                                                                      \

@@ -204,4 +204,46 @@ TARTAN_FOR_REAL(TARTAN_GESVD_REAL)
   }
 TARTAN_FOR_COMPLEX(TARTAN_GESVD_COMPLEX)
 
+// Reduction to bidiagonal form, Q^H A P = B (upper when m >= n); D and E are real.
+#define TARTAN_GEBRD(p, T, R)                                                                          \
+  extern "C" void p##gebrd_(const int*, const int*, T*, const int*, const int*, const int*, R*, R*,   \
+                               T*, T*, T*, const int*, int*);                                          \
+  inline void gebrd(int m, int n, T* a, int ia, int ja, const int* da, R* d, R* e, T* tauq, T* taup,   \
+                    T* work, int lwork, int* info) {                                                   \
+    p##gebrd_(&m, &n, a, &ia, &ja, da, d, e, tauq, taup, work, &lwork, info);                       \
+  }
+TARTAN_FOR_TYPES(TARTAN_GEBRD)
+
+// Applies gebrd's Q or P to C: p?ormbr (real), p?unmbr (complex).
+#define TARTAN_UNMBR(p, T, R, name)                                                                    \
+  extern "C" void p##name##_(fchar, fchar, fchar, const int*, const int*, const int*, const T*,     \
+                                const int*, const int*, const int*, const T*, T*, const int*,          \
+                                const int*, const int*, T*, const int*, int*, flen, flen, flen);       \
+  inline void unmbr(char vect, char side, char trans, int m, int n, int k, const T* a, int ia, int ja,  \
+                    const int* da, const T* tau, T* c, int ic, int jc, const int* dc, T* work,         \
+                    int lwork, int* info) {                                                            \
+    p##name##_(&vect, &side, &trans, &m, &n, &k, a, &ia, &ja, da, tau, c, &ic, &jc, dc, work, &lwork, \
+                  info, 1, 1, 1);                                                                      \
+  }
+TARTAN_UNMBR(ps, float, float, ormbr)
+TARTAN_UNMBR(pd, double, double, ormbr)
+TARTAN_UNMBR(pc, cfloat, float, unmbr)
+TARTAN_UNMBR(pz, cdouble, double, unmbr)
+
+// Applies geqrf's Q to C: p?ormqr (real), p?unmqr (complex).
+#define TARTAN_UNMQR(p, T, R, name)                                                                    \
+  extern "C" void p##name##_(fchar, fchar, const int*, const int*, const int*, const T*, const int*, \
+                                const int*, const int*, const T*, T*, const int*, const int*,          \
+                                const int*, T*, const int*, int*, flen, flen);                         \
+  inline void unmqr(char side, char trans, int m, int n, int k, const T* a, int ia, int ja,             \
+                    const int* da, const T* tau, T* c, int ic, int jc, const int* dc, T* work,         \
+                    int lwork, int* info) {                                                            \
+    p##name##_(&side, &trans, &m, &n, &k, a, &ia, &ja, da, tau, c, &ic, &jc, dc, work, &lwork, info, \
+                  1, 1);                                                                               \
+  }
+TARTAN_UNMQR(ps, float, float, ormqr)
+TARTAN_UNMQR(pd, double, double, ormqr)
+TARTAN_UNMQR(pc, cfloat, float, unmqr)
+TARTAN_UNMQR(pz, cdouble, double, unmqr)
+
 }  // namespace tartan::detail::sl

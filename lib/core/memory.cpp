@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -35,10 +36,25 @@ std::int64_t address_space_left() {
 }
 }  // namespace
 
+// TARTAN_MAX_MEMORY: the most one agreed allocation may take per rank ("512M", "2G",
+// bytes), for sharing a node with other jobs; unset, empty or unreadable: no cap.
+static std::int64_t user_cap() {
+  const char* v = std::getenv("TARTAN_MAX_MEMORY");
+  if (!v || !*v) return std::numeric_limits<std::int64_t>::max();
+  char* end = nullptr;
+  const double x = std::strtod(v, &end);
+  double mult = 1;
+  if (end && (*end == 'K' || *end == 'k')) mult = 1024.0, ++end;
+  else if (end && (*end == 'M' || *end == 'm')) mult = 1024.0 * 1024, ++end;
+  else if (end && (*end == 'G' || *end == 'g')) mult = 1024.0 * 1024 * 1024, ++end;
+  if (end == v || (end && *end != '\0') || !(x >= 0) || x * mult > 9e18) return std::numeric_limits<std::int64_t>::max();
+  return static_cast<std::int64_t>(x * mult);
+}
+
 std::int64_t available_bytes(int ranks_on_node) {
   const std::int64_t node = mem_available();
   const std::int64_t share = node == std::numeric_limits<std::int64_t>::max() ? node : node / std::max(1, ranks_on_node);
-  return std::min(share, address_space_left());
+  return std::min({share, user_cap(), address_space_left()});
 }
 
 std::string human_bytes(double bytes) {

@@ -13,7 +13,8 @@
 namespace tartan::detail {
 
 /// Bytes this process may still allocate: the node's MemAvailable shared among the grid's
-/// ranks on the node, and what the address-space limit (ulimit -v) leaves.
+/// ranks on the node, and what the address-space limit (ulimit -v) leaves. The environment
+/// variable TARTAN_MAX_MEMORY ("512M", "2G", bytes) caps the node's share per rank.
 std::int64_t available_bytes(int ranks_on_node);
 
 /// "3.35 GiB", "12.0 MiB", "512 bytes".

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -133,6 +134,45 @@ real_t<T> hegst(DistMatrix<T>& C, const DistMatrix<T>& L, bool lower, const char
 /// and, when U is given, U (m x k) and VT (k x n). Throws NoConvergence.
 template <class T>
 std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* VT, const char* func);
+
+/// The SVD by bidiagonal divide and conquer, numpy's ?gesdd spread over the grid. W
+/// (m >= n, in the working layout, not on_one_process) is reduced once: by p?gebrd, or for
+/// tall W (m >= 1.6 n, LAPACK's crossover is 1.83 n) by p?geqrf and then p?gebrd of the n x n
+/// R. Every process then holds the real bidiagonal (n + n-1 numbers). values() runs
+/// LAPACK's ?bdsdc without vectors; vectors() runs it with vectors on every process (2 n^2
+/// reals per rank for the factors, 3 n^2 of workspace, agreed before they are allocated)
+/// and applies the back-transformations (p?ormbr/p?unmbr, p?ormqr/p?unmqr). Both return
+/// std::nullopt and say why when the caller must fall back to p?gesvd: the factors do not
+/// fit, ?bdsdc fails (INFO > 0), or its values with vectors disagree with the values alone
+/// (LAPACK issue #316 shows ?gesdd wrong without an error). Collective.
+template <class T>
+class BidiagonalSvd {
+ public:
+  using R = real_t<T>;
+  BidiagonalSvd(DistMatrix<T>&& W, const char* func);
+  std::optional<std::vector<R>> values(std::string* why) const;
+  struct Factors {
+    DistMatrix<T> u;  ///< m x n
+    std::vector<R> s;
+    DistMatrix<T> vt;  ///< n x n
+  };
+  std::optional<Factors> vectors(std::string* why);
+  bool qr_first() const { return qr_.rows() > 0; }
+
+ private:
+  void apply_qr(DistMatrix<T>& U) const;  ///< U := Q_qr U (p?ormqr/p?unmqr)
+  const char* func_;
+  std::int64_t m_, n_;
+  DistMatrix<T> qr_;   ///< p?geqrf's reflectors (tall W), else 0 x 0
+  std::vector<T> tau_qr_;
+  DistMatrix<T> brd_;  ///< p?gebrd's reflectors; R itself when serial_
+  bool serial_ = false;  ///< R on_one_process: LAPACK's ?gesdd of R on one process
+  std::vector<T> tauq_, taup_;
+  std::vector<R> d_, e_;
+};
+
+/// For tests: the next ?bdsdc with vectors reports failure (INFO = 1), once.
+bool& inject_bdsdc_failure();
 
 /// Replicates a small result (eigenvalues, singular values) from the process that holds
 /// W(0,0), which ScaLAPACK leaves right where other processes' copies may be stale.

@@ -1,6 +1,9 @@
 // SVD kernel: p?gesvd, or LAPACK's divide and conquer on the one process that holds a
 // matrix of a single block.
 
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "bindings/lapack.hpp"
@@ -9,6 +12,7 @@
 #include "bindings/workspace.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
+#include "core/memory.hpp"
 #include "kernels/kernels.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
@@ -53,6 +57,219 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
 
 }  // namespace
 
+
+bool& inject_bdsdc_failure() {
+  static bool fail = false;
+  return fail;
+}
+
+namespace {
+
+// Workspace of a p?ormbr / p?unmbr / p?ormqr / p?unmqr call: its query, padded, agreed.
+template <class T, class Call>
+WorkArrays<T> query_and_allocate(const Grid& g, Call&& call, const char* func, const char* routine,
+                                 const std::string& what) {
+  int info = 0;
+  T wq{};
+  call(&wq, -1, &info);
+  agreed_info(g, info, func, routine, what);
+  return allocate_workspace<T>(g, padded(from_query(wq)), 1, 1, func, routine);
+}
+
+// X := the n-column column-major array a (leading dimension lda) in its first rows, zeros below.
+template <class T, class R>
+void fill_from(DistMatrix<T>& X, const std::vector<R>& a, std::int64_t rows, std::int64_t lda) {
+  X.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
+    x = i < rows ? T(a[static_cast<std::size_t>(i + j * lda)]) : T(0);
+  });
+}
+
+}  // namespace
+
+// The largest R of a tall matrix whose SVD runs on one process.
+constexpr std::int64_t serial_r_limit = 512;
+
+template <class T>
+BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
+    : func_(func), m_(W.rows()), n_(W.cols()), qr_(W.grid(), 0, 0), brd_(W.grid(), 0, 0) {
+  const Grid& g = W.grid();
+  const std::int64_t n = n_;
+  if (5 * m_ >= 8 * n) {  // m >= 1.6 n: QR first, then the SVD of R
+    tau_qr_ = geqrf(W, func);
+    DistMatrix<T> Rm(g, n, n, W.block(), Source{});
+    assign<T>(Rm.view(0, 0, n, n), std::as_const(W).view(0, 0, n, n));
+    Rm.for_each_local([](std::int64_t i, std::int64_t j, T& x) {
+      if (i > j) x = T(0);
+    });
+    qr_ = std::move(W);
+    brd_ = std::move(Rm);
+    // A small R is latency-bound on the grid (p?gebrd of 200 x 200 on 2 ranks took longer
+    // than LAPACK's ?gesdd of it on one): its SVD runs on one process.
+    serial_ = on_one_process(brd_) || n <= serial_r_limit;
+    if (serial_) return;
+  } else {
+    brd_ = std::move(W);
+  }
+  // p?gebrd: B = Q^H A P, upper bidiagonal, in A's diagonal and superdiagonal.
+  const int mb = static_cast<int>(brd_.rows()), nn = static_cast<int>(n);
+  const std::size_t lc = static_cast<std::size_t>(brd_.local_cols() + brd_.block().nb);
+  const std::size_t lr = static_cast<std::size_t>(brd_.local_rows() + brd_.block().mb);
+  tauq_.assign(lc, T(0));
+  taup_.assign(lr, T(0));
+  std::vector<R> dl(lc), el(lr);
+  ReportScope scope;
+  int info = 0;
+  T wq{};
+  sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(), taup_.data(),
+            &wq, -1, &info);
+  agreed_info(g, info, func, "p?gebrd", describe(brd_));
+  auto a = allocate_workspace<T>(g, padded(from_query(wq)), 1, 1, func, "p?gebrd");
+  sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(), taup_.data(),
+            a.work.data(), static_cast<int>(a.work.size()), &info);
+  agreed_info(g, info, func, "p?gebrd", describe(brd_));
+  // The bidiagonal on every process: each entry is held by one process, the others add 0.
+  std::vector<R> de(static_cast<std::size_t>(2 * n), R(0));
+  brd_.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
+    if (i == j) de[static_cast<std::size_t>(i)] = std::real(x);
+    else if (j == i + 1) de[static_cast<std::size_t>(n + i)] = std::real(x);
+  });
+  MPI_Allreduce(MPI_IN_PLACE, de.data(), static_cast<int>(de.size()), mpi_type<R>(), MPI_SUM, g.comm());
+  d_.assign(de.begin(), de.begin() + n);
+  e_.assign(de.begin() + n, de.end());
+}
+
+template <class T>
+std::optional<std::vector<real_t<T>>> BidiagonalSvd<T>::values(std::string* why) const {
+  const Grid& g = brd_.grid();
+  if (serial_) {
+    DistMatrix<T> Rc = brd_.copy();
+    return gesvd_serial<T>(Rc, nullptr, nullptr, func_);
+  }
+  const int n = static_cast<int>(n_);
+  std::vector<R> d = d_, e = e_, work(static_cast<std::size_t>(lp::bdsdc_lwork(n, false)));
+  std::vector<int> iwork(static_cast<std::size_t>(lp::bdsdc_liwork(n)));
+  R dummy = 0;
+  e.push_back(R(0));
+  ReportScope scope;
+  int info = lp::bdsdc('U', 'N', n, d.data(), e.data(), &dummy, 1, &dummy, 1, work.data(), iwork.data());
+  info = agreed_info(g, info, func_, "LAPACK ?bdsdc", describe(brd_));
+  if (info > 0) {
+    *why = "LAPACK ?bdsdc did not converge (INFO = " + std::to_string(info) + ")";
+    return std::nullopt;
+  }
+  MPI_Bcast(d.data(), n, mpi_type<R>(), 0, g.comm());
+  return d;
+}
+
+template <class T>
+std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std::string* why) {
+  const Grid& g = brd_.grid();
+  const std::int64_t n = n_;
+  const Block blk = brd_.block();
+  if (serial_) {
+    DistMatrix<T> Rc = brd_.copy(), Ur(g, n, n, blk), VT(g, n, n, blk);
+    auto s = gesvd_serial<T>(Rc, &Ur, &VT, func_);
+    DistMatrix<T> U(g, m_, n, blk);
+    assign<T>(U.view(0, 0, n, n), std::as_const(Ur));
+    apply_qr(U);
+    return Factors{std::move(U), std::move(s), std::move(VT)};
+  }
+  // The replicated factors of the bidiagonal and ?bdsdc's workspace, agreed before allocating.
+  std::vector<R> ub, vtb, work;
+  std::vector<int> iwork;
+  const std::int64_t bytes = static_cast<std::int64_t>(sizeof(R)) * (2 * n * n + lp::bdsdc_lwork(n, true)) +
+                             static_cast<std::int64_t>(sizeof(int)) * lp::bdsdc_liwork(n);
+  try {
+    agreed_allocation(g, bytes, std::string(func_) + ": the replicated bidiagonal SVD factors", true, [&] {
+      ub.resize(static_cast<std::size_t>(n * n));
+      vtb.resize(static_cast<std::size_t>(n * n));
+      work.resize(static_cast<std::size_t>(lp::bdsdc_lwork(n, true)));
+      iwork.resize(static_cast<std::size_t>(lp::bdsdc_liwork(n)));
+    });
+  } catch (const OutOfMemory& e) {
+    *why = e.what();
+    return std::nullopt;
+  }
+  const int ni = static_cast<int>(n);
+  std::vector<R> s = d_, e = e_;
+  e.push_back(R(0));
+  int info = 0;
+  {
+    ReportScope scope;
+    info = lp::bdsdc('U', 'I', ni, s.data(), e.data(), ub.data(), ni, vtb.data(), ni, work.data(), iwork.data());
+    if (inject_bdsdc_failure()) info = 1;
+    info = agreed_info(g, info, func_, "LAPACK ?bdsdc", describe(brd_));
+  }
+  inject_bdsdc_failure() = false;
+  work.clear();
+  work.shrink_to_fit();
+  if (info > 0) {
+    *why = "LAPACK ?bdsdc did not converge (INFO = " + std::to_string(info) + ")";
+    return std::nullopt;
+  }
+  // The values with vectors against the values alone (dqds, accurate to high relative accuracy).
+  auto alone = values(why);
+  if (!alone) return std::nullopt;
+  R worst = 0;
+  for (std::int64_t i = 0; i < n; ++i)
+    worst = std::max(worst, std::abs(s[static_cast<std::size_t>(i)] - (*alone)[static_cast<std::size_t>(i)]));
+  MPI_Allreduce(MPI_IN_PLACE, &worst, 1, mpi_type<R>(), MPI_MAX, g.comm());
+  const R scale = n > 0 ? (*alone)[0] : R(0);
+  if (!(worst <= R(100) * R(n) * std::numeric_limits<R>::epsilon() * scale)) {
+    *why = "LAPACK ?bdsdc's values with vectors differ from the values alone by " + std::to_string(double(worst)) +
+           " (s_max " + std::to_string(double(scale)) + ")";
+    return std::nullopt;
+  }
+  MPI_Bcast(s.data(), ni, mpi_type<R>(), 0, g.comm());
+  const int mb = static_cast<int>(brd_.rows());
+  const std::string what = describe(brd_);
+  // U = Q_brd [Ub; 0] (then Q_qr [.; 0] for tall W), VT = VTb P^H.
+  DistMatrix<T> Ub(g, mb, n, blk), VT(g, n, n, blk);
+  fill_from(Ub, ub, n, n);
+  fill_from(VT, vtb, n, n);
+  ub = {};
+  vtb = {};
+  {
+    ReportScope scope;
+    auto call_q = [&](T* w, int lw, int* inf) {
+      sl::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1, 1,
+                Ub.descriptor().data(), w, lw, inf);
+    };
+    auto aq = query_and_allocate<T>(g, call_q, func_, "p?ormbr/p?unmbr", what);
+    call_q(aq.work.data(), static_cast<int>(aq.work.size()), &info);
+    agreed_info(g, info, func_, "p?ormbr/p?unmbr", what);
+    const char adj = sl::op_char<T>(Op::adjoint);
+    auto call_p = [&](T* w, int lw, int* inf) {
+      sl::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1, 1,
+                VT.descriptor().data(), w, lw, inf);
+    };
+    auto ap = query_and_allocate<T>(g, call_p, func_, "p?ormbr/p?unmbr", what);
+    call_p(ap.work.data(), static_cast<int>(ap.work.size()), &info);
+    agreed_info(g, info, func_, "p?ormbr/p?unmbr", what);
+  }
+  if (!qr_first()) return Factors{std::move(Ub), std::move(s), std::move(VT)};
+  DistMatrix<T> U(g, m_, n, blk);
+  assign<T>(U.view(0, 0, n, n), std::as_const(Ub));
+  apply_qr(U);
+  return Factors{std::move(U), std::move(s), std::move(VT)};
+}
+
+template <class T>
+void BidiagonalSvd<T>::apply_qr(DistMatrix<T>& U) const {
+  const Grid& g = U.grid();
+  const int m = static_cast<int>(m_), n = static_cast<int>(n_);
+  const std::string what = describe(qr_);
+  ReportScope scope;
+  int info = 0;
+  auto call = [&](T* w, int lw, int* inf) {
+    sl::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
+              U.descriptor().data(), w, lw, inf);
+  };
+  auto a = query_and_allocate<T>(g, call, func_, "p?ormqr/p?unmqr", what);
+  call(a.work.data(), static_cast<int>(a.work.size()), &info);
+  agreed_info(g, info, func_, "p?ormqr/p?unmqr", what);
+}
+
 template <class T>
 std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* VT, const char* func) {
   using R = real_t<T>;
@@ -84,8 +301,9 @@ std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* 
   return s;
 }
 
-#define TARTAN_INSTANTIATE(T) \
-  template std::vector<real_t<T>> gesvd<T>(DistMatrix<T>&, DistMatrix<T>*, DistMatrix<T>*, const char*);
+#define TARTAN_INSTANTIATE(T)                                                                           \
+  template std::vector<real_t<T>> gesvd<T>(DistMatrix<T>&, DistMatrix<T>*, DistMatrix<T>*, const char*); \
+  template class BidiagonalSvd<T>;
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan::detail

@@ -75,7 +75,8 @@ double checked_tolerance(const std::optional<double>& v, double fallback, const 
 template <class T>
 DistMatrix<T> inv_impl(const DistMatrix<T>& A, bool check_finite, const char* func);
 template <class T>
-SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* func);
+SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* func,
+                      SvdDriver driver = SvdDriver::gesdd);
 template <class T>
 std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* func);
 

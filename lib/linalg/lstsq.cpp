@@ -1,6 +1,9 @@
-// lstsq(A, B): p?gels for full-rank A, the SVD for rank-deficient A.
+// lstsq(A, B): p?gels for full-rank A, the SVD for rank-deficient A, from one bidiagonal reduction.
 
 #include "tartan/linalg/lstsq.hpp"
+
+#include <optional>
+#include <string>
 
 #include "core/instantiate.hpp"
 #include "kernels/kernels.hpp"
@@ -22,11 +25,19 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
     auto r = detail::gelsd_serial(A, B, rcond, f);
     return {std::move(r.x), std::move(r.residuals), r.rank, std::move(r.s)};
   }
-  res.s = detail::svdvals_impl(A, false, f);
+  // One reduction to bidiagonal form serves both paths: its values decide the rank, and a
+  // rank-deficient problem takes the vectors from the same reduction.
+  const bool wide = m < n;
+  std::optional<detail::BidiagonalSvd<T>> bd;
+  bd.emplace(wide ? detail::working_copy(adjoint(A)) : detail::working_copy(A), f);
+  std::string why;
+  if (auto s = bd->values(&why)) res.s = std::move(*s);
+  else res.s = detail::svdvals_impl(A, false, f);  // p?gesvd
   const double cutoff = rcond * static_cast<double>(res.s[0]);
   res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });
   if (nrhs == 0) return res;
   if (res.rank == k) {
+    bd.reset();
     // Full rank: QR (m >= n) or LQ (m < n) by p?gels, which also gives the minimum norm
     // solution of an under-determined system.
     DistMatrix<T> W = detail::working_copy(A);
@@ -42,7 +53,14 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
     return res;
   }
   // Rank deficient: x = V diag(1/s_i for the first rank values) U^H B.
-  auto [U, s, Vh] = detail::svd_impl(A, false, false, f);
+  std::optional<SvdResult<T>> svd;
+  if (auto fac = bd->vectors(&why)) {
+    if (!wide) svd = SvdResult<T>{std::move(fac->u), std::move(fac->s), std::move(fac->vt)};
+    else svd = SvdResult<T>{adjoint(fac->vt), std::move(fac->s), adjoint(fac->u)};
+  }
+  bd.reset();
+  if (!svd) svd = detail::svd_impl(A, false, false, f, SvdDriver::gesvd);
+  auto& [U, s, Vh] = *svd;
   DistMatrix<T> C(A.grid(), k, nrhs, Block{U.block().nb, B.block().nb});
   gemm<T>(T(1), U, Op::adjoint, B, Op::none, T(0), C);
   const std::int64_t rank = res.rank;

@@ -3,6 +3,7 @@
 #include "tartan/linalg/svd.hpp"
 
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "core/instantiate.hpp"
@@ -11,6 +12,8 @@
 #include "tartan/linalg/qr.hpp"
 
 namespace tartan {
+
+const char* driver_name(SvdDriver d) { return d == SvdDriver::gesdd ? "gesdd" : "gesvd"; }
 
 namespace {
 
@@ -28,28 +31,78 @@ DistMatrix<T> complete_basis(const DistMatrix<T>& B) {
 
 namespace detail {
 
+namespace {
+
+// The divide-and-conquer SVD of A (any shape): of A itself when m >= n, else of A^H, whose
+// factors are swapped back. std::nullopt with why when the caller must fall back.
 template <class T>
-SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* f) {
+std::optional<SvdResult<T>> svd_dc(const DistMatrix<T>& A, std::string* why, const char* f) {
+  const std::int64_t m = A.rows(), n = A.cols();
+  const bool wide = m < n;
+  const Grid& g = A.grid();
+  DistMatrix<T> W = wide ? working_copy(adjoint(A)) : working_copy(A);
+  // A tall-skinny matrix is reduced on a column of all the processes (P x 1): every
+  // process then takes part in each Householder panel, where on P x Q only one process
+  // column would. The factors come back to A's grid.
+  const std::int64_t M = W.rows(), N = W.cols();
+  std::optional<Grid> column;
+  if (M >= 4 * N && g.pcols() > 1 && N > 0 && M / g.size() >= W.block().nb) {
+    column.emplace(g.comm(), g.size(), 1);
+    W = redistribute(W, *column, W.block(), Source{});
+  }
+  BidiagonalSvd<T> b(std::move(W), f);
+  auto r = b.vectors(why);
+  if (!r) return std::nullopt;
+  if (column) {
+    r->u = redistribute(r->u, g, r->u.block(), Source{});
+    r->vt = redistribute(r->vt, g, r->vt.block(), Source{});
+  }
+  if (!wide) return SvdResult<T>{std::move(r->u), std::move(r->s), std::move(r->vt)};
+  return SvdResult<T>{adjoint(r->vt), std::move(r->s), adjoint(r->u)};
+}
+
+}  // namespace
+
+template <class T>
+SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* f,
+                      SvdDriver driver) {
   check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
-  DistMatrix<T> W = working_copy(A);
-  DistMatrix<T> U(A.grid(), m, k, W.block(), W.source());
-  DistMatrix<T> VT(A.grid(), k, n, W.block(), W.source());
-  auto s = gesvd(W, &U, &VT, f);
+  std::optional<SvdResult<T>> res;
+  std::string why;
+  const bool serial = k == 0 || on_one_process(A);  // LAPACK's ?gesdd on one process
+  if (driver == SvdDriver::gesdd && !serial) res = svd_dc(A, &why, f);
+  if (!res) {
+    DistMatrix<T> W = working_copy(A);
+    DistMatrix<T> U(A.grid(), m, k, W.block(), W.source());
+    DistMatrix<T> VT(A.grid(), k, n, W.block(), W.source());
+    auto s = gesvd(W, &U, &VT, f);
+    res = SvdResult<T>{std::move(U), std::move(s), std::move(VT)};
+    res->driver = serial ? SvdDriver::gesdd : SvdDriver::gesvd;  // one process: LAPACK ?gesdd
+    res->fallback = why;
+  }
   if (full_matrices) {
-    if (k < m) U = complete_basis(U);
-    if (k < n) VT = adjoint(complete_basis(adjoint(VT)));
+    if (k < m) res->u = complete_basis(res->u);
+    if (k < n) res->vh = adjoint(complete_basis(adjoint(res->vh)));
     if (k == 0) {  // nothing to complete from: identities
-      U = identity<T>(A.grid(), m, W.block());
-      VT = identity<T>(A.grid(), n, W.block());
+      const Block blk = working_copy(A).block();
+      res->u = identity<T>(A.grid(), m, blk);
+      res->vh = identity<T>(A.grid(), n, blk);
     }
   }
-  return {std::move(U), std::move(s), std::move(VT)};
+  return std::move(*res);
 }
 
 template <class T>
 std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* f) {
   check_one(A, f, false, check_finite);
+  const std::int64_t m = A.rows(), n = A.cols();
+  if (std::min(m, n) > 0 && !on_one_process(A)) {
+    std::string why;
+    DistMatrix<T> W = m < n ? working_copy(adjoint(A)) : working_copy(A);
+    auto s = BidiagonalSvd<T>(std::move(W), f).values(&why);
+    if (s) return std::move(*s);
+  }
   DistMatrix<T> W = working_copy(A);
   return gesvd<T>(W, nullptr, nullptr, f);
 }
@@ -58,7 +111,7 @@ std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, c
 
 template <class T>
 SvdResult<T> svd(const DistMatrix<T>& A, SvdOptions opts) {
-  return detail::svd_impl(A, opts.full_matrices, opts.check_finite, "svd");
+  return detail::svd_impl(A, opts.full_matrices, opts.check_finite, "svd", opts.driver);
 }
 
 template <class T>
@@ -133,7 +186,7 @@ real_t<T> cond(const DistMatrix<T>& A, Norm kind) {
   template std::int64_t matrix_rank<T>(const DistMatrix<T>&, RankOptions);                              \
   template real_t<T> cond<T>(const DistMatrix<T>&);                                                     \
   template real_t<T> cond<T>(const DistMatrix<T>&, Norm);                                               \
-  template SvdResult<T> detail::svd_impl<T>(const DistMatrix<T>&, bool, bool, const char*);             \
+  template SvdResult<T> detail::svd_impl<T>(const DistMatrix<T>&, bool, bool, const char*, SvdDriver);  \
   template std::vector<real_t<T>> detail::svdvals_impl<T>(const DistMatrix<T>&, bool, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

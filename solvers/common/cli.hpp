@@ -105,6 +105,20 @@ inline std::pair<int, int> parse_grid(const std::string& s, int ranks) {
 }
 
 /// True when path ends with suffix.
+/// s as the inside of a JSON string: quotes, backslashes and control characters escaped.
+inline std::string json_escape(const std::string& s) {
+  std::string o;
+  for (const char c : s) {
+    if (c == '"' || c == '\\') o += '\\', o += c;
+    else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      o += buf;
+    } else o += c;
+  }
+  return o;
+}
+
 inline bool ends_with(const std::string& path, const std::string& suffix) {
   return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
 }

@@ -122,6 +122,8 @@ const char* type_name() {
 /// the reference; other ranks return ""), or what failed. An exception is a failure too.
 /// Every rank reports the same verdict; a hang trips the watchdog.
 inline int run_case(const std::string& name, const std::function<std::string()>& f) {
+  static const bool trace = std::getenv("TARTAN_SWEEP_TRACE") != nullptr;  // names each case before it runs
+  if (trace && world_rank() == 0) std::fprintf(stderr, "[sweep] %s\n", name.c_str());
   Watchdog::Scope scope(name, case_deadline());
   std::string fail;
   try {
