@@ -43,12 +43,10 @@ std::optional<SvdResult<T>> svd_dc(const DistMatrix<T>& A, std::string* why, con
   DistMatrix<T> W = wide ? working_copy(adjoint(A)) : working_copy(A);
   // A tall-skinny matrix is reduced on a column of all the processes (P x 1): every
   // process then takes part in each Householder panel, where on P x Q only one process
-  // column would. The factors come back to A's grid. Only where R is small enough for one
-  // process (BidiagonalSvd's serial R): ScaLAPACK 2.2.1's pzgebrd crashes on P x 1 grids
-  // (SEGV in zgemv under AddressSanitizer, through pzgesvd too).
+  // column would. The factors come back to A's grid.
   const std::int64_t M = W.rows(), N = W.cols();
   std::optional<Grid> column;
-  if (M >= 4 * N && g.pcols() > 1 && N > 0 && N <= 512 && M / g.size() >= W.block().nb) {
+  if (M >= 4 * N && g.pcols() > 1 && N > 0 && M / g.size() >= W.block().nb) {
     column.emplace(g.comm(), g.size(), 1);
     W = redistribute(W, *column, W.block(), Source{});
   }
