@@ -28,6 +28,7 @@ best of R repetitions, and compares both with the node's DGEMM rate measured at 
 
 options (default in brackets):
   --ops LIST     comma-separated: gemm,lu,cholesky,qr,eigh,svd      [gemm,lu,cholesky,qr]
+                 eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr: eigh with that driver (eigh: auto)
                  svd_gesvd: svd with the p?gesvd driver; svd_tall: svd of a (100 n) x n matrix
   --n LIST       matrix sizes                                       [2000]
   --nb LIST      block sizes                                        [64]
@@ -122,7 +123,7 @@ double flops_of(const std::string& op, double n) {
   if (op == "lu") return 2.0 / 3.0 * n * n * n;
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
-  if (op == "eigh") return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
+  if (op.rfind("eigh", 0) == 0) return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
   if (op == "svd_tall") return 4 * (100 * n) * n * n + 8.0 / 3.0 * n * n * n;  // (100 n) x n, nominal
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
 }
@@ -130,7 +131,8 @@ double flops_of(const std::string& op, double n) {
 Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps) {
   const tt::Block b{nb, nb};
   const int ni = static_cast<int>(n);
-  auto A = op == "cholesky" || op == "eigh" ? tt::matmul(tt::transpose(tt::random<double>(g, n, n, 1, b)),
+  const bool eigh = op.rfind("eigh", 0) == 0;
+  auto A = op == "cholesky" || eigh ? tt::matmul(tt::transpose(tt::random<double>(g, n, n, 1, b)),
                                                          tt::random<double>(g, n, n, 1, b))
                                             : tt::random<double>(g, n, n, 1, b);
   if (op == "cholesky") tt::axpy(double(n), tt::identity<double>(g, n, b), A);
@@ -168,7 +170,19 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       const int lwork = int(work.size());
       pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), work.data(), &lwork, &info);
     }, refill, [&] { keep(tt::qr(std::move(*fresh), {.mode = tt::QrMode::r})); });
-  } else if (op == "eigh") {
+  } else if (eigh) {
+    // eigh: the default driver (auto); eigh_<driver>: that driver. All against raw pdsyevd.
+    tt::EighOptions o;
+    if (op == "eigh_elpa") o.driver = tt::EighDriver::elpa;
+    else if (op == "eigh_elpa2") o.driver = tt::EighDriver::elpa2;
+    else if (op == "eigh_evd") o.driver = tt::EighDriver::evd;
+    else if (op == "eigh_evr") o.driver = tt::EighDriver::evr;
+    else if (op != "eigh") throw cli::UsageError("unknown op '" + op + "', expected eigh, eigh_elpa, eigh_elpa2, eigh_evd or eigh_evr");
+    {
+      const auto r = tt::eigh(A, o);  // untimed: which driver runs, and any fallback
+      if (g.rank() == 0 && !r.fallback.empty())
+        std::fprintf(stderr, "[bench] %s ran %s: %s\n", op.c_str(), tt::driver_name(r.driver), r.fallback.c_str());
+    }
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));
     double wq = 0;
@@ -177,7 +191,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
              &iq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     std::vector<int> iwork(std::size_t(std::max<double>(iq, 7.0 * n + 8 * g.pcols() + 2)) + 1024);
-    tm = best_of(reps, [&] { keep(tt::eigh(A)); }, refresh, [&] {
+    tm = best_of(reps, [&] { keep(tt::eigh(A, o)); }, refresh, [&] {
       const int lwork = int(work.size()), liwork = int(iwork.size());
       pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
                &lwork, iwork.data(), &liwork, &info, 1, 1);
@@ -204,7 +218,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
                VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
     });
   } else {
-    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh, svd, svd_gesvd or svd_tall");
+    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
   }
   return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake g++ gfortran pkg-config
-  libopenblas-dev libscalapack-openmpi-dev libopenmpi-dev openmpi-bin
+  libopenblas-dev libscalapack-openmpi-dev libopenmpi-dev openmpi-bin libelpa-dev
   libeigen3-dev catch2
   python3 python3-numpy python3-scipy python3-matplotlib
 )

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <optional>
 #include <string>
 
 #include "common/cli.hpp"
@@ -15,6 +16,14 @@
 namespace tt = tartan;
 
 namespace {
+
+// --driver's name for eigh, as EighDriver; std::nullopt for any other name.
+std::optional<tt::EighDriver> eigh_driver(const std::string& name) {
+  for (auto d : {tt::EighDriver::automatic, tt::EighDriver::elpa, tt::EighDriver::elpa2, tt::EighDriver::evd,
+                 tt::EighDriver::evr})
+    if (name == tt::driver_name(d)) return d;
+  return std::nullopt;
+}
 
 const char* usage = R"(usage: mpirun -np P tartan-eig [options]
 
@@ -30,7 +39,8 @@ options (default in brackets):
                  random for --svd)
   --n N          size of a generated A                                       [1000]
   --svd          singular value decomposition instead of eigh
-  --driver D     svd: gesdd (divide and conquer) or gesvd (p?gesvd); eigh: evd   [gesdd | evd]
+  --driver D     svd: gesdd (divide and conquer) or gesvd (p?gesvd)              [gesdd]
+                 eigh: auto, elpa, elpa2 (ELPA), evd (p?syevd) or evr (p?syevr)  [auto]
   --dtype T      element type of a generated A: f4, f8, c8 or c16            [f8]
   --values FILE  write the eigenvalues / singular values (.npy or .mtx, n x 1, real)
   --vectors FILE write the eigenvectors / the left singular vectors
@@ -101,7 +111,9 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
     V = std::move(r.u);
     Vh = std::move(r.vh);
   } else {
-    auto r = tt::eigh(A);
+    auto r = tt::eigh(A, {.driver = *eigh_driver(job.driver)});
+    used = tt::driver_name(r.driver);
+    fallback = r.fallback;
     values = std::move(r.eigenvalues);
     V = std::move(r.eigenvectors);
   }
@@ -151,7 +163,7 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
         << tt::dtype_name(job.dtype) << " matrix\n";
       o << "ranks " << size << " x BLAS threads " << env.blas_threads() << " (" << env.blas_threads_source()
         << "), OpenBLAS kernel " << env.blas_kernel() << ", driver " << used << "\n";
-      if (!fallback.empty()) o << "fell back to gesvd: " << fallback << "\n";
+      if (!fallback.empty()) o << "fell back to " << used << ": " << fallback << "\n";
       o << "================================================================================\n";
       o << "T/V                N    NB     P     Q               Time                 Gflops\n";
       o << "--------------------------------------------------------------------------------\n";
@@ -188,10 +200,12 @@ int run(int argc, char** argv, tt::Environment& env) {
   job.nb = args.integer("--nb", tt::default_block_size, 1, 1 << 20);
   job.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   job.svd = args.has("--svd");
-  job.driver = args.get("--driver", job.svd ? "gesdd" : "evd");
-  if (job.svd ? (job.driver != "gesdd" && job.driver != "gesvd") : job.driver != "evd")
+  job.driver = args.get("--driver", job.svd ? "gesdd" : "auto");
+  if (job.svd ? (job.driver != "gesdd" && job.driver != "gesvd") : !eigh_driver(job.driver))
     throw cli::UsageError("--driver '" + job.driver + "': expected " +
-                          (job.svd ? "gesdd or gesvd for --svd" : "evd for eigh"));
+                          (job.svd ? "gesdd or gesvd for --svd" : "auto, elpa, elpa2, evd or evr for eigh"));
+  if (!job.svd && (job.driver == "elpa" || job.driver == "elpa2") && !tt::have_elpa())
+    throw cli::UsageError("--driver " + job.driver + ": this build of Tartan has no ELPA (install libelpa-dev and rebuild)");
   job.json = args.has("--json");
   job.matrix = args.get("--matrix", "");
   job.values = args.get("--values", "");

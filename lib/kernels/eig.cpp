@@ -27,8 +27,6 @@ LocalExtent extent_of(const DistMatrix<T>& W) {
 }
 
 template <class T>
-using EigPair = std::pair<std::vector<real_t<T>>, DistMatrix<T>>;
-template <class T>
 using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 
 [[noreturn]] void no_convergence(const char* func, int info) {
@@ -195,12 +193,11 @@ EigPair<T> heev_values(DistMatrix<T>& W, bool lower, const EigRange& r, const ch
 }  // namespace
 
 template <class T>
-std::pair<std::vector<real_t<T>>, DistMatrix<T>> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors,
-                                                      const char* func) {
+EigPair<T> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors, const char* func, bool mrrr) {
   if (W.rows() == 0) return {std::vector<real_t<T>>{}, DistMatrix<T>(W.grid(), 0, 0, W.block(), W.source())};
   if (on_one_process(W)) return heev_serial(W, lower, r, vectors, func);
   if (!vectors) return heev_values(W, lower, r, func);
-  if (r.range == 'A') return heevd_parallel(W, lower, func);
+  if (r.range == 'A' && !mrrr) return heevd_parallel(W, lower, func);
   return heevr_parallel(W, lower, r, vectors, func);
 }
 
@@ -217,8 +214,7 @@ real_t<T> hegst(DistMatrix<T>& C, const DistMatrix<T>& L, bool lower, const char
 }
 
 #define TARTAN_INSTANTIATE(T)                                                                             \
-  template std::pair<std::vector<real_t<T>>, DistMatrix<T>> heev<T>(DistMatrix<T>&, bool, const EigRange&, \
-                                                                    bool, const char*);                   \
+  template EigPair<T> heev<T>(DistMatrix<T>&, bool, const EigRange&, bool, const char*, bool);             \
   template real_t<T> hegst<T>(DistMatrix<T>&, const DistMatrix<T>&, bool, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

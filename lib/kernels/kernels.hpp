@@ -119,12 +119,26 @@ struct EigRange {
   double vl = 0, vu = 0;
   int il = 0, iu = 0;
 };
-/// Eigen-decomposition of the Hermitian matrix W (destroyed): all pairs by p?syevd/p?heevd,
-/// subsets and values only by p?syevr/p?heevr. Returns the eigenvalues (ascending, the same
-/// on every rank) and, when vectors is set, the eigenvectors (n x found) in W's layout.
+/// The eigenvalues (ascending, the same on every rank) and eigenvectors of a Hermitian problem.
 template <class T>
-std::pair<std::vector<real_t<T>>, DistMatrix<T>> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors,
-                                                      const char* func);
+using EigPair = std::pair<std::vector<real_t<T>>, DistMatrix<T>>;
+/// Eigen-decomposition of the Hermitian matrix W (destroyed): all pairs by p?syevd/p?heevd
+/// (by p?syevr/p?heevr when mrrr is set), subsets by p?syevr/p?heevr, values only by
+/// p?syev/p?heev. Returns the eigenvalues (ascending, the same on every rank) and, when
+/// vectors is set, the eigenvectors (n x found) in W's layout.
+template <class T>
+EigPair<T> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors, const char* func, bool mrrr = false);
+
+/// Whether ELPA takes W as it is: square, the working layout, every process owning a block
+/// row and a block column, more than one process.
+template <class T>
+bool elpa_serves(const DistMatrix<T>& W);
+/// ELPA on the Hermitian matrix H, both triangles set (destroyed; elpa_serves(H)): the lowest
+/// nev eigenvalues, and with vectors all n columns of Z, whose first nev are their
+/// eigenvectors. std::nullopt, and why, when ELPA reports an error on any process. Collective.
+template <class T>
+std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two_stage, bool vectors,
+                                    std::string* why, const char* func);
 /// C := L^-1 C L^-H (or U^-H C U^-1) for the generalized problem (p?sygst/p?hegst); returns
 /// the scale the eigenvalues must be multiplied by.
 template <class T>
@@ -170,6 +184,9 @@ class BidiagonalSvd {
   std::vector<T> tauq_, taup_;
   std::vector<R> d_, e_;
 };
+
+/// For tests: the next ELPA setup fails on rank 0 of the grid (ELPA_ERROR_SETUP), once.
+bool& inject_elpa_failure();
 
 /// For tests: the next ?bdsdc with vectors reports failure (INFO = 1), once.
 bool& inject_bdsdc_failure();

@@ -52,6 +52,42 @@ TEST_CASE("sweep: eigh and eigvalsh, both triangles, unused triangle spoiled") {
   });
 }
 
+// Every driver, asked for by name, on the lower triangle with the upper one spoiled: the
+// right pairs, the driver it reports, and a reason whenever ELPA was asked for and not used.
+TEST_CASE("sweep: eigh drivers elpa, elpa2, evr and evd by name") {
+  sweep_square("eigh drivers", []<class T>(const tt::Grid& g, std::int64_t n, const Config& c) -> std::string {
+    auto A = hermitian<T>(g, n, 63, c);
+    const Mat<T> a = tt::to_eigen(A, 0);
+    std::string fail;
+    for (auto d : {tt::EighDriver::elpa, tt::EighDriver::elpa2, tt::EighDriver::evr, tt::EighDriver::evd}) {
+      const std::string name = tt::driver_name(d);
+      const bool elpa = d == tt::EighDriver::elpa || d == tt::EighDriver::elpa2;
+      if (elpa && !tt::have_elpa()) {
+        bool threw = false;
+        try {
+          tt::eigh(A, {.driver = d});
+        } catch (const tt::InvalidArgument&) {
+          threw = true;
+        }
+        if (!threw && fail.empty()) fail = name + " without ELPA did not throw InvalidArgument";
+        continue;
+      }
+      auto r = tt::eigh(spoil_triangle(A, true), {.lower = true, .driver = d});
+      const Mat<T> v = tt::to_eigen(r.eigenvectors, 0);
+      if (world_rank() != 0 || !fail.empty()) continue;
+      if (r.driver != d && !(elpa && !r.fallback.empty()))
+        fail = name + ": ran " + tt::driver_name(r.driver) + " (fallback: '" + r.fallback + "')";
+      else if (!elpa && !r.fallback.empty())
+        fail = name + ": fallback '" + r.fallback + "'";
+      else if (std::int64_t(r.eigenvalues.size()) != n)
+        fail = name + ": wrong number of eigenvalues";
+      else if (auto f = check_pairs<T>(a, v, r.eigenvalues, 0); !f.empty())
+        fail = name + ": " + f;
+    }
+    return fail;
+  });
+}
+
 TEST_CASE("sweep: eigh subsets by index and by value") {
   sweep_square("eigh subset", []<class T>(const tt::Grid& g, std::int64_t n, const Config& c) -> std::string {
     if (n == 0) return "";
