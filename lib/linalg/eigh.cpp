@@ -2,6 +2,7 @@
 
 #include "tartan/linalg/eigh.hpp"
 
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -27,6 +28,9 @@ bool have_elpa() { return TARTAN_HAVE_ELPA != 0; }
 
 namespace {
 
+// The largest block ELPA is run in (see solve).
+constexpr std::int64_t elpa_block = 32;
+
 bool is_elpa(EighDriver d) { return d == EighDriver::elpa || d == EighDriver::elpa2; }
 
 // The combinations of driver and subset that no driver serves, refused before any work.
@@ -50,23 +54,33 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
   EighResult<T> res{{}, DistMatrix<T>(C.grid(), 0, 0), EighDriver::evd, {}};
   const std::int64_t n = C.rows();
   const bool mrrr = o.driver == EighDriver::evr || r.range != 'A';
-  // auto takes ELPA in double precision only: Debian's libelpa19 is built without single
-  // precision ("ELPA is not compiled with single-precision support", an error at solve time).
+  // auto takes ELPA for eigenvectors in double precision only. Debian's libelpa19 is built
+  // without single precision ("ELPA is not compiled with single-precision support", an
+  // error at solve time); for eigenvalues alone p?syev was faster (n = 3000 on 1x2: 1.75-1.83 s,
+  // ELPA 2.52-2.70 s).
   const bool doubles = std::is_same_v<real_t<T>, double>;
   const bool wants_elpa =
-      is_elpa(o.driver) || (o.driver == EighDriver::automatic && have_elpa() && doubles && r.range == 'A');
+      is_elpa(o.driver) || (o.driver == EighDriver::automatic && have_elpa() && doubles && vectors && r.range == 'A');
   if (wants_elpa && n > 0) {
     std::string why;
     bool failed = false;  // ELPA ran and reported an error
-    if (detail::on_one_process(C)) {
+    // ELPA runs in blocks of at most 32: at n = 2000 on 1x2 its one-stage solver took 0.86 s
+    // in blocks of 32 and 0.98-1.09 s in blocks of 64 (p?syevd: 1.05-1.17 s in either). The
+    // redistributions there and back cost about 0.02 s each.
+    const Block eb{std::min<std::int64_t>(C.block().nb, elpa_block), std::min<std::int64_t>(C.block().nb, elpa_block)};
+    std::optional<DistMatrix<T>> H;
+    if (!detail::on_one_process(C)) {
+      // ELPA reads both triangles: the other one is rebuilt from the one the caller chose.
+      H.emplace(detail::from_triangle(C, o.lower, is_complex_v<T>));
+      if (eb != C.block()) H = redistribute(*H, C.grid(), eb, Source{});
+    }
+    if (!H) {
       why = "A is one block or has fewer rows than processes: LAPACK on one process";
-    } else if (!detail::elpa_serves(C)) {
+    } else if (!detail::elpa_serves(*H)) {
       why = "ELPA needs rows and columns of A on every process (n = " + std::to_string(n) + " in blocks of " +
-            std::to_string(C.block().nb) + " on " + std::to_string(C.grid().prows()) + "x" +
+            std::to_string(eb.nb) + " on " + std::to_string(C.grid().prows()) + "x" +
             std::to_string(C.grid().pcols()) + ")";
     } else {
-      // ELPA reads both triangles: the other one is rebuilt from the one the caller chose.
-      DistMatrix<T> H = detail::from_triangle(C, o.lower, is_complex_v<T>);
       const std::int64_t nev = r.range == 'I' ? r.iu : n;
       // ELPA 2022.11's two-stage complex solver returns wrong eigenvectors without an error
       // for some sizes (n = 33, 65, 97 in blocks of 16 on 2x1, 3x1, 4x1, 2x2: residuals of
@@ -77,14 +91,13 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
         two = false;
         res.fallback = "ELPA's two-stage complex solver is wrong for some sizes: its one-stage solver was used";
       }
-      if (auto e = detail::elpa_eigh(H, nev, two, vectors, &why, func)) {
+      if (auto e = detail::elpa_eigh(*H, nev, two, vectors, &why, func)) {
         res.driver = two ? EighDriver::elpa2 : EighDriver::elpa;
         const std::int64_t first = r.range == 'I' ? r.il - 1 : 0;
         res.eigenvalues.assign(e->first.begin() + first, e->first.end());
         if (vectors) {
           const std::int64_t k = nev - first;
-          res.eigenvectors = first == 0 && k == n ? std::move(e->second)
-                                                  : copy<T>(std::as_const(e->second).view(0, first, n, k));
+          res.eigenvectors = redistribute(std::as_const(e->second).view(0, first, n, k), C.grid(), C.block(), Source{});
         }
         return res;
       }
