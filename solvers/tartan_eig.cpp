@@ -212,13 +212,9 @@ int run(int argc, char** argv, tt::Environment& env) {
   job.vectors = args.get("--vectors", "");
   if (!job.values.empty()) cli::check_output(job.values, "--values");
   if (!job.vectors.empty()) cli::check_output(job.vectors, "--vectors");
-  std::tie(job.P, job.Q) = args.has("--grid") ? cli::parse_grid(args.get("--grid", ""), size) : tt::Grid::default_shape(size);
+  std::tie(job.P, job.Q) = cli::grid_shape(args, size);
   tt::Grid grid(MPI_COMM_WORLD, job.P, job.Q);
-  job.dtype = cli::parse_dtype(args.get("--dtype", "f8"), "--dtype");
-  if (!job.matrix.empty()) {
-    if (args.has("--dtype")) throw cli::UsageError("--dtype applies to generated matrices; --matrix sets the type");
-    job.dtype = cli::file_info(grid, job.matrix, "--matrix").dtype;
-  }
+  job.dtype = cli::element_type(args, grid, job.matrix, "generated matrices");
   return cli::dispatch(job.dtype, [&]<class T>() { return eig_as<T>(job, grid, env, size); });
 }
 

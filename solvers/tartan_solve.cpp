@@ -195,13 +195,9 @@ int run(int argc, char** argv, tt::Environment& env) {
     p.m = p.n;
   }
   if (!p.out.empty()) cli::check_output(p.out, "--out");
-  std::tie(p.p, p.q) = args.has("--grid") ? cli::parse_grid(args.get("--grid", ""), size) : tt::Grid::default_shape(size);
+  std::tie(p.p, p.q) = cli::grid_shape(args, size);
   tt::Grid grid(MPI_COMM_WORLD, p.p, p.q);
-  p.dtype = cli::parse_dtype(args.get("--dtype", "f8"), "--dtype");
-  if (!p.matrix.empty()) {
-    if (args.has("--dtype")) throw cli::UsageError("--dtype applies to generated problems; --matrix sets the type");
-    p.dtype = cli::file_info(grid, p.matrix, "--matrix").dtype;
-  }
+  p.dtype = cli::element_type(args, grid, p.matrix, "generated problems");
   if (!p.rhs.empty()) p.dtype = cli::promote(p.dtype, cli::file_info(grid, p.rhs, "--rhs").dtype);
   return cli::dispatch(p.dtype, [&]<class T>() { return solve_as<T>(p, grid, env, size); });
 }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/reports.hpp"
+#include "bindings/workspace.hpp"
 #include "tartan/dist_matrix.hpp"
 #include "tartan/types.hpp"
 
@@ -38,6 +40,21 @@ struct WorkArrays {
 template <class T>
 WorkArrays<T> allocate_workspace(const Grid& g, std::int64_t lwork, std::int64_t lrwork, std::int64_t liwork,
                                  const char* func, const char* routine);
+
+/// A ScaLAPACK routine with one WORK array, called as call(work, lwork, &info): its
+/// workspace query, the size padded and allocated agreed over g, then the call. Returns
+/// the agreed INFO (> 0 is the caller's to judge); argument errors throw (agreed_info).
+template <class T, class Call>
+int call_with_workspace(const Grid& g, Call&& call, const char* func, const char* routine, const std::string& what) {
+  ReportScope scope;
+  int info = 0;
+  T wq{};
+  call(&wq, -1, &info);
+  agreed_info(g, info, func, routine, what);
+  auto a = allocate_workspace<T>(g, padded(from_query(wq)), 1, 1, func, routine);
+  call(a.work.data(), workspace_int(static_cast<std::int64_t>(a.work.size()), func, routine), &info);
+  return agreed_info(g, info, func, routine, what);
+}
 
 /// "n x n in nb x nb blocks on a P x Q grid", for messages.
 template <class T>

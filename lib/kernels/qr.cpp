@@ -12,47 +12,36 @@ template <class T>
 std::vector<T> geqrf(DistMatrix<T>& W, const char* func) {
   std::vector<T> tau(tau_size(W));
   if (W.rows() == 0 || W.cols() == 0) return tau;
-  ReportScope scope;
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols());
-  int info = 0;
-  T wq{};
-  sl::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), &wq, -1, &info);
-  agreed_info(W.grid(), info, func, "p?geqrf", describe(W));
-  auto a = allocate_workspace<T>(W.grid(), padded(from_query(wq)), 1, 1, func, "p?geqrf");
-  sl::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), a.work.data(), static_cast<int>(a.work.size()),
-            &info);
-  agreed_info(W.grid(), info, func, "p?geqrf", describe(W));
+  call_with_workspace<T>(
+      W.grid(),
+      [&](T* w, int lw, int* info) { sl::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), w, lw, info); },
+      func, "p?geqrf", describe(W));
   return tau;
 }
 
 template <class T>
 void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const char* func) {
   if (Q.rows() == 0 || Q.cols() == 0) return;
-  ReportScope scope;
   const int m = static_cast<int>(Q.rows()), n = static_cast<int>(Q.cols()), kk = static_cast<int>(k);
-  int info = 0;
-  T wq{};
-  sl::ungqr(m, n, kk, Q.data(), 1, 1, Q.descriptor().data(), tau.data(), &wq, -1, &info);
-  agreed_info(Q.grid(), info, func, "p?orgqr/p?ungqr", describe(Q));
-  auto a = allocate_workspace<T>(Q.grid(), padded(from_query(wq)), 1, 1, func, "p?orgqr/p?ungqr");
-  sl::ungqr(m, n, kk, Q.data(), 1, 1, Q.descriptor().data(), tau.data(), a.work.data(),
-            static_cast<int>(a.work.size()), &info);
-  agreed_info(Q.grid(), info, func, "p?orgqr/p?ungqr", describe(Q));
+  call_with_workspace<T>(
+      Q.grid(),
+      [&](T* w, int lw, int* info) {
+        sl::ungqr(m, n, kk, Q.data(), 1, 1, Q.descriptor().data(), tau.data(), w, lw, info);
+      },
+      func, "p?orgqr/p?ungqr", describe(Q));
 }
 
 template <class T>
 void gels(DistMatrix<T>& W, DistMatrix<T>& X, const char* func) {
-  ReportScope scope;
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols()), nrhs = static_cast<int>(X.cols());
-  int info = 0;
-  T wq{};
-  sl::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &wq, -1,
-           &info);
-  agreed_info(W.grid(), info, func, "p?gels", describe(W));
-  auto a = allocate_workspace<T>(W.grid(), padded(from_query(wq)), 1, 1, func, "p?gels");
-  sl::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(),
-           a.work.data(), static_cast<int>(a.work.size()), &info);
-  agreed_info(W.grid(), info, func, "p?gels", describe(W));
+  call_with_workspace<T>(
+      W.grid(),
+      [&](T* w, int lw, int* info) {
+        sl::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), w, lw,
+                 info);
+      },
+      func, "p?gels", describe(W));
 }
 
 #define TARTAN_INSTANTIATE(T)                                                               \

@@ -65,17 +65,6 @@ bool& inject_bdsdc_failure() {
 
 namespace {
 
-// Workspace of a p?ormbr / p?unmbr / p?ormqr / p?unmqr call: its query, padded, agreed.
-template <class T, class Call>
-WorkArrays<T> query_and_allocate(const Grid& g, Call&& call, const char* func, const char* routine,
-                                 const std::string& what) {
-  int info = 0;
-  T wq{};
-  call(&wq, -1, &info);
-  agreed_info(g, info, func, routine, what);
-  return allocate_workspace<T>(g, padded(from_query(wq)), 1, 1, func, routine);
-}
-
 // X := the n-column column-major array a (leading dimension lda) in its first rows, zeros below.
 template <class T, class R>
 void fill_from(DistMatrix<T>& X, const std::vector<R>& a, std::int64_t rows, std::int64_t lda) {
@@ -117,16 +106,13 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
   tauq_.assign(lc, T(0));
   taup_.assign(lr, T(0));
   std::vector<R> dl(lc), el(lr);
-  ReportScope scope;
-  int info = 0;
-  T wq{};
-  sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(), taup_.data(),
-            &wq, -1, &info);
-  agreed_info(g, info, func, "p?gebrd", describe(brd_));
-  auto a = allocate_workspace<T>(g, padded(from_query(wq)), 1, 1, func, "p?gebrd");
-  sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(), taup_.data(),
-            a.work.data(), static_cast<int>(a.work.size()), &info);
-  agreed_info(g, info, func, "p?gebrd", describe(brd_));
+  call_with_workspace<T>(
+      g,
+      [&](T* w, int lw, int* info) {
+        sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(),
+                  taup_.data(), w, lw, info);
+      },
+      func, "p?gebrd", describe(brd_));
   // The bidiagonal on every process: each entry is held by one process, the others add 0.
   std::vector<R> de(static_cast<std::size_t>(2 * n), R(0));
   brd_.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
@@ -229,24 +215,21 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   fill_from(VT, vtb, n, n);
   ub = {};
   vtb = {};
-  {
-    ReportScope scope;
-    auto call_q = [&](T* w, int lw, int* inf) {
-      sl::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1, 1,
-                Ub.descriptor().data(), w, lw, inf);
-    };
-    auto aq = query_and_allocate<T>(g, call_q, func_, "p?ormbr/p?unmbr", what);
-    call_q(aq.work.data(), static_cast<int>(aq.work.size()), &info);
-    agreed_info(g, info, func_, "p?ormbr/p?unmbr", what);
-    const char adj = sl::op_char<T>(Op::adjoint);
-    auto call_p = [&](T* w, int lw, int* inf) {
-      sl::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1, 1,
-                VT.descriptor().data(), w, lw, inf);
-    };
-    auto ap = query_and_allocate<T>(g, call_p, func_, "p?ormbr/p?unmbr", what);
-    call_p(ap.work.data(), static_cast<int>(ap.work.size()), &info);
-    agreed_info(g, info, func_, "p?ormbr/p?unmbr", what);
-  }
+  call_with_workspace<T>(
+      g,
+      [&](T* w, int lw, int* inf) {
+        sl::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1,
+                  1, Ub.descriptor().data(), w, lw, inf);
+      },
+      func_, "p?ormbr/p?unmbr", what);
+  const char adj = sl::op_char<T>(Op::adjoint);
+  call_with_workspace<T>(
+      g,
+      [&](T* w, int lw, int* inf) {
+        sl::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1,
+                  1, VT.descriptor().data(), w, lw, inf);
+      },
+      func_, "p?ormbr/p?unmbr", what);
   if (!qr_first()) return Factors{std::move(Ub), std::move(s), std::move(VT)};
   DistMatrix<T> U(g, m_, n, blk);
   assign<T>(U.view(0, 0, n, n), std::as_const(Ub));
@@ -258,16 +241,13 @@ template <class T>
 void BidiagonalSvd<T>::apply_qr(DistMatrix<T>& U) const {
   const Grid& g = U.grid();
   const int m = static_cast<int>(m_), n = static_cast<int>(n_);
-  const std::string what = describe(qr_);
-  ReportScope scope;
-  int info = 0;
-  auto call = [&](T* w, int lw, int* inf) {
-    sl::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
-              U.descriptor().data(), w, lw, inf);
-  };
-  auto a = query_and_allocate<T>(g, call, func_, "p?ormqr/p?unmqr", what);
-  call(a.work.data(), static_cast<int>(a.work.size()), &info);
-  agreed_info(g, info, func_, "p?ormqr/p?unmqr", what);
+  call_with_workspace<T>(
+      g,
+      [&](T* w, int lw, int* inf) {
+        sl::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
+                  U.descriptor().data(), w, lw, inf);
+      },
+      func_, "p?ormqr/p?unmqr", describe(qr_));
 }
 
 template <class T>

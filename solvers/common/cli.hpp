@@ -139,6 +139,21 @@ inline tartan::FileInfo file_info(const tartan::Grid& g, const std::string& path
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
 }
 
+/// The grid shape: --grid PxQ, or the most square one of `ranks`.
+inline std::pair<int, int> grid_shape(const Args& args, int ranks) {
+  return args.has("--grid") ? parse_grid(args.get("--grid", ""), ranks) : tartan::Grid::default_shape(ranks);
+}
+
+/// The element type to work in: the --matrix file's when one is given (then --dtype is a
+/// usage error), else --dtype's (f8 by default) for generated data, called `generated`.
+inline tartan::Dtype element_type(const Args& args, const tartan::Grid& g, const std::string& matrix,
+                                  const std::string& generated) {
+  const tartan::Dtype d = parse_dtype(args.get("--dtype", "f8"), "--dtype");
+  if (matrix.empty()) return d;
+  if (args.has("--dtype")) throw UsageError("--dtype applies to " + generated + "; --matrix sets the type");
+  return file_info(g, matrix, "--matrix").dtype;
+}
+
 /// The type both a and b convert to without loss (numpy's promotion).
 inline tartan::Dtype promote(tartan::Dtype a, tartan::Dtype b) {
   using tartan::Dtype;
