@@ -172,12 +172,13 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     }, refill, [&] { keep(tt::qr(std::move(*fresh), {.mode = tt::QrMode::r})); });
   } else if (eigh) {
     // eigh: the default driver (auto); eigh_<driver>: that driver. All against raw pdsyevd.
+    const auto drv = op == "eigh"                 ? std::optional{tt::EighDriver::automatic}
+                     : op.rfind("eigh_", 0) == 0 ? cli::eigh_driver(op.substr(5))
+                                                 : std::nullopt;
+    if (!drv || (op != "eigh" && *drv == tt::EighDriver::automatic))
+      throw cli::UsageError("unknown op '" + op + "', expected eigh, eigh_elpa, eigh_elpa2, eigh_evd or eigh_evr");
     tt::EighOptions o;
-    if (op == "eigh_elpa") o.driver = tt::EighDriver::elpa;
-    else if (op == "eigh_elpa2") o.driver = tt::EighDriver::elpa2;
-    else if (op == "eigh_evd") o.driver = tt::EighDriver::evd;
-    else if (op == "eigh_evr") o.driver = tt::EighDriver::evr;
-    else if (op != "eigh") throw cli::UsageError("unknown op '" + op + "', expected eigh, eigh_elpa, eigh_elpa2, eigh_evd or eigh_evr");
+    o.driver = *drv;
     {
       const auto r = tt::eigh(A, o);  // untimed: which driver runs, and any fallback
       if (g.rank() == 0 && !r.fallback.empty())

@@ -17,14 +17,6 @@ namespace tt = tartan;
 
 namespace {
 
-// --driver's name for eigh, as EighDriver; std::nullopt for any other name.
-std::optional<tt::EighDriver> eigh_driver(const std::string& name) {
-  for (auto d : {tt::EighDriver::automatic, tt::EighDriver::elpa, tt::EighDriver::elpa2, tt::EighDriver::evd,
-                 tt::EighDriver::evr})
-    if (name == tt::driver_name(d)) return d;
-  return std::nullopt;
-}
-
 const char* usage = R"(usage: mpirun -np P tartan-eig [options]
 
 Computes all eigenvalues and eigenvectors of a Hermitian (real symmetric) matrix (eigh;
@@ -111,7 +103,7 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
     V = std::move(r.u);
     Vh = std::move(r.vh);
   } else {
-    auto r = tt::eigh(A, {.driver = *eigh_driver(job.driver)});
+    auto r = tt::eigh(A, {.driver = *cli::eigh_driver(job.driver)});
     used = tt::driver_name(r.driver);
     fallback = r.fallback;
     values = std::move(r.eigenvalues);
@@ -201,7 +193,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   job.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   job.svd = args.has("--svd");
   job.driver = args.get("--driver", job.svd ? "gesdd" : "auto");
-  if (job.svd ? (job.driver != "gesdd" && job.driver != "gesvd") : !eigh_driver(job.driver))
+  if (job.svd ? (job.driver != "gesdd" && job.driver != "gesvd") : !cli::eigh_driver(job.driver))
     throw cli::UsageError("--driver '" + job.driver + "': expected " +
                           (job.svd ? "gesdd or gesvd for --svd" : "auto, elpa, elpa2, evd or evr for eigh"));
   if (!job.svd && (job.driver == "elpa" || job.driver == "elpa2") && !tt::have_elpa())

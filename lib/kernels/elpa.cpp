@@ -1,8 +1,9 @@
 // ELPA's Hermitian eigensolvers (one and two stages) on a DistMatrix.
 //
 // ELPA (Eigenvalue SoLvers for Petaflop Applications) is the eigensolver the large
-// electronic-structure codes run on distributed matrices; on this machine its one-stage
-// solver beats p?syevd by 1.1-1.6x at the same accuracy (README, "eigh drivers"). It takes
+// electronic-structure codes run on distributed matrices; on this machine Debian's build of
+// it runs at about p?syevd's pace, 0.8-1.3x by grid shape (README, "eigh: ELPA and
+// ScaLAPACK"). It takes
 // ScaLAPACK's block-cyclic layout as it is, with conditions Tartan meets here:
 //   - one block size (MB = NB) and the first block on process (0, 0): the working layout;
 //   - a leading dimension equal to the local row count, which holds when every process
@@ -36,13 +37,17 @@ bool& inject_elpa_failure() {
   return fail;
 }
 
+bool elpa_serves(const Grid& g, std::int64_t n, std::int64_t nb) {
+  // Every process owns at least one row and one column of A. With a process left empty ELPA
+  // stops the program (1x4, n = 70 in blocks of 32: "ELPA1: solve step encountered an
+  // error. Aborting...") or fails its setup (4x1).
+  return n > nb * (std::max(g.prows(), g.pcols()) - 1);
+}
+
 template <class T>
 bool elpa_serves(const DistMatrix<T>& W) {
-  // Every process owns at least one row and one column of A, in the working layout. With a
-  // process left empty ELPA stops the program (1x4, n = 70 in blocks of 32: "ELPA1: solve
-  // step encountered an error. Aborting...") or fails its setup (4x1).
-  const std::int64_t nb = W.block().nb;
-  return W.rows() == W.cols() && W.block().mb == nb && W.source() == Source{} && W.rows() > nb * (std::max(W.grid().prows(), W.grid().pcols()) - 1);
+  return W.rows() == W.cols() && W.block().mb == W.block().nb && W.source() == Source{} &&
+         elpa_serves(W.grid(), W.rows(), W.block().nb);
 }
 
 #if TARTAN_HAVE_ELPA

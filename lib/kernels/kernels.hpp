@@ -150,6 +150,8 @@ EigPair<T> heev(DistMatrix<T>& W, bool lower, const EigRange& r, bool vectors, c
 /// row and a block column, more than one process.
 template <class T>
 bool elpa_serves(const DistMatrix<T>& W);
+/// The same for an n x n matrix in nb x nb blocks from process (0, 0) on g.
+bool elpa_serves(const Grid& g, std::int64_t n, std::int64_t nb);
 /// ELPA on the Hermitian matrix H, both triangles set (destroyed; elpa_serves(H)): the lowest
 /// nev eigenvalues, and with vectors all n columns of Z, whose first nev are their
 /// eigenvectors. std::nullopt, and why, when ELPA reports an error on any process. Collective.

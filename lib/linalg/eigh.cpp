@@ -2,7 +2,6 @@
 
 #include "tartan/linalg/eigh.hpp"
 
-#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -68,19 +67,16 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
     // in blocks of 32 and 0.98-1.09 s in blocks of 64 (p?syevd: 1.05-1.17 s in either). The
     // redistributions there and back cost about 0.02 s each.
     const Block eb{std::min<std::int64_t>(C.block().nb, elpa_block), std::min<std::int64_t>(C.block().nb, elpa_block)};
-    std::optional<DistMatrix<T>> H;
-    if (!detail::on_one_process(C)) {
-      // ELPA reads both triangles: the other one is rebuilt from the one the caller chose.
-      H.emplace(detail::from_triangle(C, o.lower, is_complex_v<T>));
-      if (eb != C.block()) H = redistribute(*H, C.grid(), eb, Source{});
-    }
-    if (!H) {
+    if (detail::on_one_process(C)) {
       why = "A is one block or has fewer rows than processes: LAPACK on one process";
-    } else if (!detail::elpa_serves(*H)) {
+    } else if (!detail::elpa_serves(C.grid(), n, eb.nb)) {
       why = "ELPA needs rows and columns of A on every process (n = " + std::to_string(n) + " in blocks of " +
             std::to_string(eb.nb) + " on " + std::to_string(C.grid().prows()) + "x" +
             std::to_string(C.grid().pcols()) + ")";
     } else {
+      // ELPA reads both triangles: the other one is rebuilt from the one the caller chose.
+      DistMatrix<T> H = detail::from_triangle(C, o.lower, is_complex_v<T>);
+      if (eb != C.block()) H = redistribute(H, C.grid(), eb, Source{});
       const std::int64_t nev = r.range == 'I' ? r.iu : n;
       // ELPA 2022.11's two-stage complex solver returns wrong eigenvectors without an error
       // for some sizes (n = 33, 65, 97 in blocks of 16 on 2x1, 3x1, 4x1, 2x2: residuals of
@@ -91,7 +87,7 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
         two = false;
         res.fallback = "ELPA's two-stage complex solver is wrong for some sizes: its one-stage solver was used";
       }
-      if (auto e = detail::elpa_eigh(*H, nev, two, vectors, &why, func)) {
+      if (auto e = detail::elpa_eigh(H, nev, two, vectors, &why, func)) {
         res.driver = two ? EighDriver::elpa2 : EighDriver::elpa;
         const std::int64_t first = r.range == 'I' ? r.il - 1 : 0;
         res.eigenvalues.assign(e->first.begin() + first, e->first.end());

@@ -154,6 +154,15 @@ inline tartan::Dtype element_type(const Args& args, const tartan::Grid& g, const
   return file_info(g, matrix, "--matrix").dtype;
 }
 
+/// An eigh driver by its name (tartan::driver_name: auto, elpa, elpa2, evd, evr);
+/// std::nullopt for any other name.
+inline std::optional<tartan::EighDriver> eigh_driver(const std::string& name) {
+  using tartan::EighDriver;
+  for (auto d : {EighDriver::automatic, EighDriver::elpa, EighDriver::elpa2, EighDriver::evd, EighDriver::evr})
+    if (name == tartan::driver_name(d)) return d;
+  return std::nullopt;
+}
+
 /// The type both a and b convert to without loss (numpy's promotion).
 inline tartan::Dtype promote(tartan::Dtype a, tartan::Dtype b) {
   using tartan::Dtype;
