@@ -8,6 +8,7 @@
 
 #include "tartan/dist_matrix.hpp"
 #include "tartan/grid.hpp"
+#include "tartan/types.hpp"
 #include "tartan/view.hpp"
 
 namespace tartan {
@@ -33,6 +34,22 @@ DistMatrix<T> from_function(const Grid& grid, std::int64_t m, std::int64_t n, F&
   DistMatrix<T> a(grid, m, n, block, src);
   a.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = static_cast<T>(f(i, j)); });
   return a;
+}
+
+/// A copy of A with its entries converted to U, in A's layout (numpy's A.astype(U)):
+/// float <-> double, complex<float> <-> complex<double>, and real to complex. As numpy, an
+/// entry beyond the range of U becomes +-inf. No communication.
+template <class U, class T>
+  requires(is_complex_v<U> || !is_complex_v<T>)
+DistMatrix<U> astype(const DistMatrix<T>& A) {
+  DistMatrix<U> out(A.grid(), A.rows(), A.cols(), A.block(), A.source());
+  const std::int64_t mr = A.local_rows(), mc = A.local_cols();
+  for (std::int64_t j = 0; j < mc; ++j) {
+    const T* a = A.data() + j * A.lld();
+    U* o = out.data() + j * out.lld();
+    for (std::int64_t i = 0; i < mr; ++i) o[i] = static_cast<U>(a[i]);
+  }
+  return out;
 }
 
 /// Scatters M, significant on rank root of grid.comm() only, into a new distributed matrix.

@@ -19,6 +19,7 @@
 #include "tartan/linalg/inv.hpp"
 #include "tartan/linalg/lstsq.hpp"
 #include "tartan/linalg/lu.hpp"
+#include "tartan/linalg/mixed.hpp"
 #include "tartan/linalg/qr.hpp"
 #include "tartan/linalg/solve.hpp"
 #include "tartan/linalg/svd.hpp"
