@@ -34,7 +34,9 @@ options (default in brackets):
   --m M          rows of A for --method lstsq (M >= 1)                       [n]
   --nrhs K       right-hand sides                                           [1]
   --method M     lu (random A), cholesky (Hermitian positive definite A),
-                 lstsq (random A, QR/SVD least squares)                     [lu]
+                 lstsq (random A, QR/SVD least squares),
+                 lu-mixed (LU in single precision refined to double accuracy;
+                 f8 and c16 only; falls back to lu, saying why)             [lu]
   --dtype T      element type of generated problems: f4, f8, c8 or c16      [f8]
   --nb NB        block size                                                 [64]
   --grid PxQ     process grid, P * Q = ranks                         [most square]
@@ -71,7 +73,7 @@ tt::DistMatrix<T> hpd(const tt::Grid& g, std::int64_t n, std::uint64_t seed, tt:
 double flops(const Problem& p) {
   const double n = double(p.n), m = double(p.m), k = double(p.nrhs);
   const double scale = (p.dtype == tt::Dtype::c8 || p.dtype == tt::Dtype::c16) ? 4 : 1;  // complex multiply-adds
-  if (p.method == "lu") return scale * (2.0 / 3.0 * n * n * n + 2.0 * n * n * k);
+  if (p.method == "lu" || p.method == "lu-mixed") return scale * (2.0 / 3.0 * n * n * n + 2.0 * n * n * k);
   if (p.method == "cholesky") return scale * (1.0 / 3.0 * n * n * n + 2.0 * n * n * k);
   return scale * (2.0 * m * n * n - 2.0 / 3.0 * n * n * n + 4.0 * m * n * k);  // QR-based least squares
 }
@@ -101,9 +103,22 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-  tt::DistMatrix<T> X = p.method == "lstsq" ? tt::lstsq(A, B).x
-                        : tt::solve(A, B, {.assume = p.method == "cholesky" ? tt::Structure::positive_definite
-                                                                            : tt::Structure::general});
+  int iterations = -1;  // refinement steps of lu-mixed
+  std::string fallback;  // lu-mixed's reason for falling back, or empty
+  auto run_solver = [&]() -> tt::DistMatrix<T> {
+    if (p.method == "lstsq") return tt::lstsq(A, B).x;
+    if (p.method == "lu-mixed") {
+      if constexpr (std::is_same_v<R, double>) {
+        auto r = tt::solve_mixed(A, B);
+        iterations = r.iterations;
+        fallback = r.reason;
+        return std::move(r.x);
+      }
+    }
+    return tt::solve(A, B, {.assume = p.method == "cholesky" ? tt::Structure::positive_definite
+                                                             : tt::Structure::general});
+  };
+  tt::DistMatrix<T> X = run_solver();
   const double seconds = cli::max_over(MPI_Wtime() - t0);
 
   // Scaled residual (HPL), or the normal-equations residual for least squares.
@@ -135,7 +150,11 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
         << "\",\"m\":" << p.m << ",\"n\":" << p.n << ",\"nrhs\":" << p.nrhs << ",\"nb\":" << p.nb << ",\"grid\":\""
         << p.p << "x" << p.q << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads()
         << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"seconds\":" << seconds << ",\"gflops\":" << gflops
-        << ",\"residual\":" << resid << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false") << "}\n";
+        << ",\"residual\":" << resid << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false");
+      if (iterations >= 0)
+        o << ",\"iterations\":" << iterations << ",\"fallback\":"
+          << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"");
+      o << "}\n";
     } else {
       char line[256];
       o << "tartan-solve " << tt::version_string << ": " << p.method << " on "
@@ -146,7 +165,10 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
       o << "================================================================================\n";
       o << "T/V                N    NB     P     Q               Time                 Gflops\n";
       o << "--------------------------------------------------------------------------------\n";
-      const char* tv = p.method == "lu" ? "WR_LU" : (p.method == "cholesky" ? "WR_LLT" : "WR_QR");
+      const char* tv = p.method == "lu"         ? "WR_LU"
+                       : p.method == "lu-mixed" ? "WR_LUMX"
+                       : p.method == "cholesky" ? "WR_LLT"
+                                                : "WR_QR";
       std::snprintf(line, sizeof line, "%-8s %11lld %5lld %5d %5d %18.2f %22.4e\n", tv, static_cast<long long>(p.n),
                     static_cast<long long>(p.nb), p.p, p.q, seconds, gflops);
       o << line;
@@ -155,6 +177,11 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
                                         : "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b||_oo)*N)",
                     resid, passed ? "PASSED" : "FAILED");
       o << "--------------------------------------------------------------------------------\n" << line;
+      if (iterations >= 0)
+        o << "refinement: " << iterations << " step(s), "
+          << (fallback.empty() ? std::string("converged in single-precision LU + double refinement")
+                               : "fell back to double-precision LU: " + fallback)
+          << "\n";
       o << "================================================================================\n";
     }
     std::fputs(o.str().c_str(), stdout);
@@ -188,8 +215,8 @@ int run(int argc, char** argv, tt::Environment& env) {
   p.matrix = args.get("--matrix", "");
   p.rhs = args.get("--rhs", "");
   p.out = args.get("--out", "");
-  if (p.method != "lu" && p.method != "cholesky" && p.method != "lstsq")
-    throw cli::UsageError("--method is '" + p.method + "', expected lu, cholesky or lstsq");
+  if (p.method != "lu" && p.method != "cholesky" && p.method != "lstsq" && p.method != "lu-mixed")
+    throw cli::UsageError("--method is '" + p.method + "', expected lu, cholesky, lstsq or lu-mixed");
   if (p.method != "lstsq") {
     if (args.has("--m") && p.m != p.n) throw cli::UsageError("--m applies to --method lstsq only");
     p.m = p.n;
@@ -199,6 +226,9 @@ int run(int argc, char** argv, tt::Environment& env) {
   tt::Grid grid(MPI_COMM_WORLD, p.p, p.q);
   p.dtype = cli::element_type(args, grid, p.matrix, "generated problems");
   if (!p.rhs.empty()) p.dtype = cli::promote(p.dtype, cli::file_info(grid, p.rhs, "--rhs").dtype);
+  if (p.method == "lu-mixed" && p.dtype != tt::Dtype::f8 && p.dtype != tt::Dtype::c16)
+    throw cli::UsageError(std::string("--method lu-mixed solves f8 and c16 problems; this one is ") +
+                          tt::dtype_name(p.dtype));
   return cli::dispatch(p.dtype, [&]<class T>() { return solve_as<T>(p, grid, env, size); });
 }
 
