@@ -4,9 +4,11 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -30,7 +32,12 @@ options (default in brackets):
   --ops LIST     comma-separated: gemm,lu,cholesky,qr,eigh,svd      [gemm,lu,cholesky,qr]
                  eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr: eigh with that driver (eigh: auto)
                  svd_gesvd: svd with the p?gesvd driver; svd_tall: svd of a (100 n) x n matrix
+                 mixed: solve_mixed of a random system (one right-hand side) against pdgesv;
+                 mixed_ill: the same with cond(A) = 1e10, where solve_mixed must fall back
+                 tsqr: qr (Q and R) of an m x n matrix (automatic: CholeskyQR2 when m >= 50 n)
+                 against pdgeqrf + pdorgqr
   --n LIST       matrix sizes                                       [2000]
+  --m M          rows of tsqr's matrix                              [100 n]
   --nb LIST      block sizes                                        [64]
   --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
   --reps R       repetitions, best is reported                      [3]
@@ -118,9 +125,10 @@ struct Row {
   double inplace_s;  // Tartan on an rvalue (no input copy); 0 where not measured
 };
 
-double flops_of(const std::string& op, double n) {
+double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
-  if (op == "lu") return 2.0 / 3.0 * n * n * n;
+  if (op == "lu" || op.rfind("mixed", 0) == 0) return 2.0 / 3.0 * n * n * n;
+  if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;  // Householder's geqrf + orgqr
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op.rfind("eigh", 0) == 0) return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
@@ -128,7 +136,7 @@ double flops_of(const std::string& op, double n) {
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
 }
 
-Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps) {
+Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps, std::int64_t m_arg) {
   const tt::Block b{nb, nb};
   const int ni = static_cast<int>(n);
   const bool eigh = op.rfind("eigh", 0) == 0;
@@ -157,6 +165,54 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     tm = best_of(
         reps, [&] { keep(tt::lu_factor(A)); }, refresh, [&] { pdgetrf_(&ni, &ni, W.data(), &i1, &i1, d, ipiv.data(), &info); },
         refill, [&] { keep(tt::lu_factor(std::move(*fresh))); });
+  } else if (op == "mixed" || op == "mixed_ill") {
+    // solve_mixed against pdgesv on the same A and b. mixed_ill: singular values logspaced
+    // from 1 to 1e-10 between two random orthogonal factors (its fallback's cost).
+    if (op == "mixed_ill") {
+      auto Q1 = tt::qr(tt::random<double>(g, n, n, 5, b)).q;
+      auto Q2 = tt::qr(tt::random<double>(g, n, n, 6, b)).q;
+      for (std::int64_t jl = 0; jl < Q1.local_cols(); ++jl) {  // Q1 := Q1 diag(s)
+        const double sj = std::pow(1e10, -double(Q1.layout().global_col(jl, g.mycol())) / double(std::max<std::int64_t>(n - 1, 1)));
+        for (std::int64_t il = 0; il < Q1.local_rows(); ++il) Q1.data()[il + jl * Q1.lld()] *= sj;
+      }
+      A = tt::matmul(Q1, Q2);
+      W.local() = A.local();
+    }
+    auto x = tt::random<double>(g, n, 1, 3, b), bx = x.copy();
+    std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
+    {
+      const auto r = tt::solve_mixed(A, x);  // untimed: what it does here
+      if (g.rank() == 0)
+        std::fprintf(stderr, "[bench] %s: %d refinement step(s), %s, backward error %.2e\n", op.c_str(), r.iterations,
+                     r.reason.empty() ? "converged" : r.reason.c_str(), r.backward_error);
+    }
+    tm = best_of(reps, [&] { keep(tt::solve_mixed(A, x)); }, [&] { refresh(); bx.local() = x.local(); }, [&] {
+      pdgesv_(&ni, &i1, W.data(), &i1, &i1, d, ipiv.data(), bx.data(), &i1, &i1, bx.descriptor().data(), &info);
+    });
+  } else if (op == "tsqr") {
+    // qr (reduced: Q and R) of a tall-skinny matrix against pdgeqrf + pdorgqr on the same data.
+    const std::int64_t m = m_arg > 0 ? m_arg : 100 * n;
+    const int mi = static_cast<int>(m);
+    auto At = tt::random<double>(g, m, n, 1, b);
+    tt::DistMatrix<double> Wt = At.copy();
+    const int* dt = Wt.descriptor().data();
+    std::vector<double> tau(std::size_t(Wt.local_cols() + nb));
+    double wq = 0, wq2 = 0;
+    pdgeqrf_(&mi, &ni, Wt.data(), &i1, &i1, dt, tau.data(), &wq, &query, &info);
+    pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), &wq2, &query, &info);
+    std::vector<double> work(std::size_t(std::max(wq, wq2) * 1.1) + 1024);
+    {
+      const auto r = tt::qr(At);  // untimed: which method runs
+      if (g.rank() == 0)
+        std::fprintf(stderr, "[bench] tsqr %lldx%lld: %s%s%s\n", (long long)m, (long long)n, tt::qr_method_name(r.method),
+                     r.fallback.empty() ? "" : ": ", r.fallback.c_str());
+    }
+    tm = best_of(reps, [&] { keep(tt::qr(At)); }, [&] { Wt.local() = At.local(); }, [&] {
+      const int lwork = int(work.size());
+      pdgeqrf_(&mi, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
+      pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
+    });
+    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0};
   } else if (op == "cholesky") {
     tm = best_of(
         reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); }, refill,
@@ -219,7 +275,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
                VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
     });
   } else {
-    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
+    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, mixed, mixed_ill, tsqr, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
   }
   return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
 }
@@ -228,13 +284,14 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--ops", "--n", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help"});
+  cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
   }
   const auto ops = split(args.get("--ops", "gemm,lu,cholesky,qr"));
   const int reps = static_cast<int>(args.integer("--reps", 3, 1, 1000));
+  const std::int64_t m_arg = args.integer("--m", 0, 1, std::numeric_limits<int>::max());
   std::vector<std::int64_t> ns, nbs;
   for (auto& s : split(args.get("--n", "2000"))) ns.push_back(std::stoll(s));
   for (auto& s : split(args.get("--nb", "64"))) nbs.push_back(std::stoll(s));
@@ -273,7 +330,7 @@ int run(int argc, char** argv, tt::Environment& env) {
         for (auto& op : ops) {
           if (rank == 0) std::fprintf(stderr, "[bench] %s n=%lld nb=%lld grid %dx%d ...\n", op.c_str(), (long long)n,
                                       (long long)nb, p, q);
-          Row r = run_op(op, g, n, nb, reps);
+          Row r = run_op(op, g, n, nb, reps, m_arg);
           rows.push_back(r);
           if (rank == 0) {
             const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;

@@ -51,6 +51,19 @@ void axpy(std::type_identity_t<T> alpha, const DistMatrix<T>& X, DistMatrix<T>& 
 template <class T>
 T dot(const DistMatrix<T>& X, const DistMatrix<T>& Y);
 
+/// C := alpha op(A) op(A)^H + beta C on one triangle of the square C (BLAS ?herk; for real T
+/// the same as ?syrk). op is none (C = A A^H, m x m) or adjoint (C = A^H A, n x n, numpy's
+/// A.conj().T @ A; Op::transpose means the same for real T). alpha and beta are real; the
+/// other triangle of C is left as it was. Throws InvalidArgument for shapes, grids or ops.
+/// Collective.
+template <class T>
+void herk(real_t<T> alpha, const DistMatrix<T>& A, Op op, real_t<T> beta, DistMatrix<T>& C, bool lower = true);
+/// C := alpha op(A) op(A)^T + beta C on one triangle of the square C (BLAS ?syrk): no
+/// conjugation, also for complex T (complex symmetric C). op is none or transpose.
+template <class T>
+void syrk(std::type_identity_t<T> alpha, const DistMatrix<T>& A, Op op, std::type_identity_t<T> beta, DistMatrix<T>& C,
+          bool lower = true);
+
 /// The norm of A, returned on every rank (0 for an empty matrix). Collective.
 template <class T>
 real_t<T> norm(View<const T> A, Norm kind = Norm::fro);

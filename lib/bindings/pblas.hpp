@@ -79,4 +79,25 @@ TARTAN_FOR_TYPES(TARTAN_GEADD)
   }
 TARTAN_FOR_TYPES(TARTAN_TRSM)
 
+// C := alpha op(A) op(A)^T + beta C (p?syrk, every type) and C := alpha op(A) op(A)^H + beta C
+// (p?herk, complex types; alpha and beta real), on one triangle of C.
+#define TARTAN_SYRK(p, T, R)                                                                        \
+  extern "C" void p##syrk_(fchar, fchar, const int*, const int*, const T*, const T*, const int*,  \
+                           const int*, const int*, const T*, T*, const int*, const int*, const int*, \
+                           flen, flen);                                                             \
+  inline void syrk(char uplo, char trans, int n, int k, T alpha, const T* a, int ia, int ja,         \
+                   const int* da, T beta, T* c, int ic, int jc, const int* dc) {                     \
+    p##syrk_(&uplo, &trans, &n, &k, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc, 1, 1);         \
+  }
+TARTAN_FOR_TYPES(TARTAN_SYRK)
+#define TARTAN_HERK(p, T, R)                                                                        \
+  extern "C" void p##herk_(fchar, fchar, const int*, const int*, const R*, const T*, const int*,  \
+                           const int*, const int*, const R*, T*, const int*, const int*, const int*, \
+                           flen, flen);                                                             \
+  inline void herk(char uplo, char trans, int n, int k, R alpha, const T* a, int ia, int ja,         \
+                   const int* da, R beta, T* c, int ic, int jc, const int* dc) {                     \
+    p##herk_(&uplo, &trans, &n, &k, &alpha, a, &ia, &ja, da, &beta, c, &ic, &jc, dc, 1, 1);         \
+  }
+TARTAN_FOR_COMPLEX(TARTAN_HERK)
+
 }  // namespace tartan::detail::sl

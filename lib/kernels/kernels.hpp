@@ -111,6 +111,17 @@ std::vector<T> geqrf(DistMatrix<T>& W, const char* func);
 /// Forms the first Q.cols() columns of Q from k reflectors in Q's leading columns (p?orgqr/p?ungqr).
 template <class T>
 void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const char* func);
+/// Tall-skinny QR of A (m >= n >= 1, any layout) by CholeskyQR2; by shifted CholeskyQR3
+/// when A is too ill-conditioned for it. Q (m x n, 0 x 0 unless want_q) and R (n x n) come
+/// out in A's working layout. std::nullopt when neither reaches orthogonality (the caller
+/// runs Householder QR); note says why, or why the shift was needed (else empty).
+/// Collective.
+template <class T>
+struct TallQr {
+  DistMatrix<T> q, r;
+};
+template <class T>
+std::optional<TallQr<T>> cholesky_qr(const DistMatrix<T>& A, bool want_q, std::string* note);
 /// Least squares by QR or LQ (p?gels): W (m x n, destroyed) and X (max(m, n) x nrhs, B on
 /// entry in its first m rows; the solution in its first n rows on exit).
 template <class T>
