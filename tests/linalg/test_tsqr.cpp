@@ -34,7 +34,7 @@ void require_qr(const Mat<T>& a, const Mat<T>& q, const Mat<T>& r) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("qr picks CholeskyQR2 for tall-skinny A, every grid, default block", "", TARTAN_TYPES) {
+TEMPLATE_TEST_CASE("qr by CholeskyQR2 for tall-skinny A, every grid, default block", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
     tt::Grid g(MPI_COMM_WORLD, P, Q);
@@ -43,17 +43,20 @@ TEMPLATE_TEST_CASE("qr picks CholeskyQR2 for tall-skinny A, every grid, default 
         INFO(m << "x" << n << " grid " << P << "x" << Q << " source " << src.row << "," << src.col);
         auto A = tt::random<T>(g, m, n, 40 + n, tt::Block{}, src);
         const Mat<T> a = gather_all(A);
-        auto res = tt::qr(A);
+        // automatic takes CholeskyQR on P x 1 grids; elsewhere it is asked for (and redistributes)
+        const auto auto_method = tt::qr(A).method;
+        REQUIRE(all_ranks(auto_method == (Q == 1 ? tt::QrMethod::cholesky_qr : tt::QrMethod::householder)));
+        auto res = tt::qr(A, {.method = tt::QrMethod::cholesky_qr});
         REQUIRE(all_ranks(res.method == tt::QrMethod::cholesky_qr && res.fallback.empty()));
         REQUIRE(res.q.rows() == m);
         REQUIRE(res.q.cols() == n);
         REQUIRE(res.r.rows() == n);
         require_qr<T>(a, gather_all(res.q), gather_all(res.r));
-        auto ronly = tt::qr(A, {.mode = tt::QrMode::r});
+        auto ronly = tt::qr(A, {.mode = tt::QrMode::r, .method = tt::QrMethod::cholesky_qr});
         REQUIRE(ronly.q.rows() == 0);
         REQUIRE(gather_all(ronly.r) == gather_all(res.r));
         REQUIRE(gather_all(A) == a);  // input untouched
-        auto [q2, r2] = tt::qr(A.copy());  // the rvalue overload and the tuple protocol
+        auto [q2, r2] = tt::qr(A.copy(), {.method = tt::QrMethod::cholesky_qr});  // rvalue overload, tuple protocol
         REQUIRE(gather_all(r2) == gather_all(res.r));
       }
   }
