@@ -160,3 +160,36 @@ TEMPLATE_TEST_CASE("herk and syrk against Eigen, both triangles, both ops, any l
                                                      "syrk: op is adjoint, expected none or transpose");
   }
 }
+
+TEMPLATE_TEST_CASE("lstsq on tall-skinny A: CholeskyQR2 on P x 1 grids, as numpy elsewhere", "", TARTAN_TYPES) {
+  using T = TestType;
+  using R = tt::real_t<T>;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    for (bool deficient : {false, true})
+      for (int nrhs : {1, 3}) {
+        INFO("grid " << P << "x" << Q << " deficient " << deficient << " nrhs " << nrhs);
+        Mat<T> a = tall_conditioned<T>(1200, 12, 10, 80);
+        if (deficient) a.col(5) = a.col(2) + a.col(9);  // rank 11
+        const Mat<T> bb = serial_random<T>(1200, nrhs, 81);
+        auto res = tt::lstsq(tt::from_eigen(g, a), tt::from_eigen(g, bb));
+        REQUIRE(res.rank == (deficient ? 11 : 12));
+        Eigen::JacobiSVD<Mat<T>> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
+        for (int i = 0; i < 12; ++i)
+          REQUIRE(std::abs(double(res.s[std::size_t(i)]) - double(svd.singularValues()(i))) <= 100 * eps<T>() * double(svd.singularValues()(0)));
+        // the minimum-norm least-squares solution, from the SVD with numpy's cutoff
+        const Mat<T> want = svd.setThreshold(R(12 * 1200) * std::numeric_limits<R>::epsilon()).solve(bb);
+        const Mat<T> x = gather_all(res.x);
+        REQUIRE(one_norm(Mat<T>(x - want)) <= 1e4 * eps<T>() * (1 + one_norm(want)));
+        if (!deficient) {
+          REQUIRE(res.residuals.size() == std::size_t(nrhs));
+          for (int j = 0; j < nrhs; ++j) {
+            const double r = (bb.col(j) - a * x.col(j)).squaredNorm();
+            REQUIRE(std::abs(double(res.residuals[std::size_t(j)]) - r) <= 1e3 * eps<T>() * (1 + r));
+          }
+        } else {
+          REQUIRE(res.residuals.empty());
+        }
+      }
+  }
+}

@@ -28,7 +28,9 @@ struct LstsqOptions {
 /// The minimum-norm least-squares solution of A x = B (numpy.linalg.lstsq), correct for
 /// rank-deficient and under-determined A. The singular values are always computed (they
 /// are part of the result); when A has full rank the solution is taken from QR/LQ
-/// (p?gels), otherwise from the SVD. Collective.
+/// (p?gels), otherwise from the SVD. Tall-skinny A (m >= 50 n, n <= 2048), on any grid, is
+/// factored by CholeskyQR2 (see QrMethod): its singular values are those of the n x n R
+/// and a full-rank solution is R^-1 Q^H B. Collective.
 template <class T>
 LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOptions opts = {});
 
