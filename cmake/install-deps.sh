@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake g++ gfortran pkg-config
   libopenblas-dev libscalapack-openmpi-dev libopenmpi-dev openmpi-bin libelpa-dev
-  libeigen3-dev catch2
+  libeigen3-dev catch2 pybind11-dev python3-dev python3-mpi4py python3-pytest
   python3 python3-numpy python3-scipy python3-matplotlib
 )
 missing=()

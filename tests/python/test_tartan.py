@@ -1,0 +1,221 @@
+"""The Python front against numpy/scipy on the same data, run under mpirun at 1, 2 and 4
+ranks (every rank runs every test; assertions are agreed over the ranks so that a failure on
+one rank fails all of them instead of leaving the others waiting in a collective)."""
+
+import os
+
+import numpy as np
+import pytest
+import scipy.linalg as sl
+from mpi4py import MPI
+
+import tartan
+import tartan.linalg as tl
+
+comm = MPI.COMM_WORLD
+DTYPES = [np.float32, np.float64, np.complex64, np.complex128]
+SIZES = [1, 2, 3, 63, 64, 65, 129]
+
+
+def agree(ok):
+    """True on every rank when ok holds on every rank."""
+    return comm.allreduce(bool(ok), op=MPI.LAND)
+
+
+def tol(dtype):
+    return 1e-3 if np.dtype(dtype) in (np.float32, np.complex64) else 1e-10
+
+
+def rand(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-1, 1, shape)
+    if np.issubdtype(dtype, np.complexfloating):
+        a = a + 1j * rng.uniform(-1, 1, shape)
+    return a.astype(dtype)
+
+
+def scatter(a, g, **kw):
+    return tartan.from_numpy(a if g.rank == 0 else None, g, **kw)
+
+
+@pytest.fixture(params=["default", "column", "row"])
+def grid(request):
+    shape = {"default": None, "column": (comm.size, 1), "row": (1, comm.size)}[request.param]
+    return tartan.Grid(comm, shape=shape)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_roundtrip_dtype_and_views(grid, dtype):
+    a = rand((70, 45), dtype, 1)
+    A = scatter(a, grid)
+    assert A.shape == (70, 45) and A.dtype == np.dtype(dtype) and A.block == (64, 64)
+    assert agree(np.array_equal(A.to_numpy(root=None), a))
+    got = A.to_numpy(root=comm.size - 1)
+    assert agree((got is None) == (comm.rank != comm.size - 1))
+    # .local is a true view: a write through it is seen by to_numpy
+    A.local[...] = 7
+    assert agree(np.all(A.to_numpy(root=None) == 7))
+    B = scatter(a, grid, block=(5, 3))
+    assert B.block == (5, 3)
+    assert agree(np.array_equal((B.T).to_numpy(root=None), a.T))
+    assert agree(np.array_equal((B.H).to_numpy(root=None), a.conj().T))
+    assert agree(np.array_equal(B.copy().to_numpy(root=None), a))
+    v = scatter(np.arange(5.0), grid)  # 1-D: a column
+    assert v.shape == (5, 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_arithmetic(grid, dtype):
+    a, b = rand((40, 30), dtype, 2), rand((30, 20), dtype, 3)
+    A, B = scatter(a, grid), scatter(b, grid)
+    assert agree(np.allclose((A @ B).to_numpy(root=None), a @ b, atol=tol(dtype) * 30))
+    assert agree(np.allclose((A + A).to_numpy(root=None), a + a))
+    assert agree(np.allclose((A - 2 * A).to_numpy(root=None), -a))
+    assert agree(np.allclose((A * 3).to_numpy(root=None), 3 * a))
+    with pytest.raises(TypeError):
+        A @ scatter(b.astype(np.complex128 if dtype != np.complex128 else np.float64), grid)
+    assert (A.astype(np.complex128)).dtype == np.complex128
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", SIZES)
+def test_solve_eigh_svd_against_numpy(grid, dtype, n):
+    a, b = rand((n, n), dtype, 10 + n), rand((n, 2), dtype, 20 + n)
+    a = a + n * np.eye(n, dtype=dtype)
+    A, B = scatter(a, grid), scatter(b, grid)
+    t = tol(dtype)
+    X = tl.solve(A, B)
+    assert X.dtype == np.dtype(dtype)
+    assert agree(np.allclose(X.to_numpy(root=None), np.linalg.solve(a, b), rtol=t, atol=t))
+    h = a + a.conj().T
+    w, V = tl.eigh(scatter(h, grid))
+    assert agree(np.allclose(w, np.linalg.eigvalsh(h), atol=t * n * 10))
+    v = V.to_numpy(root=None)
+    assert agree(np.allclose(h @ v, v * w, atol=t * n * 10))
+    U, s, Vh = tl.svd(A)
+    assert agree(np.allclose(s, np.linalg.svd(a, compute_uv=False), atol=t * n * 10))
+    u, vh = U.to_numpy(root=None), Vh.to_numpy(root=None)
+    assert agree(np.allclose((u * s) @ vh, a, atol=t * n * 10))
+    assert agree(np.allclose(tl.svdvals(A), s))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_factorizations_and_small_results(grid, dtype):
+    n = 65
+    a = rand((n, n), dtype, 5) + n * np.eye(n, dtype=dtype)
+    A = scatter(a, grid)
+    t = tol(dtype) * 100
+    p = a @ a.conj().T + np.eye(n, dtype=dtype)
+    P = scatter(p, grid)
+    L = tl.cholesky(P).to_numpy(root=None)
+    assert agree(np.allclose(L, np.linalg.cholesky(p), rtol=t, atol=t))
+    b = rand((n, 3), dtype, 6)
+    B = scatter(b, grid)
+    c = tl.cho_factor(P)
+    assert agree(np.allclose(tl.cho_solve(c, B).to_numpy(root=None), np.linalg.solve(p, b), rtol=t, atol=t))
+    lu = tl.lu_factor(A)
+    assert agree(np.allclose(tl.lu_solve(lu, B, trans=2).to_numpy(root=None), np.linalg.solve(a.conj().T, b), rtol=t, atol=t))
+    a5 = a[:5, :5] / n  # a determinant within float32's range
+    assert agree(np.isclose(tl.det(scatter(a5, grid)), np.linalg.det(a5), rtol=t))
+    sign, logdet = tl.slogdet(A)
+    s2, l2 = np.linalg.slogdet(a)
+    assert agree(np.isclose(sign, s2, rtol=t) and np.isclose(logdet, l2, rtol=t))
+    assert agree(np.allclose(tl.inv(A).to_numpy(root=None), np.linalg.inv(a), rtol=t, atol=t))
+    assert agree(np.allclose(tl.pinv(A).to_numpy(root=None), np.linalg.pinv(a), rtol=t, atol=t))
+    assert tl.matrix_rank(A) == n
+    assert agree(np.isclose(tl.cond(A), np.linalg.cond(a), rtol=t))
+    assert agree(np.isclose(tl.norm(A), np.linalg.norm(a), rtol=t))
+    assert agree(np.isclose(tl.norm(A, 1), np.linalg.norm(a, 1), rtol=t))
+    assert agree(np.isclose(tl.norm(A, np.inf), np.linalg.norm(a, np.inf), rtol=t))
+    tri = np.triu(a)
+    assert agree(np.allclose(tl.solve_triangular(scatter(tri, grid), B).to_numpy(root=None),
+                             sl.solve_triangular(tri, b), rtol=t, atol=t))
+    Q, R = tl.qr(scatter(rand((200, 4), dtype, 7), grid))
+    q, r = Q.to_numpy(root=None), R.to_numpy(root=None)
+    assert agree(np.allclose(q @ r, rand((200, 4), dtype, 7), atol=t))
+    assert agree(np.allclose(q.conj().T @ q, np.eye(4), atol=t))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lstsq_returns_numpys_tuple(grid, dtype):
+    a, b = rand((300, 5), dtype, 8), rand((300, 2), dtype, 9)
+    x, res, rank, s = tl.lstsq(scatter(a, grid), scatter(b, grid))
+    x2, res2, rank2, s2 = np.linalg.lstsq(a, b, rcond=None)
+    t = tol(dtype) * 100
+    assert rank == rank2
+    assert agree(np.allclose(x.to_numpy(root=None), x2, rtol=t, atol=t))
+    assert agree(np.allclose(res, res2, rtol=t) and np.allclose(s, s2, rtol=t))
+
+
+def test_solve_mixed_reports(grid):
+    a = rand((100, 100), np.float64, 4) + 10 * np.eye(100)
+    b = rand((100, 1), np.float64, 5)
+    X, info = tl.solve_mixed(scatter(a, grid), scatter(b, grid))
+    assert info["converged"] and info["fallback"] is False and info["iterations"] >= 1
+    assert agree(np.allclose(X.to_numpy(root=None), np.linalg.solve(a, b), atol=1e-12))
+    with pytest.raises(tartan.InvalidArgument):
+        tl.solve_mixed(scatter(a.astype(np.float32), grid), scatter(b.astype(np.float32), grid))
+
+
+def test_errors_on_every_rank(grid):
+    z = tartan.zeros(grid, 5, 5)
+    with pytest.raises(tartan.SingularMatrix) as e:
+        tl.solve(z, tartan.zeros(grid, 5, 1))
+    assert e.value.index == 0 and isinstance(e.value, np.linalg.LinAlgError)
+    m = -np.eye(4)
+    with pytest.raises(tartan.NotPositiveDefinite) as e:
+        tl.cholesky(scatter(m, grid))
+    assert e.value.order == 1
+    with pytest.raises(ValueError, match="expected a square matrix"):
+        tl.solve(tartan.zeros(grid, 5, 4), tartan.zeros(grid, 5, 1))
+    bad = np.ones((3, 3))
+    bad[1, 1] = np.nan
+    with pytest.raises(tartan.NonFiniteInput):
+        tl.inv(scatter(bad, grid))
+    with pytest.raises(OSError):
+        tartan.load_npy("/nonexistent/x.npy", grid)
+    with pytest.raises(ValueError):
+        tl.qr(z, mode="bogus")
+
+
+def test_npy_and_mtx_files(grid, tmp_path_factory):
+    d = comm.bcast(str(tmp_path_factory.mktemp("files")) if comm.rank == 0 else None)
+    a = rand((70, 30), np.complex128, 11)
+    A = scatter(a, grid)
+    path = os.path.join(d, "a.npy")
+    tartan.save_npy(A, path)
+    if comm.rank == 0:
+        assert np.array_equal(np.load(path), a)
+    B = tartan.load_npy(path, grid)
+    assert B.dtype == np.complex128 and agree(np.array_equal(B.to_numpy(root=None), a))
+    mtx = os.path.join(d, "a.mtx")
+    tartan.save_mtx(A, mtx)
+    C = tartan.load_mtx(mtx, grid)
+    assert agree(np.allclose(C.to_numpy(root=None), a, rtol=1e-15))
+
+
+def test_from_function_and_random(grid):
+    F = tartan.from_function(grid, 9, 7, lambda i, j: 10 * i + j)
+    assert agree(np.array_equal(F.to_numpy(root=None), np.fromfunction(lambda i, j: 10 * i + j, (9, 7))))
+    R1 = tartan.random(grid, 20, 10, seed=3)
+    R2 = tartan.random(tartan.Grid(comm), 20, 10, seed=3, block=(3, 3))
+    assert agree(np.array_equal(R1.to_numpy(root=None), R2.to_numpy(root=None)))
+
+
+def test_no_leak_over_create_free_cycles():
+    g = tartan.Grid(comm)
+
+    def rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    for _ in range(100):  # warm up allocator pools
+        (tartan.random(g, 100, 100) @ tartan.identity(g, 100)).to_numpy()
+    before = rss()
+    for _ in range(1000):
+        A = tartan.random(g, 100, 100)
+        B = A @ tartan.identity(g, 100)
+        B.local[...] += 1
+        del A, B
+    grown = rss() - before
+    assert agree(grown < 8 * 2**20), grown  # 1000 cycles of 2 x 80 kB: a leak would be ~160 MB
