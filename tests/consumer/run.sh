@@ -22,3 +22,16 @@ env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeo
 env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeout 120 -n 2 \
   "$work/prefix/bin/tartan-eig" --n 80 --json | grep -q '"passed":true'
 echo "installed drivers run with no environment"
+# The installed Python module imports from the prefix's dist-packages (its RPATH finds
+# libtartan) and solves on 2 ranks.
+site=$(find "$work/prefix" -path '*/dist-packages/tartan' -type d | head -n1)
+if [[ -n "$site" ]]; then
+  env -i PATH=/usr/bin:/bin PYTHONPATH="$(dirname "$site")" "$mpiexec" --allow-run-as-root --oversubscribe \
+    --timeout 120 -n 2 /usr/bin/python3 -c '
+import numpy as np, tartan
+g = tartan.Grid()
+a = np.eye(50) * 3
+x = tartan.linalg.solve(tartan.from_numpy(a, g), tartan.from_numpy(np.ones(50), g)).to_numpy(root=None)
+assert np.allclose(x, 1 / 3), x
+' && echo "installed Python module runs"
+fi
