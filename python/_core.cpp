@@ -211,18 +211,22 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
                           std::to_string(g.size() - 1));
   int code = -1;
   py::array a;
-  if (g.rank() == root) {
-    a = py::array::ensure(arr);
-    if (!a) throw py::type_error("tartan: from_numpy: expected an array on the root rank");
-    try {
-      code = code_of(a.dtype());
-      if (a.ndim() == 1) a = a.attr("reshape")(py::make_tuple(a.shape(0), 1));
-      if (a.ndim() != 2) code = -2;
-    } catch (const py::type_error&) {
-      code = -3;
+  if (g.rank() == root) {  // every failure here is broadcast first, then raised on every rank
+    if (!arr.is_none()) a = py::array::ensure(arr);
+    if (arr.is_none() || !a) {
+      code = -4;
+    } else {
+      try {
+        code = code_of(a.dtype());
+        if (a.ndim() == 1) a = a.attr("reshape")(py::make_tuple(a.shape(0), 1));
+        if (a.ndim() != 2) code = -2;
+      } catch (const py::type_error&) {
+        code = -3;
+      }
     }
   }
   MPI_Bcast(&code, 1, MPI_INT, root, g.comm());
+  if (code == -4) throw py::type_error("tartan: from_numpy: the root rank passed no array");
   if (code == -2) throw py::value_error("tartan: from_numpy: expected a 1-D or 2-D array");
   if (code == -3) throw py::type_error("tartan: from_numpy: the array's dtype is not float32, float64, complex64, complex128 or integer");
   const tt::Block b = block_arg(block).value_or(tt::Block{});

@@ -176,6 +176,10 @@ def test_errors_on_every_rank(grid):
         tartan.load_npy("/nonexistent/x.npy", grid)
     with pytest.raises(ValueError):
         tl.qr(z, mode="bogus")
+    with pytest.raises(TypeError):  # no array on the root: raised on every rank, no hang
+        tartan.from_numpy(None, grid)
+    with pytest.raises(ValueError):
+        tartan.from_numpy(np.zeros((2, 2, 2)) if comm.rank == 0 else None, grid)
 
 
 def test_npy_and_mtx_files(grid, tmp_path_factory):
