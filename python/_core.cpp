@@ -509,6 +509,16 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
           "Scatters arr (significant on rank root only; pass None elsewhere) over grid. 1-D arrays become "
           "columns. Integer arrays become float64. Collective.");
 
+  mod.def(
+      "redistribute",
+      [](const Matrix& a, const PyGrid& g, const py::object& block) {
+        const tt::Block b = block_arg(block).value_or(tt::Block{});
+        return std::visit([&](const auto& x) { return Matrix{Any(released([&] { return tt::redistribute(x, g.g, b); }))}; }, a.m);
+      },
+      py::arg("a"), py::arg("grid"), py::arg("block") = py::none(),
+      "A copy of a on grid (any shape over the same processes) in block x block pieces: for example "
+      "tall-skinny data onto Grid(comm, shape=(comm.size, 1)). Collective.");
+
   // Files.
   mod.def(
       "load_npy",
@@ -784,6 +794,27 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         return std::visit([&](const auto& x) { return static_cast<double>(released([&] { return tt::norm(x, k); })); }, a.m);
       },
       py::arg("a"), py::arg("ord") = py::none());
+  la.def(
+      "herk",
+      [](const Matrix& a, const py::object& c, bool trans, bool lower, double alpha, double beta) {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              using R = tt::real_t<T>;
+              const std::int64_t n = trans ? x.cols() : x.rows();
+              tt::DistMatrix<T> C = c.is_none() ? released([&] { return tt::zeros<T>(x.grid(), n, n, x.block()); })
+                                                : [&] {
+                                                    const auto* y = std::get_if<tt::DistMatrix<T>>(&c.cast<const Matrix&>().m);
+                                                    if (!y) throw py::type_error("tartan: herk: a and c have different dtypes");
+                                                    return released([&] { return y->copy(); });
+                                                  }();
+              released([&] { tt::herk<T>(R(alpha), x, trans ? tt::Op::adjoint : tt::Op::none, R(beta), C, lower); return 0; });
+              return wrap(std::move(C));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("c") = py::none(), py::arg("trans") = true, py::arg("lower") = true, py::arg("alpha") = 1.0,
+      py::arg("beta") = 0.0);
   la.def(
       "solve_triangular",
       [](const Matrix& a, const Matrix& b, const py::object& trans, bool lower, bool unit_diagonal, bool check_finite) {

@@ -18,9 +18,9 @@ from mpi4py import MPI as _MPI  # noqa: F401  (MPI is initialized by mpi4py, bef
 from ._errors import *  # noqa: F401,F403
 from ._errors import __all__ as _error_names
 from ._core import (DistMatrix, Grid, blas_threads, from_function, from_numpy, identity, load_mtx,
-                    load_npy, random, save_mtx, save_npy, version, zeros)
+                    load_npy, random, redistribute, save_mtx, save_npy, version, zeros)
 from . import linalg
 
 __version__ = version
 __all__ = ["DistMatrix", "Grid", "zeros", "identity", "random", "from_function", "from_numpy",
-           "load_npy", "save_npy", "load_mtx", "save_mtx", "linalg", "blas_threads"] + list(_error_names)
+           "load_npy", "save_npy", "load_mtx", "save_mtx", "redistribute", "linalg", "blas_threads"] + list(_error_names)

@@ -139,3 +139,10 @@ def norm(a, ord=None):
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, check_finite=True):
     """x with op(a) x = b for triangular a (scipy.linalg.solve_triangular)."""
     return _l.solve_triangular(a, b, trans, lower, unit_diagonal, check_finite)
+
+
+def herk(a, c=None, trans=True, lower=True, alpha=1.0, beta=0.0):
+    """alpha * a^H a + beta * c (trans=True; a a^H with trans=False) on one triangle of a new
+    matrix (BLAS ?herk; ?syrk for real a): numpy's a.conj().T @ a, half the work. c (copied,
+    not changed) defaults to zeros; the other triangle is c's."""
+    return _l.herk(a, c, trans, lower, alpha, beta)

@@ -223,3 +223,28 @@ def test_no_leak_over_create_free_cycles():
         del A, B
     grown = rss() - before
     assert agree(grown < 8 * 2**20), grown  # 1000 cycles of 2 x 80 kB: a leak would be ~160 MB
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_subsets_generalized_herk_redistribute(grid, dtype):
+    n = 70
+    t = tol(dtype) * 100
+    a = rand((n, n), dtype, 30)
+    h = a + a.conj().T
+    m = rand((n, n), dtype, 31)
+    p = m @ m.conj().T + n * np.eye(n, dtype=dtype)
+    H, P = scatter(h, grid), scatter(p, grid)
+    w, V = tl.eigh(H, subset_by_index=(3, 9))
+    assert agree(np.allclose(w, sl.eigh(h, eigvals_only=True, subset_by_index=(3, 9)), atol=t * n))
+    assert V.shape == (n, 7)
+    wg = tl.eigvalsh(H, P)
+    assert agree(np.allclose(wg, sl.eigh(h, p, eigvals_only=True), atol=t * n))
+    assert agree(np.allclose(tl.eigvalsh(H), np.linalg.eigvalsh(h), atol=t * n))
+    x = rand((300, 6), dtype, 32)
+    G = tl.herk(scatter(x, grid)).to_numpy(root=None)
+    assert agree(np.allclose(np.tril(G), np.tril(x.conj().T @ x), atol=t * 300))
+    col = tartan.Grid(comm, shape=(comm.size, 1))
+    X = tartan.redistribute(scatter(x, grid), col, block=(50, 6))
+    assert X.block == (50, 6) and agree(np.array_equal(X.to_numpy(root=None), x))
+    Q, R = tl.qr(X)
+    assert agree(np.allclose(Q.to_numpy(root=None) @ R.to_numpy(root=None), x, atol=t))
