@@ -519,41 +519,36 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       "A copy of a on grid (any shape over the same processes) in block x block pieces: for example "
       "tall-skinny data onto Grid(comm, shape=(comm.size, 1)). Collective.");
 
-  // Files.
-  mod.def(
-      "load_npy",
-      [](const std::string& path, const PyGrid& g, const py::object& block) {
-        const tt::Block b = block_arg(block).value_or(tt::Block{});
-        const auto info = released([&] { return tt::npy_info(g.g, path); });
-        return with_type(static_cast<int>(info.dtype), [&]<class T>() {
-          return Matrix{Any(released([&] { return tt::load_npy<T>(g.g, path, b); }))};
-        });
-      },
-      py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
-      "Reads a .npy file (each rank its own blocks) in its own dtype. Raises tartan.FileError. Collective.");
-  mod.def(
-      "save_npy",
-      [](const Matrix& a, const std::string& path) {
-        std::visit([&](const auto& x) { released([&] { tt::save_npy(x, path); return 0; }); }, a.m);
-      },
-      py::arg("a"), py::arg("path"), "Writes a .npy file (numpy.save). Collective.");
-  mod.def(
-      "load_mtx",
-      [](const std::string& path, const PyGrid& g, const py::object& block) {
-        const tt::Block b = block_arg(block).value_or(tt::Block{});
-        const auto info = released([&] { return tt::mtx_info(g.g, path); });
-        return with_type(static_cast<int>(info.dtype), [&]<class T>() {
-          return Matrix{Any(released([&] { return tt::load_mtx<T>(g.g, path, b); }))};
-        });
-      },
-      py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
-      "Reads a Matrix Market file (scipy.io.mmread): real, integer and pattern as float64, complex as complex128.");
-  mod.def(
-      "save_mtx",
-      [](const Matrix& a, const std::string& path) {
-        std::visit([&](const auto& x) { released([&] { tt::save_mtx(x, path); return 0; }); }, a.m);
-      },
-      py::arg("a"), py::arg("path"), "Writes a Matrix Market array file (scipy.io.mmwrite). Collective.");
+  // Files: the file's element type decides the matrix's.
+  auto loader = [](auto info_of, auto load) {
+    return [info_of, load](const std::string& path, const PyGrid& g, const py::object& block) {
+      const tt::Block b = block_arg(block).value_or(tt::Block{});
+      const auto info = released([&] { return info_of(g.g, path); });
+      return with_type(static_cast<int>(info.dtype), [&]<class T>() {
+        return Matrix{Any(released([&] { return load.template operator()<T>(g.g, path, b); }))};
+      });
+    };
+  };
+  auto saver = [](auto save) {
+    return [save](const Matrix& a, const std::string& path) {
+      std::visit([&](const auto& x) { released([&] { save(x, path); return 0; }); }, a.m);
+    };
+  };
+  mod.def("load_npy",
+          loader([](const tt::Grid& g, const std::string& p) { return tt::npy_info(g, p); },
+                 []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_npy<T>(g, p, b); }),
+          py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
+          "Reads a .npy file (each rank its own blocks) in its own dtype. Raises tartan.FileError. Collective.");
+  mod.def("save_npy", saver([](const auto& x, const std::string& p) { tt::save_npy(x, p); }), py::arg("a"),
+          py::arg("path"), "Writes a .npy file (numpy.save). Collective.");
+  mod.def("load_mtx",
+          loader([](const tt::Grid& g, const std::string& p) { return tt::mtx_info(g, p); },
+                 []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_mtx<T>(g, p, b); }),
+          py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
+          "Reads a Matrix Market file (scipy.io.mmread): real, integer and pattern as float64, complex as "
+          "complex128. Collective.");
+  mod.def("save_mtx", saver([](const auto& x, const std::string& p) { tt::save_mtx(x, p); }), py::arg("a"),
+          py::arg("path"), "Writes a Matrix Market array file (scipy.io.mmwrite). Collective.");
 
   // linalg.
   py::module_ la = mod.def_submodule("_linalg");
