@@ -429,7 +429,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       });
 
   // Creation.
-  auto create = [](const char* name, auto make) {
+  auto create = [](auto make) {
     return [make](const PyGrid& g, std::int64_t m, std::int64_t n, const py::object& dtype, const py::object& block) {
       const int code = code_of(py::dtype::from_args(dtype));
       const tt::Block b = block_arg(block).value_or(tt::Block{});
@@ -437,7 +437,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
     };
   };
   mod.def("zeros",
-          create("zeros", []<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, tt::Block b) {
+          create([]<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, tt::Block b) {
             return tt::zeros<T>(g, m, n, b);
           }),
           py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("dtype") = "float64", py::arg("block") = py::none(),
