@@ -130,6 +130,11 @@ def test_factorizations_and_small_results(grid, dtype):
     tri = np.triu(a)
     assert agree(np.allclose(tl.solve_triangular(scatter(tri, grid), B).to_numpy(root=None),
                              sl.solve_triangular(tri, b), rtol=t, atol=t))
+    assert agree(np.allclose(tl.solve(P, B, assume_a="pos").to_numpy(root=None), np.linalg.solve(p, b), rtol=t, atol=t))
+    assert agree(np.allclose(tl.solve(P, B, assume_a="her", lower=True).to_numpy(root=None), np.linalg.solve(p, b),
+                             rtol=t, atol=t))
+    assert agree(np.allclose(np.abs(tl.qr(A, mode="r").to_numpy(root=None)), np.abs(np.linalg.qr(a, mode="r")),
+                             rtol=t, atol=t))
     Q, R = tl.qr(scatter(rand((200, 4), dtype, 7), grid))
     q, r = Q.to_numpy(root=None), R.to_numpy(root=None)
     assert agree(np.allclose(q @ r, rand((200, 4), dtype, 7), atol=t))
