@@ -21,6 +21,8 @@ void pdgeqrf_(const int*, const int*, double*, const int*, const int*, const int
               int*);
 void pdorgqr_(const int*, const int*, const int*, double*, const int*, const int*, const int*, const double*,
               double*, const int*, int*);
+void pdgels_(const char*, const int*, const int*, const int*, double*, const int*, const int*, const int*, double*,
+             const int*, const int*, const int*, double*, const int*, int*, std::size_t);
 void pdsyevd_(const char*, const char*, const int*, double*, const int*, const int*, const int*, double*, double*,
               const int*, const int*, const int*, double*, const int*, int*, const int*, int*, std::size_t,
               std::size_t);

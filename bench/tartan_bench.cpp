@@ -35,9 +35,10 @@ options (default in brackets):
                  mixed: solve_mixed of a random system (one right-hand side) against pdgesv;
                  mixed_ill: the same with cond(A) = 1e10, where solve_mixed must fall back
                  tsqr: qr (Q and R) of an m x n matrix (automatic: CholeskyQR2 when m >= 50 n)
-                 against pdgeqrf + pdorgqr
+                 against pdgeqrf + pdorgqr; lstsq_tall: lstsq of that matrix and one
+                 right-hand side (x, singular values, rank, residual) against pdgels (x only)
   --n LIST       matrix sizes                                       [2000]
-  --m M          rows of tsqr's matrix                              [100 n]
+  --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
   --nb LIST      block sizes                                        [64]
   --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
   --reps R       repetitions, best is reported                      [3]
@@ -129,6 +130,7 @@ double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
   if (op == "lu" || op.rfind("mixed", 0) == 0) return 2.0 / 3.0 * n * n * n;
   if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;  // Householder's geqrf + orgqr
+  if (op == "lstsq_tall") return 2.0 * m * n * n - 2.0 / 3.0 * n * n * n;  // pdgels' QR
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op.rfind("eigh", 0) == 0) return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
@@ -213,6 +215,23 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
     });
     return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0};
+  } else if (op == "lstsq_tall") {
+    // lstsq (which also gives the singular values, rank and residual) against pdgels, which
+    // gives x alone: the ratio flatters pdgels.
+    const std::int64_t m = m_arg > 0 ? m_arg : 100 * n;
+    const int mi = static_cast<int>(m), one_rhs = 1;
+    auto At = tt::random<double>(g, m, n, 1, b);
+    auto Bt = tt::random<double>(g, m, 1, 2, b);
+    tt::DistMatrix<double> Wt = At.copy(), Xt = Bt.copy();
+    const int *dt = Wt.descriptor().data(), *dx = Xt.descriptor().data();
+    double wq = 0;
+    pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, &wq, &query, &info, 1);
+    std::vector<double> work(std::size_t(wq * 1.1) + 1024);
+    tm = best_of(reps, [&] { keep(tt::lstsq(At, Bt)); }, [&] { Wt.local() = At.local(); Xt.local() = Bt.local(); }, [&] {
+      const int lwork = int(work.size());
+      pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, work.data(), &lwork, &info, 1);
+    });
+    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0};
   } else if (op == "cholesky") {
     tm = best_of(
         reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); }, refill,
@@ -275,7 +294,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
                VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
     });
   } else {
-    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, mixed, mixed_ill, tsqr, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
+    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
   }
   return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
 }

@@ -65,7 +65,7 @@ def cho_solve(c, b):
 
 def qr(a, mode="reduced", method="automatic", check_finite=True):
     """(q, r), or r for mode='r' (numpy.linalg.qr). method: 'automatic' (CholeskyQR2 for
-    tall-skinny a on a P x 1 grid), 'householder' or 'cholesky_qr'."""
+    tall-skinny a; fastest on a P x 1 grid), 'householder' or 'cholesky_qr'."""
     return _l.qr(a, mode, method, check_finite)
 
 

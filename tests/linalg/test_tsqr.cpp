@@ -43,9 +43,8 @@ TEMPLATE_TEST_CASE("qr by CholeskyQR2 for tall-skinny A, every grid, default blo
         INFO(m << "x" << n << " grid " << P << "x" << Q << " source " << src.row << "," << src.col);
         auto A = tt::random<T>(g, m, n, 40 + n, tt::Block{}, src);
         const Mat<T> a = gather_all(A);
-        // automatic takes CholeskyQR on P x 1 grids; elsewhere it is asked for (and redistributes)
-        const auto auto_method = tt::qr(A).method;
-        REQUIRE(all_ranks(auto_method == (Q == 1 ? tt::QrMethod::cholesky_qr : tt::QrMethod::householder)));
+        const auto auto_method = tt::qr(A).method;  // automatic takes CholeskyQR on every grid
+        REQUIRE(all_ranks(auto_method == tt::QrMethod::cholesky_qr));
         auto res = tt::qr(A, {.method = tt::QrMethod::cholesky_qr});
         REQUIRE(all_ranks(res.method == tt::QrMethod::cholesky_qr && res.fallback.empty()));
         REQUIRE(res.q.rows() == m);
