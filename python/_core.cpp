@@ -332,6 +332,16 @@ kept on Grid(comm, shape=(comm.size, 1)).)")
         return "tartan.Grid(" + std::to_string(g.g.prows()) + "x" + std::to_string(g.g.pcols()) + ")";
       });
 
+  // A * s and s * A: the scalar converted to the matrix's element type.
+  auto scale = [](const Matrix& a, const py::object& s) {
+    return std::visit(
+        [&](const auto& x) {
+          using T = typename std::decay_t<decltype(x)>::value_type;
+          const T v = scalar_as<T>(s);
+          return wrap(released([&] { return v * x; }));
+        },
+        a.m);
+  };
   py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
 
 Create one with tartan.zeros, identity, random, from_function, from_numpy or load_npy.
@@ -395,28 +405,8 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
            [](const Matrix& a, const Matrix& b) {
              return visit2(a, b, "-", [](const auto& x, const auto& y) { return wrap(released([&] { return x - y; })); });
            })
-      .def("__mul__",
-           [](const Matrix& a, const py::object& s) {
-             return std::visit(
-                 [&](const auto& x) {
-                   using T = typename std::decay_t<decltype(x)>::value_type;
-                   const T v = scalar_as<T>(s);
-                   return wrap(released([&] { return v * x; }));
-                 },
-                 a.m);
-           },
-           py::is_operator())
-      .def("__rmul__",
-           [](const Matrix& a, const py::object& s) {
-             return std::visit(
-                 [&](const auto& x) {
-                   using T = typename std::decay_t<decltype(x)>::value_type;
-                   const T v = scalar_as<T>(s);
-                   return wrap(released([&] { return v * x; }));
-                 },
-                 a.m);
-           },
-           py::is_operator())
+      .def("__mul__", scale, py::is_operator())
+      .def("__rmul__", scale, py::is_operator())
       .def("__repr__", [](const Matrix& a) {
         return std::visit(
             [](const auto& x) {
@@ -429,17 +419,12 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       });
 
   // Creation.
-  auto create = [](auto make) {
-    return [make](const PyGrid& g, std::int64_t m, std::int64_t n, const py::object& dtype, const py::object& block) {
-      const int code = code_of(py::dtype::from_args(dtype));
-      const tt::Block b = block_arg(block).value_or(tt::Block{});
-      return with_type(code, [&]<class T>() { return Matrix{Any(released([&] { return make.template operator()<T>(g.g, m, n, b); }))}; });
-    };
-  };
   mod.def("zeros",
-          create([]<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, tt::Block b) {
-            return tt::zeros<T>(g, m, n, b);
-          }),
+          [](const PyGrid& g, std::int64_t m, std::int64_t n, const py::object& dtype, const py::object& block) {
+            const int code = code_of(py::dtype::from_args(dtype));
+            const tt::Block b = block_arg(block).value_or(tt::Block{});
+            return with_type(code, [&]<class T>() { return Matrix{Any(released([&] { return tt::zeros<T>(g.g, m, n, b); }))}; });
+          },
           py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("dtype") = "float64", py::arg("block") = py::none(),
           "An m x n zero matrix (numpy.zeros((m, n), dtype)). Collective.");
   mod.def(
