@@ -116,6 +116,9 @@ void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const ch
 /// out in A's working layout. std::nullopt when neither reaches orthogonality (the caller
 /// runs Householder QR); note says why, or why the shift was needed (else empty).
 /// Collective.
+/// Whether an m x n matrix is tall-skinny enough for cholesky_qr to beat Householder QR
+/// (m >= 50 n), with n small enough for the replicated n x n Gram matrix (n <= 2048).
+inline bool tall_skinny(std::int64_t m, std::int64_t n) { return n >= 1 && n <= 2048 && m >= 50 * n; }
 template <class T>
 struct TallQr {
   DistMatrix<T> q, r;

@@ -33,7 +33,7 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   // (p?geqrf for the values, p?gels for x): 5.8 s for 200000 x 100 on 1x2, where this
   // takes 1.5 s (0.16 s on 2x1). Rank-deficient A, or an A CholeskyQR cannot
   // orthogonalize, goes on below.
-  if (m >= 50 * n && n <= 2048) {
+  if (detail::tall_skinny(m, n)) {
     std::string note;
     if (auto t = detail::cholesky_qr<T>(A, true, &note)) {
       res.s = detail::svdvals_impl(t->r, false, f);

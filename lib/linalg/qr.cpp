@@ -34,7 +34,7 @@ QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, co
   // and Q back (p?gemr2d); it still beat Householder QR there (200000 x 100 on 1x2:
   // 1.40-1.68 s against 1.97-1.99 s through Tartan; raw pdgeqrf + pdorgqr on the array it
   // reuses took 1.04 s), and on P x 1 grids it needs no move at all.
-  const bool tall = mode != QrMode::complete && n >= 1 && m >= 50 * n && n <= 2048;
+  const bool tall = mode != QrMode::complete && detail::tall_skinny(m, n);
   std::string fallback;
   if ((method == QrMethod::cholesky_qr || (method == QrMethod::automatic && tall)) && n >= 1) {
     auto t = detail::cholesky_qr<T>(std::as_const(A), mode != QrMode::r, &fallback);
