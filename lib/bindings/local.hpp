@@ -1,6 +1,7 @@
 #pragma once
 // Serial BLAS and LAPACK (OpenBLAS) on one process's own data: the local steps of
-// CholeskyQR (the Gram matrix, its Cholesky factor and condition, the triangular solve).
+// CholeskyQR (the Gram matrix, its Cholesky factor and condition, the triangular solve) and
+// the products with a replicated factor that follow it.
 // Overloads per element type in tartan::detail::lb; hidden CHARACTER lengths passed.
 
 #include "bindings/fortran.hpp"
@@ -18,6 +19,13 @@ using sl::flen;
   extern "C" void p##trmm_(fchar, fchar, fchar, fchar, const int*, const int*, const T*, const T*, const int*, T*, \
                            const int*, flen, flen, flen, flen);                                                   \
   extern "C" void p##potrf_(fchar, const int*, T*, const int*, int*, flen);                                       \
+  extern "C" void p##gemm_(fchar, fchar, const int*, const int*, const int*, const T*, const T*, const int*,      \
+                           const T*, const int*, const T*, T*, const int*, flen, flen);                           \
+  /* C := alpha A B + beta C, no transposes */                                                                    \
+  inline void gemm(int m, int n, int k, T alpha, const T* a, int lda, const T* b, int ldb, T beta, T* c,          \
+                   int ldc) {                                                                                     \
+    p##gemm_("N", "N", &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc, 1, 1);                              \
+  }                                                                                                               \
   inline void trsm(char side, char uplo, char trans, char diag, int m, int n, T alpha, const T* a, int lda, T* b,  \
                    int ldb) {                                                                                     \
     p##trsm_(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb, 1, 1, 1, 1);                         \

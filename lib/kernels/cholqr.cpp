@@ -80,7 +80,7 @@ void accumulate(const std::vector<T>& R, std::vector<T>& Rtot, int n) {
 }  // namespace
 
 template <class T>
-std::optional<TallQr<T>> cholesky_qr(const DistMatrix<T>& A, bool want_q, std::string* note) {
+std::optional<TallQr<T>> cholesky_qr(const DistMatrix<T>& A, bool want_q, std::string* note, QPlace place) {
   const Grid& g = A.grid();
   const std::int64_t m = A.rows();
   const int n = static_cast<int>(A.cols());
@@ -166,13 +166,13 @@ std::optional<TallQr<T>> cholesky_qr(const DistMatrix<T>& A, bool want_q, std::s
   DistMatrix<T> Rd(g, n, n, wb);
   Rd.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = i <= j ? Rtot[std::size_t(i + j * n)] : T(0); });
   *note = why;
-  if (!want_q) return TallQr<T>{DistMatrix<T>(g, 0, 0, wb), std::move(Rd)};
-  if (in_place) return TallQr<T>{std::move(X), std::move(Rd)};
-  return TallQr<T>{redistribute(X, g, wb), std::move(Rd)};
+  if (!want_q) return TallQr<T>{DistMatrix<T>(g, 0, 0, wb), std::move(Rd), std::move(Rtot)};
+  if (in_place || place == QPlace::whole_rows) return TallQr<T>{std::move(X), std::move(Rd), std::move(Rtot)};
+  return TallQr<T>{redistribute(X, g, wb), std::move(Rd), std::move(Rtot)};
 }
 
 #define TARTAN_INSTANTIATE(T) \
-  template std::optional<TallQr<T>> cholesky_qr<T>(const DistMatrix<T>&, bool, std::string*);
+  template std::optional<TallQr<T>> cholesky_qr<T>(const DistMatrix<T>&, bool, std::string*, QPlace);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan::detail

@@ -36,7 +36,7 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   if (detail::tall_skinny(m, n)) {
     std::string note;
     if (auto t = detail::cholesky_qr<T>(A, true, &note)) {
-      res.s = detail::svdvals_impl(t->r, false, f);
+      res.s = detail::svdvals_of_r(t->r, t->r_all, f);
       const double cut = rcond * static_cast<double>(res.s[0]);
       res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cut; });
       if (nrhs == 0) return res;

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "bindings/lapack.hpp"
+#include "bindings/local.hpp"
+#include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "kernels/kernels.hpp"
 #include "linalg/common.hpp"
@@ -31,7 +34,96 @@ DistMatrix<T> complete_basis(const DistMatrix<T>& B) {
 
 namespace detail {
 
+int& r_serial_limit() {
+  static int limit = 512;
+  return limit;
+}
+
 namespace {
+
+// The SVD of the n x n matrix r (column-major, the same on every process): s, and with
+// vectors u and vt (column-major n x n), on every process. LAPACK's ?gesdd (?gesvd when that
+// fails) on rank 0, broadcast, for n <= r_serial_limit(); above it the grid's own SVD of R (its
+// distributed form), gathered. false, with why, when neither converges.
+template <class T>
+bool small_svd(const DistMatrix<T>& r, const std::vector<T>& r_all, bool vectors, std::vector<real_t<T>>& s,
+               std::vector<T>& u, std::vector<T>& vt, std::string* why, const char* f) {
+  using R = real_t<T>;
+  const Grid& g = r.grid();
+  const int n = static_cast<int>(r.cols());
+  s.assign(std::size_t(n), R(0));
+  if (vectors) {
+    u.assign(std::size_t(n) * n, T(0));
+    vt.assign(std::size_t(n) * n, T(0));
+  }
+  if (n > r_serial_limit()) {
+    if (!vectors) {
+      s = svdvals_impl(r, false, f);
+      return true;
+    }
+    SvdResult<T> d = svd_impl(r, false, false, f, SvdDriver::gesdd);
+    s = std::move(d.s);
+    auto eu = to_eigen(d.u, 0), ev = to_eigen(d.vh, 0);
+    if (g.rank() == 0) {
+      std::copy(eu.data(), eu.data() + eu.size(), u.begin());
+      std::copy(ev.data(), ev.data() + ev.size(), vt.begin());
+    }
+  } else {
+    int info = 0;
+    ReportScope scope;
+    collectively(g.comm(), [&] {
+      if (g.rank() != 0) return;
+      std::vector<T> a = r_all;
+      T dummy{};
+      info = lp::gesdd(vectors ? 'S' : 'N', n, n, a.data(), n, s.data(), vectors ? u.data() : &dummy, n,
+                       vectors ? vt.data() : &dummy, n);
+    });
+    MPI_Bcast(&info, 1, MPI_INT, 0, g.comm());
+    agreed_info(g, g.rank() == 0 ? info : 0, f, "LAPACK ?gesdd/?gesvd", "R of the tall-skinny QR");
+    if (info > 0) {
+      *why = "LAPACK ?gesdd and ?gesvd did not converge on R (INFO = " + std::to_string(info) + ")";
+      return false;
+    }
+    MPI_Bcast(s.data(), n, mpi_type<R>(), 0, g.comm());
+  }
+  if (vectors) {
+    MPI_Bcast(u.data(), n * n, mpi_type<T>(), 0, g.comm());
+    MPI_Bcast(vt.data(), n * n, mpi_type<T>(), 0, g.comm());
+  }
+  return true;
+}
+
+// The SVD of a tall-skinny A (tall_skinny(m, n)) through its QR by CholeskyQR: A = Q R with
+// Q on whole rows, R = Ur S Vh (small_svd), U = Q Ur by a local product on those rows, then
+// moved to A's grid. Householder QR (p?geqrf, p?ormqr) costs 4-5x more here: it is
+// latency-bound on so few columns. std::nullopt with why when CholeskyQR cannot
+// orthogonalize A (then the caller reduces it by Householder).
+template <class T>
+std::optional<SvdResult<T>> svd_cholqr(const DistMatrix<T>& A, std::string* why, const char* f) {
+  const Grid& g = A.grid();
+  const std::int64_t m = A.rows();
+  const int n = static_cast<int>(A.cols());
+  std::string note;
+  auto t = cholesky_qr<T>(A, true, &note, QPlace::whole_rows);
+  if (!t) {
+    *why = note;
+    return std::nullopt;
+  }
+  std::vector<real_t<T>> s;
+  std::vector<T> ur, vt;
+  if (!small_svd(t->r, t->r_all, true, s, ur, vt, why, f)) return std::nullopt;
+  const Block wb{A.block().nb, A.block().nb};
+  DistMatrix<T> Uq(t->q.grid(), m, n, t->q.block());
+  if (Uq.local_rows() > 0)
+    lb::gemm(static_cast<int>(Uq.local_rows()), n, n, T(1), t->q.data(), static_cast<int>(t->q.lld()), ur.data(), n,
+             T(0), Uq.data(), static_cast<int>(Uq.lld()));
+  t->q = DistMatrix<T>(g, 0, 0, wb);  // freed before the move to A's grid
+  DistMatrix<T> Vh(g, n, n, wb);
+  Vh.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = vt[std::size_t(i + j * n)]; });
+  DistMatrix<T> U = Uq.grid().pcols() == g.pcols() && Uq.grid().prows() == g.prows() ? std::move(Uq)
+                                                                                     : redistribute(Uq, g, wb);
+  return SvdResult<T>{std::move(U), std::move(s), std::move(Vh)};
+}
 
 // The divide-and-conquer SVD of A (any shape): of A itself when m >= n, else of A^H, whose
 // factors are swapped back. std::nullopt with why when the caller must fall back.
@@ -40,6 +132,12 @@ std::optional<SvdResult<T>> svd_dc(const DistMatrix<T>& A, std::string* why, con
   const std::int64_t m = A.rows(), n = A.cols();
   const bool wide = m < n;
   const Grid& g = A.grid();
+  if (tall_skinny(std::max(m, n), std::min(m, n))) {
+    std::string note;
+    auto r = wide ? svd_cholqr(adjoint(A), &note, f) : svd_cholqr(A, &note, f);
+    if (r && !wide) return r;
+    if (r) return SvdResult<T>{adjoint(r->vh), std::move(r->s), adjoint(r->u)};
+  }
   DistMatrix<T> W = wide ? working_copy(adjoint(A)) : working_copy(A);
   // A tall-skinny matrix is reduced on a column of all the processes (P x 1): every
   // process then takes part in each Householder panel, where on P x Q only one process
@@ -62,6 +160,15 @@ std::optional<SvdResult<T>> svd_dc(const DistMatrix<T>& A, std::string* why, con
 }
 
 }  // namespace
+
+template <class T>
+std::vector<real_t<T>> svdvals_of_r(const DistMatrix<T>& r, const std::vector<T>& r_all, const char* f) {
+  std::vector<real_t<T>> s;
+  std::vector<T> u, vt;
+  std::string why;
+  if (small_svd(r, r_all, false, s, u, vt, &why, f)) return s;
+  return svdvals_impl(r, false, f);  // the grid's own path, which raises NoConvergence if it must
+}
 
 template <class T>
 SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* f,
@@ -97,6 +204,12 @@ template <class T>
 std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* f) {
   check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols();
+  // Tall-skinny (or wide): the values of R from CholeskyQR, Householder's when it cannot.
+  if (tall_skinny(std::max(m, n), std::min(m, n)) && !on_one_process(A)) {
+    std::string note;
+    auto t = m >= n ? cholesky_qr<T>(A, false, &note) : cholesky_qr<T>(adjoint(A), false, &note);
+    if (t) return svdvals_of_r(t->r, t->r_all, f);
+  }
   if (std::min(m, n) > 0 && !on_one_process(A)) {
     std::string why;
     DistMatrix<T> W = m < n ? working_copy(adjoint(A)) : working_copy(A);
@@ -187,7 +300,8 @@ real_t<T> cond(const DistMatrix<T>& A, Norm kind) {
   template real_t<T> cond<T>(const DistMatrix<T>&);                                                     \
   template real_t<T> cond<T>(const DistMatrix<T>&, Norm);                                               \
   template SvdResult<T> detail::svd_impl<T>(const DistMatrix<T>&, bool, bool, const char*, SvdDriver);  \
-  template std::vector<real_t<T>> detail::svdvals_impl<T>(const DistMatrix<T>&, bool, const char*);
+  template std::vector<real_t<T>> detail::svdvals_impl<T>(const DistMatrix<T>&, bool, const char*);            \
+  template std::vector<real_t<T>> detail::svdvals_of_r<T>(const DistMatrix<T>&, const std::vector<T>&, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

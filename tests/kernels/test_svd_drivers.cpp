@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "kernels/kernels.hpp"
+#include "linalg/common.hpp"
 #include "reference.hpp"
 #include "support.hpp"
 
@@ -156,4 +157,54 @@ TEST_CASE("the memory guard: replicated factors that do not fit fall back to p?g
   check<double>(A, r, "after the memory guard");
   // and with room again, divide and conquer
   CHECK(all_ranks(tt::svd(A).driver == tt::SvdDriver::gesdd));
+}
+
+TEST_CASE("tall-skinny svd and svdvals through CholeskyQR: every kind, tall and wide, every grid, default block") {
+  // m >= 50 n: the QR by CholeskyQR2 (shifted CholeskyQR3 for the graded and rank-deficient
+  // kinds, Householder for the zero matrix), R's SVD by LAPACK on one process, U = Q Ur.
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    for (auto [m, n] : std::vector<std::pair<std::int64_t, std::int64_t>>{{2000, 40}, {40, 2000}, {3250, 65}, {100, 2}})
+      for (Kind kind : {Kind::random, Kind::graded, Kind::clustered, Kind::rank_deficient, Kind::zero})
+        for (tt::Source src : {tt::Source{}, tt::Source{P - 1, Q - 1}}) {
+          std::ostringstream w;
+          w << "grid " << P << "x" << Q << " " << m << "x" << n << " " << kind_name(kind) << " source " << src.row
+            << "," << src.col;
+          auto A = tt::redistribute(test_matrix<double>(g, m, n, kind, tt::Block{}), g, tt::Block{}, src);
+          const Mat<double> a = tt::to_eigen(A, 0);
+          auto r = tt::svd(A);
+          CHECK(r.fallback.empty());
+          check<double>(A, r, w.str());
+          REQUIRE(all_ranks(tt::to_eigen(A, 0) == a));  // input untouched
+          const auto sv = tt::svdvals(A);
+          REQUIRE(sv.size() == r.s.size());
+          for (std::size_t i = 0; i < sv.size(); ++i)
+            CHECK(std::abs(sv[i] - r.s[i]) <= 100 * 1.1e-16 * double(std::max(m, n)) * std::max(sv[0], 1e-300));
+          if (kind == Kind::graded || kind == Kind::random) {
+            auto Az = test_matrix<std::complex<double>>(g, m, n, kind, tt::Block{});
+            check<std::complex<double>>(Az, tt::svd(Az), w.str() + " z");
+          }
+        }
+  }
+}
+
+TEST_CASE("tall-skinny svd with R's SVD on the grid (above the one-process limit), and full_matrices") {
+  tt::Grid g;
+  const int saved = tt::detail::r_serial_limit();
+  tt::detail::r_serial_limit() = 8;  // R of 40 x 40 then goes through the grid's divide and conquer
+  for (Kind kind : {Kind::random, Kind::graded, Kind::rank_deficient}) {
+    auto A = test_matrix<double>(g, 2000, 40, kind, tt::Block{});
+    check<double>(A, tt::svd(A), std::string("grid path, ") + kind_name(kind));
+    auto sv = tt::svdvals(A);
+    check<double>(tt::adjoint(A), tt::svd(tt::adjoint(A)), std::string("grid path, wide ") + kind_name(kind));
+    auto ref = tt::svd(A).s;
+    for (std::size_t i = 0; i < sv.size(); ++i) CHECK(std::abs(sv[i] - ref[i]) <= 1e-12 * ref[0]);
+  }
+  tt::detail::r_serial_limit() = saved;
+  auto A = test_matrix<double>(g, 150, 3, Kind::graded, tt::Block{});
+  auto r = tt::svd(A, {.full_matrices = true});
+  REQUIRE(r.u.rows() == 150);
+  REQUIRE(r.u.cols() == 150);
+  const Mat<double> u = tt::to_eigen(r.u, 0);
+  REQUIRE(all_ranks(world_rank() != 0 || passes(orthogonality<double>(u), 50)));
 }

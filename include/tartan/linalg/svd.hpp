@@ -17,7 +17,9 @@ namespace tartan {
 /// The algorithm of svd (scipy.linalg.svd's lapack_driver).
 enum class SvdDriver {
   gesdd,  ///< divide and conquer on the bidiagonal (numpy's and scipy's default): p?gebrd, LAPACK
-          ///< ?bdsdc on every process, p?ormbr back-transformations; QR first for m >= 1.6 n
+          ///< ?bdsdc on every process, p?ormbr back-transformations; QR first for m >= 1.6 n.
+          ///< Tall-skinny A (m >= 50 n, n <= 2048, or the transpose): CholeskyQR (qr's, with
+          ///< its fallbacks), R's SVD by LAPACK ?gesdd, U = Q U_R locally
   gesvd,  ///< ScaLAPACK's p?gesvd (QR iteration): slower, no replicated n x n factors
 };
 /// "gesdd" or "gesvd".
@@ -64,7 +66,8 @@ struct SvdResult {
 template <class T>
 SvdResult<T> svd(const DistMatrix<T>& A, SvdOptions opts = {});
 /// Singular values only, descending (scipy.linalg.svdvals): the values-only path of
-/// the divide-and-conquer driver (p?gebrd and the bidiagonal's dqds), p?gesvd on fallback.
+/// the divide-and-conquer driver (p?gebrd and the bidiagonal's dqds), p?gesvd on fallback;
+/// for tall-skinny A, the values of CholeskyQR's R.
 template <class T>
 std::vector<real_t<T>> svdvals(const DistMatrix<T>& A, CheckOptions opts = {});
 
