@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs Tartan's build and test dependencies from Debian 12 packages.
+# (iproute2: the multihost tests make network namespaces and tc links with ip and tc.)
 # Runs apt-get as root, or through sudo otherwise. Safe to run again: apt skips what is there.
 set -euo pipefail
 packages=(
@@ -7,6 +8,7 @@ packages=(
   libopenblas-dev libscalapack-openmpi-dev libopenmpi-dev openmpi-bin libelpa-dev
   libeigen3-dev catch2 pybind11-dev python3-dev python3-mpi4py python3-pytest
   python3 python3-numpy python3-scipy python3-matplotlib
+  iproute2
 )
 missing=()
 for p in "${packages[@]}"; do
