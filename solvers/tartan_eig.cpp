@@ -41,6 +41,8 @@ options (default in brackets):
   --grid PxQ     process grid, P * Q = ranks                          [most square]
   --seed S       seed of the generated matrix                                [1]
   --json         print one JSON object instead of the report
+  --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
+                 without it a run whose plan does not fit is refused before anything is allocated
   --help         this text
 
 exit codes: 0 computed and checks passed; 1 numerical failure (no convergence,
@@ -51,7 +53,7 @@ enough memory. Every error is one line on stderr.
 struct Job {
   std::int64_t n = 0, nb = 0;
   std::uint64_t seed = 1;
-  bool svd = false, json = false;
+  bool svd = false, json = false, dry_run = false;
   std::string matrix, values, vectors, driver;
   tt::Dtype dtype = tt::Dtype::f8;
   int P = 1, Q = 1;
@@ -80,6 +82,35 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
   const int rank = grid.rank();
   const tt::Block b{job.nb, job.nb};
   const bool from_file = !job.matrix.empty();
+  {
+    // The memory plan, before A exists: A, the call, then the check (its results with the
+    // residual's two n x n copies and the orthogonality test's), whichever is larger.
+    std::int64_t m = job.n, n = job.n;
+    if (from_file) {
+      const auto fi = cli::file_info(grid, job.matrix, "--matrix");
+      m = fi.rows;
+      n = fi.cols;
+    }
+    const tt::Operation op = job.svd ? tt::Operation::svd : tt::Operation::eigh;
+    const double a = double(tt::numroc(m, job.nb, 0, 0, job.P)) * double(tt::numroc(n, job.nb, 0, 0, job.Q)) *
+                     double(sizeof(T));
+    auto call = tt::memory_estimate<T>(op, grid, m, n, 1, b);
+    const double check = (job.svd ? 5.0 : 4.0) * a;
+    const std::string own = "A " + tt::format_bytes(a);
+    if (check > double(call.bytes)) {
+      call.detail = "the check after it (results, residual, orthogonality) " + tt::format_bytes(check) +
+                    "; the call's own peak is less, " + tt::format_bytes(double(call.bytes)) + " (" + call.detail + ")";
+      call.bytes = static_cast<std::int64_t>(check);
+    }
+    std::ostringstream what;
+    what << (job.svd ? "svd" : "eigh") << " (driver " << job.driver << ") of "
+         << (from_file ? "'" + job.matrix + "', " : std::string("a generated ")) << m << "x" << n << " "
+         << tt::dtype_name(job.dtype) << " matrix on a " << job.P << "x" << job.Q << " grid in " << job.nb << "x"
+         << job.nb << " blocks";
+    if (cli::plan_memory("tartan-eig", grid, what.str(), std::max(m, n), a, own, call, tt::operation_name(op),
+                         job.dry_run, job.json))
+      return cli::exit_ok;
+  }
   tt::DistMatrix<T> A = from_file ? cli::load_matrix<T>(grid, job.matrix, b, "--matrix")
                                   : tt::random<T>(grid, job.n, job.n, job.seed, b);
   if (!from_file && !job.svd) A = tt::redistribute(T(0.5) * (A + tt::adjoint(A)), grid, b);
@@ -182,7 +213,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv, {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
-                 {"--svd", "--json", "--help"});
+                 {"--svd", "--json", "--help", "--dry-run"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
@@ -199,6 +230,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   if (!job.svd && (job.driver == "elpa" || job.driver == "elpa2") && !tt::have_elpa())
     throw cli::UsageError("--driver " + job.driver + ": this build of Tartan has no ELPA (install libelpa-dev and rebuild)");
   job.json = args.has("--json");
+  job.dry_run = args.has("--dry-run");
   job.matrix = args.get("--matrix", "");
   job.values = args.get("--values", "");
   job.vectors = args.get("--vectors", "");

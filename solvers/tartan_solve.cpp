@@ -42,11 +42,13 @@ options (default in brackets):
   --grid PxQ     process grid, P * Q = ranks                         [most square]
   --seed S       seed of the generated matrices                             [1]
   --json         print one JSON object instead of the report
+  --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
+                 without it a run whose plan does not fit is refused before anything is allocated
   --help         this text
 
 exit codes: 0 solved and residual check passed; 1 numerical failure (singular,
 not positive definite, failed residual check); 2 bad usage, unreadable or malformed
-input, a failed write, or not enough memory. Every error is one line on stderr.
+input, a failed write, or not enough memory (refused up front by the plan). Every error is one line on stderr.
 BLAS threads per rank: chosen from the cores each rank may use; set TARTAN_NUM_THREADS
 to override.
 )";
@@ -56,18 +58,21 @@ struct Problem {
   std::string method, matrix, rhs, out;
   tt::Dtype dtype = tt::Dtype::f8;
   std::uint64_t seed = 1;
-  bool json = false;
+  bool json = false, dry_run = false;
   int p = 1, q = 1;
 };
 
 // A Hermitian positive definite matrix: (R + R^H)/2 + n I, diagonally dominant since the
 // entries of R are in [-1, 1].
+// Built in place so that no more than two n x n matrices exist at once (the memory plan
+// counts on it): S = R^H, S += R, then the halving and the diagonal.
 template <class T>
 tt::DistMatrix<T> hpd(const tt::Grid& g, std::int64_t n, std::uint64_t seed, tt::Block b) {
-  auto R = tt::random<T>(g, n, n, seed, b);
-  auto S = T(0.5) * (R + tt::adjoint(R));
-  tt::axpy(T(tt::real_t<T>(n)), tt::identity<T>(g, n, b), S);
-  return tt::redistribute(S, g, b);
+  tt::DistMatrix<T> S = tt::adjoint(tt::random<T>(g, n, n, seed, b));
+  tt::axpy(T(1), tt::random<T>(g, n, n, seed, b), S);
+  const T shift = T(tt::real_t<T>(n));
+  S.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = T(0.5) * x + (i == j ? shift : T(0)); });
+  return S;
 }
 
 double flops(const Problem& p) {
@@ -84,6 +89,32 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
   const int rank = grid.rank();
   const tt::Block b{p.nb, p.nb};
   const bool from_file = !p.matrix.empty();
+  {
+    // The memory plan, before A and B exist: theirs, the residual check's and the solver's.
+    std::int64_t m = p.m, n = p.n, k = p.nrhs;
+    if (from_file) {
+      const auto fi = cli::file_info(grid, p.matrix, "--matrix");
+      m = fi.rows;
+      n = fi.cols;
+    }
+    if (!p.rhs.empty()) k = cli::file_info(grid, p.rhs, "--rhs").cols;
+    const tt::Operation op = p.method == "lstsq"      ? tt::Operation::lstsq
+                             : p.method == "lu-mixed" ? tt::Operation::solve_mixed
+                             : p.method == "cholesky" ? tt::Operation::cholesky
+                                                      : tt::Operation::solve;
+    auto local = [&](std::int64_t r, std::int64_t c) {
+      return double(tt::numroc(r, p.nb, 0, 0, p.p)) * double(tt::numroc(c, p.nb, 0, 0, p.q)) * double(sizeof(T));
+    };
+    const double a = local(m, n), rhs = local(m, k);
+    const std::string own = "A " + tt::format_bytes(a) + " + B and the residual check " + tt::format_bytes(4 * rhs);
+    std::ostringstream what;
+    what << p.method << " of " << (from_file ? "'" + p.matrix + "', " : std::string("a generated ")) << m << "x" << n
+         << " " << tt::dtype_name(p.dtype) << " matrix, " << k << " right-hand side(s), on a " << p.p << "x" << p.q
+         << " grid in " << p.nb << "x" << p.nb << " blocks";
+    if (cli::plan_memory("tartan-solve", grid, what.str(), std::max(m, n), a + 4 * rhs, own,
+                         tt::memory_estimate<T>(op, grid, m, n, k, b), tt::operation_name(op), p.dry_run, p.json))
+      return cli::exit_ok;
+  }
   auto A = from_file ? cli::load_matrix<T>(grid, p.matrix, b, "--matrix")
            : p.method == "cholesky" ? hpd<T>(grid, p.n, p.seed, b)
                                     : tt::random<T>(grid, p.m, p.n, p.seed, b);
@@ -199,7 +230,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv,
                  {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out", "--dtype"},
-                 {"--json", "--help"});
+                 {"--json", "--help", "--dry-run"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
@@ -212,6 +243,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   p.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   p.method = args.get("--method", "lu");
   p.json = args.has("--json");
+  p.dry_run = args.has("--dry-run");
   p.matrix = args.get("--matrix", "");
   p.rhs = args.get("--rhs", "");
   p.out = args.get("--out", "");

@@ -10,6 +10,7 @@
 #include "tartan/io.hpp"
 #include "tartan/layout.hpp"
 #include "tartan/linalg.hpp"
+#include "tartan/memory.hpp"
 #include "tartan/types.hpp"
 #include "tartan/version.hpp"
 #include "tartan/view.hpp"

@@ -6,6 +6,7 @@
 
 #include <mpi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -211,6 +212,49 @@ inline double max_over(double v) {
   double out = v;
   MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
   return out;
+}
+
+/// A driver's memory plan, before anything large is allocated: its own matrices (own, named
+/// in own_detail) plus the library call's estimate, per rank, against the smallest
+/// available memory of any rank. With dry_run it prints the plan (rank 0; JSON with json)
+/// and returns true: the caller exits 0. Without, a plan that does not fit throws
+/// UsageError (exit 2) on every rank alike, with both numbers, the n that would fit here
+/// and how many nodes like this one the run needs; a plan that fits returns false.
+inline bool plan_memory(const char* program, const tartan::Grid& g, const std::string& what, std::int64_t n,
+                        double own, const std::string& own_detail, const tartan::MemoryEstimate& call,
+                        const char* call_name, bool dry_run, bool json) {
+  using tartan::format_bytes;
+  std::int64_t avail = call.available;
+  MPI_Allreduce(MPI_IN_PLACE, &avail, 1, MPI_INT64_T, MPI_MIN, g.comm());
+  const double need = own + double(call.bytes);
+  const bool fits = need <= double(avail);
+  const std::string detail = own_detail + " + " + call_name + ": " + call.detail;
+  // Memory grows with n^2: the n that fits here; the nodes like this one the run needs.
+  const auto n_fit = static_cast<long long>(double(n) * std::sqrt(double(avail) / std::max(need, 1.0)));
+  const auto nodes = static_cast<long long>(std::ceil(need / std::max(double(avail), 1.0)));
+  const std::string advice = "it would fit here with --n " + std::to_string(n_fit) + ", or on " +
+                             std::to_string(nodes) + " nodes like this one with the ranks per node unchanged";
+  if (dry_run) {
+    if (g.rank() == 0) {
+      if (json)
+        std::printf("{\"program\":\"%s\",\"dry_run\":true,\"problem\":\"%s\",\"bytes_per_rank\":%.0f,"
+                    "\"available_per_rank\":%lld,\"fits\":%s}\n",
+                    program, json_escape(what).c_str(), need, static_cast<long long>(avail), fits ? "true" : "false");
+      else
+        std::printf("%s --dry-run: %s\npeak memory per rank: about %s (%s)\navailable per rank: %s "
+                    "(MemAvailable shared by the %d ranks of this node, TARTAN_MAX_MEMORY, ulimit -v)\n%s\n",
+                    program, what.c_str(), format_bytes(need).c_str(), detail.c_str(),
+                    format_bytes(double(avail)).c_str(), g.ranks_on_node(),
+                    fits ? "fits" : ("does not fit: " + advice).c_str());
+      std::fflush(stdout);
+    }
+    return true;
+  }
+  if (!fits)
+    throw UsageError("not enough memory: " + what + " needs about " + format_bytes(need) + " per rank (" + detail +
+                     "), " + format_bytes(double(avail)) + " available per rank; " + advice +
+                     " (--dry-run prints this plan)");
+  return false;
 }
 
 /// A driver's main: starts MPI through tartan::Environment and runs body(env), mapping

@@ -1,0 +1,193 @@
+// memory_estimate: the peak bytes per rank of a call, from the shapes alone. Each formula
+// follows the call's code path (which copies are alive together, which workspaces it
+// allocates, with bindings/workspace.hpp's sizes); ELPA's own arrays were measured.
+
+#include "tartan/memory.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "bindings/lapack.hpp"
+#include "bindings/workspace.hpp"
+#include "core/instantiate.hpp"
+#include "core/memory.hpp"
+#include "kernels/kernels.hpp"
+#include "tartan/layout.hpp"
+#include "tartan/linalg/eigh.hpp"
+
+namespace tartan {
+
+const char* operation_name(Operation op) noexcept {
+  switch (op) {
+    case Operation::lu_factor: return "lu_factor";
+    case Operation::solve: return "solve";
+    case Operation::cholesky: return "cholesky";
+    case Operation::solve_mixed: return "solve_mixed";
+    case Operation::qr: return "qr";
+    case Operation::lstsq: return "lstsq";
+    case Operation::eigh: return "eigh";
+    case Operation::svd: return "svd";
+  }
+  return "unknown";
+}
+
+std::int64_t available_memory(const Grid& grid) { return detail::available_bytes(grid.ranks_on_node()); }
+
+std::string format_bytes(double bytes) { return detail::human_bytes(bytes); }
+
+namespace {
+
+// Sums of parts, each with a name for the detail text.
+struct Plan {
+  std::int64_t bytes = 0;
+  std::ostringstream text;
+  void add(const char* what, double b) {
+    if (b <= 0) return;
+    bytes += static_cast<std::int64_t>(b);
+    text << (text.tellp() > 0 ? " + " : "") << what << " " << detail::human_bytes(b);
+  }
+};
+
+}  // namespace
+
+template <class T>
+MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std::int64_t n, std::int64_t nrhs,
+                               Block block) {
+  using R = real_t<T>;
+  const std::int64_t nb = resolve_block(block).nb;  // the working layout: square blocks of the column size
+  const int P = g.prows(), Q = g.pcols();
+  const double S = sizeof(T), SR = sizeof(R);
+  // Local bytes of a rows x cols matrix of element size es on process (0, 0) of a P x Q
+  // grid in b x b blocks: the most any process holds.
+  auto local = [&](std::int64_t rows, std::int64_t cols, std::int64_t b = 0, int p = -1, int q = -1, double es = 0) {
+    b = b > 0 ? b : nb;
+    p = p > 0 ? p : P;
+    q = q > 0 ? q : Q;
+    es = es > 0 ? es : S;
+    return double(numroc(rows, b, 0, 0, p)) * double(numroc(cols, b, 0, 0, q)) * es;
+  };
+  // A tall-skinny QR by CholeskyQR: X, its rows on one process column (in place on a P x 1
+  // grid, else one row block per process), two replicated n x n factors, R distributed, and
+  // on other grids Q moved back while X is alive.
+  auto cholesky_qr = [&](Plan& p) {
+    const std::int64_t rows = (m + g.size() - 1) / g.size();
+    const double x = Q == 1 ? local(m, n) : double(rows) * double(n) * S;
+    p.add("rows of A (X, then Q)", x);
+    p.add("replicated R and its product", 2.0 * double(n) * double(n) * S);
+    p.add("R", local(n, n));
+    return x;
+  };
+  Plan p;
+  const std::int64_t k = std::min(m, n);
+  // PBLAS's and ScaLAPACK's panel buffers in the factorizations: about two nb-wide panels
+  // of the local rows and columns (measured: 2.3 MiB at n = 1500 on 1x2).
+  const double panels = 2.0 * double(nb) * double(numroc(m, nb, 0, 0, P) + numroc(n, nb, 0, 0, Q)) * S;
+  const double ipiv = double(numroc(m, nb, 0, 0, P) + nb) * sizeof(int);
+  switch (op) {
+    case Operation::lu_factor:
+      p.add("the factors (a copy of A)", local(m, n));
+      p.add("pivots", ipiv);
+      p.add("panel buffers", panels);
+      break;
+    case Operation::solve:
+    case Operation::cholesky:
+      p.add(op == Operation::solve ? "the LU factors (a copy of A)" : "the Cholesky factor (a copy of A)", local(n, n));
+      p.add("B's copy and X", 2 * local(n, nrhs));
+      if (op == Operation::solve) p.add("pivots", ipiv);
+      p.add("panel buffers", panels);
+      break;
+    case Operation::solve_mixed:
+      // The single-precision factors are freed before the double-precision fallback's copy.
+      p.add("the fallback's double-precision LU (the single-precision one, half of it, before)", local(n, n));
+      p.add("B, X, residual and correction", 4 * local(n, nrhs));
+      p.add("pivots", ipiv);
+      p.add("panel buffers", panels);
+      break;
+    case Operation::qr:
+    case Operation::lstsq: {
+      if (detail::tall_skinny(m, n)) {
+        const double x = cholesky_qr(p);
+        // p?gemr2d's send and receive buffers while Q moves back: about 1.5 X (measured)
+        if (Q > 1 && op == Operation::qr) p.add("Q moved back to A's grid, with p?gemr2d's buffers", local(m, n) + 1.5 * x);
+        if (op == Operation::lstsq) p.add("Q^H B, x, the residual", 3 * local(m, nrhs));
+        (void)x;
+        break;
+      }
+      const detail::LocalExtent e{n, nb, numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q),
+                                  numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), P, Q};
+      const double ws = double(detail::padded(nb * (e.np0 + e.nq0 + nb))) * S;  // p?geqrf, p?orgqr, p?gebrd
+      if (op == Operation::qr) {
+        p.add("A's copy (then Q)", local(m, n));
+        p.add("R", local(k, n));
+        p.add("workspace", ws);
+        p.add("panel buffers", panels);
+      } else {
+        // The values first (a reduction of A's copy, and of R for m >= 1.6 n), then p?gels.
+        p.add("A's copy", local(m, n));
+        if (5 * m >= 8 * n) p.add("R", local(n, n));
+        p.add("workspace", ws);
+        p.add("B's copy and x", 2 * local(std::max(m, n), nrhs));
+      }
+      break;
+    }
+    case Operation::eigh: {
+      const std::int64_t eb = std::min<std::int64_t>(nb, 32);
+      const bool on_one = (n <= nb) || n < g.size();
+      const bool elpa = have_elpa() && std::is_same_v<R, double> && !on_one && detail::elpa_serves(g, n, eb);
+      p.add("A's copy", local(n, n));
+      if (elpa) {
+        // both triangles (a copy), moved to 32 x 32 blocks; ELPA's eigenvectors and its own
+        // arrays (measured: about four local matrices); the eigenvectors moved back
+        p.add("A in ELPA's blocks", local(n, n, eb));
+        p.add("ELPA's eigenvectors", local(n, n, eb));
+        p.add("ELPA's own arrays", 4 * local(n, n, eb));
+      } else {
+        const detail::LocalExtent e{n, nb, numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q),
+                                    numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), P, Q};
+        const detail::Workspace w = detail::heevd_workspace(is_complex_v<T>, e, {1, 1, 1});
+        p.add("eigenvectors", local(n, n));
+        p.add("p?syevd's workspace", double(w.lwork) * S + double(w.lrwork) * SR + double(w.liwork) * sizeof(int));
+      }
+      break;
+    }
+    case Operation::svd: {
+      const std::int64_t M = std::max(m, n), N = std::min(m, n);
+      if (m < n) p.add("A^H", local(M, N));
+      if (detail::tall_skinny(M, N)) {
+        const double x = cholesky_qr(p);  // Q is freed before U moves: X's place holds U
+        p.add("R's factors on every process", 2.0 * double(N) * double(N) * S);
+        p.add("Vh", local(N, N));
+        // p?gemr2d's send and receive buffers while U moves: about 2 X (measured)
+        if (Q > 1) p.add("U moved to A's grid, with p?gemr2d's buffers", local(M, N) + 2 * x);
+        else p.add("U on those rows", x);
+        break;
+      }
+      const bool qr_first = 5 * M >= 8 * N;
+      p.add("A's copy", local(M, N));
+      if (qr_first) p.add("R", local(N, N));
+      // ?bdsdc on every process: its two n x n factors and its workspace (3 n^2) together,
+      // then the factors with U's and Vh's distributed forms (and U of the QR).
+      const double fac = 2.0 * double(N) * double(N) * SR;
+      const double work = double(detail::lp::bdsdc_lwork(N, true)) * SR;
+      const double dist = local(qr_first ? N : M, N) + local(N, N) + (qr_first ? local(M, N) : 0.0);
+      if (fac + std::max(work, dist) + local(M, N) > double(available_memory(g))) {
+        // svd's memory guard then takes p?gesvd: U, Vh and its workspace (about a local A)
+        p.add("p?gesvd's U, Vh and workspace (gesdd's replicated factors would not fit)",
+              local(M, N) + local(N, N) + local(M, N));
+        break;
+      }
+      p.add("the bidiagonal's factors on every process", fac);
+      if (work >= dist) p.add("?bdsdc's workspace", work);
+      else p.add("U and Vh", dist);
+      break;
+    }
+  }
+  return MemoryEstimate{p.bytes, available_memory(g), p.text.str()};
+}
+
+#define TARTAN_INSTANTIATE(T)                                                                                   \
+  template MemoryEstimate memory_estimate<T>(Operation, const Grid&, std::int64_t, std::int64_t, std::int64_t, \
+                                             Block);
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan
