@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/lapack.hpp"
 #include "bindings/reports.hpp"
 #include "bindings/workspace.hpp"
 #include "tartan/dist_matrix.hpp"
@@ -71,10 +72,13 @@ std::string describe(const DistMatrix<T>& W) {
 /// 1x1 blocks on 1x2, 2x2 on 1x3, 3x3 on 2x2, 3x3 in 2x2 blocks on 1x4; its 1-D contexts
 /// leave processes without a row), and so small a problem is latency-bound anyway. Every
 /// rank decides alike from the layout.
+inline bool on_one_process(std::int64_t m, std::int64_t n, Block b, int ranks) {
+  const bool single_block = m <= b.mb && n <= b.nb;
+  return single_block || std::min(m, n) < std::int64_t(ranks);
+}
 template <class T>
 bool on_one_process(const DistMatrix<T>& W) {
-  const bool single_block = W.rows() <= W.block().mb && W.cols() <= W.block().nb;
-  return single_block || std::min(W.rows(), W.cols()) < std::int64_t(W.grid().size());
+  return on_one_process(W.rows(), W.cols(), W.block(), W.grid().size());
 }
 
 /// Local length of the pivot vector of W (p?getrf's IPIV) and of tau (p?geqrf's TAU).
@@ -173,6 +177,10 @@ template <class T>
 bool elpa_serves(const DistMatrix<T>& W);
 /// The same for an n x n matrix in nb x nb blocks from process (0, 0) on g.
 bool elpa_serves(const Grid& g, std::int64_t n, std::int64_t nb);
+/// The block size ELPA is run in for a matrix in nb x nb blocks: at most 32. At n = 2000 on
+/// 1x2 its one-stage solver took 0.86 s in blocks of 32 and 0.98-1.09 s in blocks of 64
+/// (p?syevd: 1.05-1.17 s in either); the redistributions there and back cost about 0.02 s each.
+inline std::int64_t elpa_block(std::int64_t nb) { return std::min<std::int64_t>(nb, 32); }
 /// ELPA on the Hermitian matrix H, both triangles set (destroyed; elpa_serves(H)): the lowest
 /// nev eigenvalues, and with vectors all n columns of Z, whose first nev are their
 /// eigenvectors. std::nullopt, and why, when ELPA reports an error on any process. Collective.
@@ -199,6 +207,13 @@ std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* 
 /// std::nullopt and say why when the caller must fall back to p?gesvd: the factors do not
 /// fit, ?bdsdc fails (INFO > 0), or its values with vectors disagree with the values alone
 /// (LAPACK issue #316 shows ?gesdd wrong without an error). Collective.
+/// Bytes per rank of BidiagonalSvd::vectors()'s replicated factors and ?bdsdc's workspace
+/// for an n x n bidiagonal: what its memory guard asks for before allocating.
+template <class T>
+std::int64_t bdsdc_vectors_bytes(std::int64_t n) {
+  return static_cast<std::int64_t>(sizeof(real_t<T>)) * (2 * n * n + lp::bdsdc_lwork(n, true)) +
+         static_cast<std::int64_t>(sizeof(int)) * lp::bdsdc_liwork(n);
+}
 template <class T>
 class BidiagonalSvd {
  public:

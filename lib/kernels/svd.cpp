@@ -163,8 +163,7 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   // The replicated factors of the bidiagonal and ?bdsdc's workspace, agreed before allocating.
   std::vector<R> ub, vtb, work;
   std::vector<int> iwork;
-  const std::int64_t bytes = static_cast<std::int64_t>(sizeof(R)) * (2 * n * n + lp::bdsdc_lwork(n, true)) +
-                             static_cast<std::int64_t>(sizeof(int)) * lp::bdsdc_liwork(n);
+  const std::int64_t bytes = bdsdc_vectors_bytes<T>(n);
   try {
     agreed_allocation(g, bytes, std::string(func_) + ": the replicated bidiagonal SVD factors", true, [&] {
       ub.resize(static_cast<std::size_t>(n * n));

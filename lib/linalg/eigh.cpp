@@ -27,9 +27,6 @@ bool have_elpa() { return TARTAN_HAVE_ELPA != 0; }
 
 namespace {
 
-// The largest block ELPA is run in (see solve).
-constexpr std::int64_t elpa_block = 32;
-
 bool is_elpa(EighDriver d) { return d == EighDriver::elpa || d == EighDriver::elpa2; }
 
 // The combinations of driver and subset that no driver serves, refused before any work.
@@ -63,10 +60,7 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
   if (wants_elpa && n > 0) {
     std::string why;
     bool failed = false;  // ELPA ran and reported an error
-    // ELPA runs in blocks of at most 32: at n = 2000 on 1x2 its one-stage solver took 0.86 s
-    // in blocks of 32 and 0.98-1.09 s in blocks of 64 (p?syevd: 1.05-1.17 s in either). The
-    // redistributions there and back cost about 0.02 s each.
-    const Block eb{std::min<std::int64_t>(C.block().nb, elpa_block), std::min<std::int64_t>(C.block().nb, elpa_block)};
+    const Block eb{detail::elpa_block(C.block().nb), detail::elpa_block(C.block().nb)};
     if (detail::on_one_process(C)) {
       why = "A is one block or has fewer rows than processes: LAPACK on one process";
     } else if (!detail::elpa_serves(C.grid(), n, eb.nb)) {

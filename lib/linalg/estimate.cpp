@@ -131,9 +131,11 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
       break;
     }
     case Operation::eigh: {
-      const std::int64_t eb = std::min<std::int64_t>(nb, 32);
-      const bool on_one = (n <= nb) || n < g.size();
-      const bool elpa = have_elpa() && std::is_same_v<R, double> && !on_one && detail::elpa_serves(g, n, eb);
+      // auto's choice (eigh.cpp): ELPA for doubles unless one process does the work or
+      // ELPA cannot take the layout
+      const std::int64_t eb = detail::elpa_block(nb);
+      const bool elpa = have_elpa() && std::is_same_v<R, double> && !detail::on_one_process(n, n, {nb, nb}, g.size()) &&
+                        detail::elpa_serves(g, n, eb);
       p.add("A's copy", local(n, n));
       if (elpa) {
         // both triangles (a copy), moved to 32 x 32 blocks; ELPA's eigenvectors and its own
@@ -170,7 +172,7 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
       const double fac = 2.0 * double(N) * double(N) * SR;
       const double work = double(detail::lp::bdsdc_lwork(N, true)) * SR;
       const double dist = local(qr_first ? N : M, N) + local(N, N) + (qr_first ? local(M, N) : 0.0);
-      if (fac + std::max(work, dist) + local(M, N) > double(available_memory(g))) {
+      if (detail::bdsdc_vectors_bytes<T>(N) > available_memory(g)) {  // the guard's own test
         // svd's memory guard then takes p?gesvd: U, Vh and its workspace (about a local A)
         p.add("p?gesvd's U, Vh and workspace (gesdd's replicated factors would not fit)",
               local(M, N) + local(N, N) + local(M, N));

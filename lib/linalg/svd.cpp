@@ -120,8 +120,7 @@ std::optional<SvdResult<T>> svd_cholqr(const DistMatrix<T>& A, std::string* why,
   t->q = DistMatrix<T>(g, 0, 0, wb);  // freed before the move to A's grid
   DistMatrix<T> Vh(g, n, n, wb);
   Vh.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = vt[std::size_t(i + j * n)]; });
-  DistMatrix<T> U = Uq.grid().pcols() == g.pcols() && Uq.grid().prows() == g.prows() ? std::move(Uq)
-                                                                                     : redistribute(Uq, g, wb);
+  DistMatrix<T> U = g.pcols() == 1 ? std::move(Uq) : redistribute(Uq, g, wb);  // Q was in place on P x 1
   return SvdResult<T>{std::move(U), std::move(s), std::move(Vh)};
 }
 
