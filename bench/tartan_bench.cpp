@@ -17,6 +17,7 @@
 
 #include "baseline.hpp"
 #include "common/cli.hpp"
+#include "tartan/commcount.h"
 #include "tartan/tartan.hpp"
 
 namespace tt = tartan;
@@ -70,20 +71,42 @@ void keep(X&& x) {
   graveyard.push_back(std::make_shared<std::decay_t<X>>(std::forward<X>(x)));
 }
 
-// Wall time of f over all ranks (slowest rank); prepare() runs untimed first.
-double timed(const std::function<void()>& prepare, const std::function<void()>& f) {
+// Communication of one call, busiest rank: what it received (bytes, point to point and
+// collectives' payload) and its messages (point-to-point messages received plus
+// ceil(log2 p) rounds per collective). libtartan_commcount counts (tartan/commcount.h).
+struct Comm {
+  double bytes = -1, messages = -1;  // -1: not counted
+  bool counted() const { return bytes >= 0; }
+};
+
+Comm collect_comm() {
+  tartan_comm_counts c{};
+  if (tartan_comm_collect(&c) != MPI_SUCCESS) return {};
+  return {max_over(double(c.p2p_recv_bytes + c.coll_recv_bytes)), max_over(double(c.p2p_recv_messages + c.coll_rounds))};
+}
+
+// Wall time of f over all ranks (slowest rank); prepare() runs untimed first. With comm,
+// the call's communication is counted too (the counting costs a branch per MPI call).
+double timed(const std::function<void()>& prepare, const std::function<void()>& f, Comm* comm = nullptr) {
   graveyard.clear();
   prepare();
   MPI_Barrier(MPI_COMM_WORLD);
+  if (comm) tartan_comm_start();
   const double t0 = MPI_Wtime();
   f();
-  return max_over(MPI_Wtime() - t0);
+  const double t = MPI_Wtime() - t0;
+  if (comm) {
+    tartan_comm_stop();
+    *comm = collect_comm();
+  }
+  return max_over(t);
 }
 
 // Best-of-reps times of Tartan, of raw ScaLAPACK and (when given) of Tartan on an rvalue,
 // interleaved rep by rep so that a noisy stretch of the shared machine hits all alike.
 struct Times {
   double tartan = 1e300, raw = 1e300, rvalue = 0;
+  Comm tartan_comm, raw_comm;  // of the first repetition
 };
 Times best_of(int reps, const std::function<void()>& tartan, const std::function<void()>& prepare,
               const std::function<void()>& raw, const std::function<void()>& rvalue_prepare = {},
@@ -91,8 +114,8 @@ Times best_of(int reps, const std::function<void()>& tartan, const std::function
   Times t;
   if (rvalue) t.rvalue = 1e300;
   for (int r = 0; r < reps; ++r) {
-    t.tartan = std::min(t.tartan, timed([] {}, tartan));
-    t.raw = std::min(t.raw, timed(prepare, raw));
+    t.tartan = std::min(t.tartan, timed([] {}, tartan, r == 0 ? &t.tartan_comm : nullptr));
+    t.raw = std::min(t.raw, timed(prepare, raw, r == 0 ? &t.raw_comm : nullptr));
     if (rvalue) t.rvalue = std::min(t.rvalue, timed(rvalue_prepare, rvalue));
   }
   return t;
@@ -124,7 +147,26 @@ struct Row {
   int p, q;
   double tartan_s, scalapack_s, flops;
   double inplace_s;  // Tartan on an rvalue (no input copy); 0 where not measured
+  Comm tartan_comm{}, raw_comm{};
 };
+
+// Lower bound on the bytes some rank must receive, for P ranks that each hold n^2/P of the
+// matrices, share the multiply-adds evenly and update their own entries in place (2D, no
+// replication): -1 where none is known or it is vacuous. By the Loomis-Whitney inequality a
+// rank doing V multiply-adds into c entries of its own reads at least V/sqrt(c) entries of
+// each of the two factors; what it holds itself is subtracted.
+//   gemm      V = n^3/P, c = n^2/P:        2 n^2/sqrt(P) - 2 n^2/P words (SUMMA attains it
+//                                          on a square grid)
+//   lu        V = n^3/(3P), c = n^2/P:     (2/3) n^2/sqrt(P) - n^2/P (the Schur updates)
+//   cholesky  V = n^3/(6P), c = n^2/(2P):  both factors are L, so sqrt(2)/6 n^2/sqrt(P) - n^2/(2P)
+double comm_bound_bytes(const std::string& op, double n, int ranks) {
+  const double P = ranks, r = std::sqrt(P), w = sizeof(double);
+  double words = -1;
+  if (op == "gemm") words = 2 * n * n / r - 2 * n * n / P;
+  else if (op == "lu") words = 2.0 / 3.0 * n * n / r - n * n / P;
+  else if (op == "cholesky") words = std::sqrt(2.0) / 6.0 * n * n / r - n * n / (2 * P);
+  return words > 0 ? words * w : -1;
+}
 
 double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
@@ -214,7 +256,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       pdgeqrf_(&mi, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
       pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
     });
-    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0};
+    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0, tm.tartan_comm, tm.raw_comm};
   } else if (op == "lstsq_tall") {
     // lstsq (which also gives the singular values, rank and residual) against pdgels, which
     // gives x alone: the ratio flatters pdgels.
@@ -231,7 +273,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       const int lwork = int(work.size());
       pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, work.data(), &lwork, &info, 1);
     });
-    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0};
+    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0, tm.tartan_comm, tm.raw_comm};
   } else if (op == "cholesky") {
     tm = best_of(
         reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); }, refill,
@@ -254,10 +296,12 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       throw cli::UsageError("unknown op '" + op + "', expected eigh, eigh_elpa, eigh_elpa2, eigh_evd or eigh_evr");
     tt::EighOptions o;
     o.driver = *drv;
+    bool elpa_runs = false;  // ELPA's MPI calls go through the Fortran bindings, which are not counted
     {
       const auto r = tt::eigh(A, o);  // untimed: which driver runs, and any fallback
       if (g.rank() == 0 && !r.fallback.empty())
         std::fprintf(stderr, "[bench] %s ran %s: %s\n", op.c_str(), tt::driver_name(r.driver), r.fallback.c_str());
+      elpa_runs = r.driver == tt::EighDriver::elpa || r.driver == tt::EighDriver::elpa2;
     }
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));
@@ -272,6 +316,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
                &lwork, iwork.data(), &liwork, &info, 1, 1);
     });
+    if (elpa_runs) tm.tartan_comm = {};
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -296,7 +341,7 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
   } else {
     throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
   }
-  return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue};
+  return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm, tm.raw_comm};
 }
 
 int run(int argc, char** argv, tt::Environment& env) {
@@ -363,19 +408,49 @@ int run(int argc, char** argv, tt::Environment& env) {
         }
   }
   const double dgemm_end = node_dgemm_gflops(2000, std::max(reps, 5));
+  const bool counting = tartan_comm_active() == 1;
   if (rank == 0) {
+    auto mb = [](double b) {
+      char t[24] = "-";
+      if (b >= 0) std::snprintf(t, sizeof t, "%.3f", b / 1e6);
+      return std::string(t);
+    };
+    auto count = [](double m) {
+      char t[24] = "-";
+      if (m >= 0) std::snprintf(t, sizeof t, "%.0f", m);
+      return std::string(t);
+    };
+    if (counting) {
+      std::printf("\ncommunication per rank, one call, busiest rank (received MB and messages):\n");
+      std::printf("%-9s %6s %4s %5s %11s %8s %11s %8s %10s %8s\n", "op", "n", "nb", "grid", "tartan_MB", "msgs",
+                  "scal_MB", "msgs", "bound_MB", "/bound");
+      for (auto& r : rows) {
+        const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
+        char ratio[24] = "-";
+        if (bound > 0 && r.tartan_comm.counted()) std::snprintf(ratio, sizeof ratio, "%.3f", r.tartan_comm.bytes / bound);
+        std::printf("%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s\n", r.op.c_str(), (long long)r.n,
+                    (long long)r.nb, r.p, r.q, mb(r.tartan_comm.bytes).c_str(), count(r.tartan_comm.messages).c_str(),
+                    mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio);
+      }
+      std::printf("received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
+                  "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
+                  "rank must receive in 2D (gemm, lu, cholesky; see comm_bound_bytes); /bound = tartan_MB / bound_MB;\n"
+                  "'-' for Tartan's eigh on ELPA: ELPA calls MPI through the Fortran bindings, which are not counted\n");
+    }
     std::printf("\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
                 dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
     std::printf("ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
                 "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
     if (args.has("--csv")) {
       std::ofstream f(args.get("--csv", ""));
-      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s\n";
+      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
+           "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
       for (auto& r : rows)
         f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ','
           << r.scalapack_s << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
           << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
-          << r.inplace_s << '\n';
+          << r.inplace_s << ',' << r.tartan_comm.bytes << ',' << r.tartan_comm.messages << ',' << r.raw_comm.bytes
+          << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << '\n';
       if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
     }
     if (args.has("--json")) {
@@ -386,8 +461,14 @@ int run(int argc, char** argv, tt::Environment& env) {
         const auto& r = rows[i];
         f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\""
           << r.p << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
-          << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s
-          << "}";
+          << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s;
+        if (r.tartan_comm.counted())
+          f << ",\"tartan_recv_bytes\":" << r.tartan_comm.bytes << ",\"tartan_messages\":" << r.tartan_comm.messages;
+        if (r.raw_comm.counted())
+          f << ",\"scalapack_recv_bytes\":" << r.raw_comm.bytes << ",\"scalapack_messages\":" << r.raw_comm.messages;
+        const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
+        if (bound > 0) f << ",\"bound_bytes\":" << bound;
+        f << "}";
       }
       f << "]}\n";
       if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--json", ""));

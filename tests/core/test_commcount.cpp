@@ -1,0 +1,144 @@
+// libtartan_commcount: the PMPI counters count exactly what was sent, through any
+// communicator and datatype, only between start and stop; and the volumes of Tartan's
+// matmul, lu_factor and cholesky never go below the 2D lower bounds, with matmul on a
+// square grid within 1.5x of its bound.
+
+#include <mpi.h>
+
+#include <cmath>
+#include <vector>
+
+#include "support.hpp"
+#include "tartan/commcount.h"
+
+using namespace tartan_test;
+
+namespace {
+
+tartan_comm_counts collect() {
+  tartan_comm_counts c{};
+  REQUIRE(tartan_comm_collect(&c) == MPI_SUCCESS);
+  return c;
+}
+
+double max_received(const tartan_comm_counts& c) {
+  double v = double(c.p2p_recv_bytes + c.coll_recv_bytes), out = 0;
+  MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+}
+
+unsigned long long log2_ceil(int p) {
+  unsigned long long r = 0;
+  while ((1 << r) < p) ++r;
+  return r;
+}
+
+// Bytes received by the busiest rank during f.
+template <class F>
+double received_by_busiest(F&& f) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  tartan_comm_start();
+  f();
+  tartan_comm_stop();
+  return max_received(collect());
+}
+
+}  // namespace
+
+TEST_CASE("commcount: the wrappers are in front of MPI") { REQUIRE(tartan_comm_active() == 1); }
+
+TEST_CASE("commcount: point to point counted by destination, through any communicator and datatype") {
+  const int p = world_size(), r = world_rank();
+  // A communicator with the ranks reversed: destinations must be translated to world ranks.
+  MPI_Comm rev;
+  MPI_Comm_split(MPI_COMM_WORLD, 0, p - 1 - r, &rev);
+  const int next = (r + 1) % p, prev = (r + p - 1) % p;
+  std::vector<double> out(std::size_t(10 * (r + 1)), 1.0), in(std::size_t(10 * (prev + 1)));
+  // Three blocks of two ints, stride 5: 24 bytes per element of this type.
+  MPI_Datatype vec;
+  MPI_Type_vector(3, 2, 5, MPI_INT, &vec);
+  MPI_Type_commit(&vec);
+  std::vector<int> vout(2 * 15, 7), vin(12);
+
+  MPI_Barrier(MPI_COMM_WORLD);
+  tartan_comm_start();
+  MPI_Request req;
+  MPI_Isend(out.data(), int(out.size()), MPI_DOUBLE, p - 1 - next, 1, rev, &req);
+  MPI_Recv(in.data(), int(in.size()), MPI_DOUBLE, p - 1 - prev, 1, rev, MPI_STATUS_IGNORE);
+  MPI_Wait(&req, MPI_STATUS_IGNORE);
+  MPI_Sendrecv(vout.data(), 2, vec, prev, 2, vin.data(), 12, MPI_INT, next, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  tartan_comm_stop();
+  MPI_Send(out.data(), 1, MPI_DOUBLE, next, 3, MPI_COMM_WORLD);  // after stop: not counted
+  MPI_Recv(in.data(), 1, MPI_DOUBLE, prev, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  const auto c = collect();
+
+  CHECK(c.p2p_sent_messages == 2);
+  CHECK(c.p2p_sent_bytes == 8ull * 10 * (r + 1) + 2 * 24);
+  CHECK(c.p2p_recv_messages == 2);
+  CHECK(c.p2p_recv_bytes == 8ull * 10 * (prev + 1) + 2 * 24);
+  CHECK(c.coll_calls == 0);
+  MPI_Type_free(&vec);
+  MPI_Comm_free(&rev);
+}
+
+TEST_CASE("commcount: collectives counted by the payload from the other ranks") {
+  const int p = world_size(), r = world_rank();
+  std::vector<double> b(10, double(r)), s(5, 1.0), t(5);
+  std::vector<int> mine(3, r), all(std::size_t(3 * p));
+  MPI_Barrier(MPI_COMM_WORLD);
+  tartan_comm_start();
+  MPI_Bcast(b.data(), 10, MPI_DOUBLE, p - 1, MPI_COMM_WORLD);
+  MPI_Allgather(mine.data(), 3, MPI_INT, all.data(), 3, MPI_INT, MPI_COMM_WORLD);
+  MPI_Allreduce(s.data(), t.data(), 5, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Barrier(MPI_COMM_WORLD);
+  tartan_comm_stop();
+  const auto c = collect();
+  CHECK(t[0] == double(p));
+  if (p == 1) {  // a collective of one rank moves nothing
+    CHECK(c.coll_calls == 0);
+    CHECK(c.coll_recv_bytes == 0);
+  } else {
+    CHECK(c.coll_calls == 4);
+    CHECK(c.coll_rounds == 4 * log2_ceil(p));
+    CHECK(c.coll_recv_bytes == (r == p - 1 ? 0ull : 80ull) + 12ull * (p - 1) + 40ull);
+  }
+  CHECK(c.p2p_recv_bytes == 0);
+}
+
+TEST_CASE("commcount: matmul, lu_factor and cholesky against the 2D lower bounds") {
+  // n is 6 blocks, so every grid of up to 6 ranks holds an equal share (the bounds assume it).
+  const int P = world_size();
+  const double rP = std::sqrt(double(P));
+  for (auto [pr, pc] : grid_shapes())
+    for (std::int64_t nb : {std::int64_t(0), std::int64_t(32)}) {
+      const tt::Block blk = nb == 0 ? tt::Block{} : tt::Block{nb, nb};
+      const std::int64_t n = 6 * (nb == 0 ? tt::default_block_size : nb);
+      const double nn = double(n) * double(n);
+      tt::Grid g(MPI_COMM_WORLD, pr, pc);
+      INFO("grid " << pr << "x" << pc << ", n " << n << ", nb " << nb << " (0: default)");
+      auto A = tt::random<double>(g, n, n, 1, blk), B = tt::random<double>(g, n, n, 2, blk);
+      auto S = tt::random<double>(g, n, n, 3, blk);
+      S.for_each_local([&](std::int64_t i, std::int64_t j, double& x) { x = i == j ? double(n) : 0.1 * (x - 0.5); });
+      S = tt::matmul(tt::transpose(S), S);
+
+      const double gemm = received_by_busiest([&] { auto C = tt::matmul(A, B); });
+      const double lu = received_by_busiest([&] { auto F = tt::lu_factor(A); });
+      const double chol = received_by_busiest([&] { auto L = tt::cholesky(S); });
+      if (P == 1) {
+        CHECK(gemm == 0);
+        CHECK(lu == 0);
+        CHECK(chol == 0);
+        continue;
+      }
+      const double gemm_bound = 8 * (2 * nn / rP - 2 * nn / P);
+      const double lu_bound = 8 * (2.0 / 3.0 * nn / rP - nn / P);
+      const double chol_bound = 8 * (std::sqrt(2.0) / 6.0 * nn / rP - nn / (2 * P));
+      INFO("received " << gemm << " " << lu << " " << chol << " bytes; gemm bound " << gemm_bound);
+      CHECK(gemm >= gemm_bound * (1 - 1e-12));
+      if (pr == pc) CHECK(gemm <= 1.5 * gemm_bound);
+      CHECK(lu >= std::max(lu_bound, 0.0));
+      CHECK(chol >= std::max(chol_bound, 0.0));
+      CHECK(lu > 0);
+      CHECK(chol > 0);
+    }
+}
