@@ -45,6 +45,9 @@ options (default in brackets):
   --reps R       repetitions, best is reported                      [3]
   --csv FILE     also write the results as CSV
   --json FILE    also write the results as JSON
+  --link         also measure the link between rank 0 and the last rank (ping-pong), fit
+                 the alpha-beta model to it, and give each call's modelled communication
+                 time: alpha * messages + beta * bytes (busiest rank)
   --help         this text
 )";
 
@@ -139,6 +142,47 @@ double node_dgemm_gflops(int n, int reps) {
   MPI_Allreduce(&mine, &node, 1, MPI_DOUBLE, MPI_SUM, shm);
   MPI_Comm_free(&shm);
   return node;
+}
+
+// The link between rank 0 and the last rank (on a cluster mapped by node: two nodes).
+// alpha: half round trip of 8 bytes; beta: the further time per byte at 8 MiB. Best of
+// reps for each size, 8 B to 8 MiB.
+struct Link {
+  double alpha = 0, beta = 0;  // seconds, seconds per byte
+  std::vector<std::pair<double, double>> points;  // bytes, half round trip
+};
+
+Link measure_link(int reps) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  Link link;
+  if (size < 2) return link;
+  const int peer = size - 1;
+  std::vector<char> buf(std::size_t(8) << 20, 1);
+  for (std::size_t bytes = 8; bytes <= buf.size(); bytes *= 4) {
+    const int iters = bytes <= 65536 ? 100 : 10, b = static_cast<int>(bytes);
+    double best = 1e300;
+    for (int r = 0; r < std::max(reps, 3); ++r) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      const double t0 = MPI_Wtime();
+      for (int i = 0; i < iters; ++i) {
+        if (rank == 0) {
+          MPI_Send(buf.data(), b, MPI_BYTE, peer, 7, MPI_COMM_WORLD);
+          MPI_Recv(buf.data(), b, MPI_BYTE, peer, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        } else if (rank == peer) {
+          MPI_Recv(buf.data(), b, MPI_BYTE, 0, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+          MPI_Send(buf.data(), b, MPI_BYTE, 0, 7, MPI_COMM_WORLD);
+        }
+      }
+      best = std::min(best, (MPI_Wtime() - t0) / (2.0 * iters));
+    }
+    MPI_Bcast(&best, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    link.points.emplace_back(double(bytes), best);
+  }
+  link.alpha = link.points.front().second;
+  link.beta = std::max(0.0, (link.points.back().second - link.alpha) / link.points.back().first);
+  return link;
 }
 
 struct Row {
@@ -348,7 +392,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help"});
+  cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help", "--link"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
@@ -409,6 +453,11 @@ int run(int argc, char** argv, tt::Environment& env) {
   }
   const double dgemm_end = node_dgemm_gflops(2000, std::max(reps, 5));
   const bool counting = tartan_comm_active() == 1;
+  std::optional<Link> link;
+  if (args.has("--link")) {
+    if (size < 2) throw cli::UsageError("--link needs at least 2 ranks");
+    link = measure_link(reps);
+  }
   if (rank == 0) {
     auto mb = [](double b) {
       char t[24] = "-";
@@ -420,22 +469,34 @@ int run(int argc, char** argv, tt::Environment& env) {
       if (m >= 0) std::snprintf(t, sizeof t, "%.0f", m);
       return std::string(t);
     };
+    if (link) {
+      std::printf("\nlink rank 0 <-> rank %d (ping-pong, half round trip, best of %d):\n", size - 1, std::max(reps, 3));
+      for (auto [b, t] : link->points) std::printf("  %9.0f B  %10.2f us  %8.3f GB/s\n", b, t * 1e6, b / t * 1e-9);
+      std::printf("alpha = %.2f us, beta = %.4f ns/B (%.3f GB/s)\n", link->alpha * 1e6, link->beta * 1e9,
+                  link->beta > 0 ? 1e-9 / link->beta : 0.0);
+    }
     if (counting) {
       std::printf("\ncommunication per rank, one call, busiest rank (received MB and messages):\n");
-      std::printf("%-9s %6s %4s %5s %11s %8s %11s %8s %10s %8s\n", "op", "n", "nb", "grid", "tartan_MB", "msgs",
-                  "scal_MB", "msgs", "bound_MB", "/bound");
+      std::printf("%-9s %6s %4s %5s %11s %8s %11s %8s %10s %8s%s\n", "op", "n", "nb", "grid", "tartan_MB", "msgs",
+                  "scal_MB", "msgs", "bound_MB", "/bound", link ? "   model_s" : "");
       for (auto& r : rows) {
         const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
         char ratio[24] = "-";
         if (bound > 0 && r.tartan_comm.counted()) std::snprintf(ratio, sizeof ratio, "%.3f", r.tartan_comm.bytes / bound);
-        std::printf("%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s\n", r.op.c_str(), (long long)r.n,
+        char model[24] = "";
+        if (link && r.tartan_comm.counted())
+          std::snprintf(model, sizeof model, " %9.4f", link->alpha * r.tartan_comm.messages + link->beta * r.tartan_comm.bytes);
+        std::printf("%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s%s\n", r.op.c_str(), (long long)r.n,
                     (long long)r.nb, r.p, r.q, mb(r.tartan_comm.bytes).c_str(), count(r.tartan_comm.messages).c_str(),
-                    mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio);
+                    mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio, model);
       }
       std::printf("received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
                   "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
                   "rank must receive in 2D (gemm, lu, cholesky; see comm_bound_bytes); /bound = tartan_MB / bound_MB;\n"
                   "'-' for Tartan's eigh on ELPA: ELPA calls MPI through the Fortran bindings, which are not counted\n");
+      if (link)
+        std::printf("model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
+                    "measured link, with nothing overlapped (a model, not a measurement)\n");
     }
     std::printf("\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
                 dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
@@ -455,8 +516,9 @@ int run(int argc, char** argv, tt::Environment& env) {
     }
     if (args.has("--json")) {
       std::ofstream f(args.get("--json", ""));
-      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak
-        << ",\"results\":[";
+      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak;
+      if (link) f << ",\"link_alpha_s\":" << link->alpha << ",\"link_beta_s_per_byte\":" << link->beta;
+      f << ",\"results\":[";
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\""
