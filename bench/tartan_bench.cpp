@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -340,12 +341,10 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       throw cli::UsageError("unknown op '" + op + "', expected eigh, eigh_elpa, eigh_elpa2, eigh_evd or eigh_evr");
     tt::EighOptions o;
     o.driver = *drv;
-    bool elpa_runs = false;  // ELPA's MPI calls go through the Fortran bindings, which are not counted
     {
       const auto r = tt::eigh(A, o);  // untimed: which driver runs, and any fallback
       if (g.rank() == 0 && !r.fallback.empty())
         std::fprintf(stderr, "[bench] %s ran %s: %s\n", op.c_str(), tt::driver_name(r.driver), r.fallback.c_str());
-      elpa_runs = r.driver == tt::EighDriver::elpa || r.driver == tt::EighDriver::elpa2;
     }
     auto Z = tt::zeros<double>(g, n, n, b);
     std::vector<double> w(static_cast<std::size_t>(n));
@@ -360,7 +359,6 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
                &lwork, iwork.data(), &liwork, &info, 1, 1);
     });
-    if (elpa_runs) tm.tartan_comm = {};
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -492,8 +490,7 @@ int run(int argc, char** argv, tt::Environment& env) {
       }
       std::printf("received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
                   "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
-                  "rank must receive in 2D (gemm, lu, cholesky; see comm_bound_bytes); /bound = tartan_MB / bound_MB;\n"
-                  "'-' for Tartan's eigh on ELPA: ELPA calls MPI through the Fortran bindings, which are not counted\n");
+                  "rank must receive in 2D (gemm, lu, cholesky; see comm_bound_bytes); /bound = tartan_MB / bound_MB\n");
       if (link)
         std::printf("model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
                     "measured link, with nothing overlapped (a model, not a measurement)\n");
@@ -504,6 +501,7 @@ int run(int argc, char** argv, tt::Environment& env) {
                 "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
     if (args.has("--csv")) {
       std::ofstream f(args.get("--csv", ""));
+      f << std::setprecision(12);
       f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
            "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
       for (auto& r : rows)

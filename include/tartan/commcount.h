@@ -18,9 +18,10 @@
  *                   broadcast, every rank of any algorithm does receive the payload once.
  *                   Each collective also counts ceil(log2 p) "rounds" of latency at every
  *                   participating rank (p = the communicator's size).
- * Not counted: one-sided calls, persistent requests, the nonblocking collectives, and MPI
- * calls made through the Fortran bindings (ELPA's): Open MPI's Fortran layer calls PMPI_
- * directly. Counting is off until tartan_comm_start().
+ * The Fortran bindings' sends and collectives (mpi_send_, mpi_bcast_, ... as ELPA calls
+ * them) are wrapped as well, since Open MPI's Fortran layer calls PMPI_ directly. Not
+ * counted: one-sided calls, persistent requests, and the nonblocking collectives other than
+ * Ibcast and Iallreduce. Counting is off until tartan_comm_start().
  *
  * With TARTAN_COMMCOUNT=1 in the environment, counting starts in MPI_Init and each rank
  * prints its totals to stderr in MPI_Finalize: a way to measure any MPI program, e.g.

@@ -349,4 +349,118 @@ int MPI_Alltoallw(const void* sbuf, const int scounts[], const int sdispls[], co
   return PMPI_Alltoallw(sbuf, scounts, sdispls, stypes, rbuf, rcounts, rdispls, rtypes, c);
 }
 
+int MPI_Ibcast(void* buf, int count, MPI_Datatype t, int root, MPI_Comm c, MPI_Request* r) {
+  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : u64(count > 0 ? count : 0) * type_bytes(t));
+  return PMPI_Ibcast(buf, count, t, root, c, r);
+}
+int MPI_Iallreduce(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, MPI_Comm c, MPI_Request* r) {
+  if (state().on) count_collective(c, u64(count > 0 ? count : 0) * type_bytes(t));
+  return PMPI_Iallreduce(sbuf, rbuf, count, t, op, c, r);
+}
+
+// ---- the Fortran bindings (mpif.h / use mpi names) -----------------------------------
+// Open MPI's Fortran layer calls PMPI_ directly, so a Fortran caller (ELPA) is counted here,
+// by the same rules, and forwarded to the next definition of the symbol (libmpi_mpifh).
+#define TARTAN_FORWARD(name, ...)                                                      \
+  using fn = void (*)(__VA_ARGS__);                                                     \
+  static fn next = reinterpret_cast<fn>(dlsym(RTLD_NEXT, name));                        \
+  if (!next) {                                                                          \
+    std::fprintf(stderr, "libtartan_commcount: no %s after this library\n", name);     \
+    PMPI_Abort(MPI_COMM_WORLD, 1);                                                      \
+  }
+
+using F = MPI_Fint;
+
+void mpi_send_(const void* buf, F* count, F* t, F* dest, F* tag, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_send_", const void*, F*, F*, F*, F*, F*, F*)
+  count_send(*count, PMPI_Type_f2c(*t), *dest, PMPI_Comm_f2c(*c));
+  next(buf, count, t, dest, tag, c, ierr);
+}
+void mpi_isend_(const void* buf, F* count, F* t, F* dest, F* tag, F* c, F* req, F* ierr) {
+  TARTAN_FORWARD("mpi_isend_", const void*, F*, F*, F*, F*, F*, F*, F*)
+  count_send(*count, PMPI_Type_f2c(*t), *dest, PMPI_Comm_f2c(*c));
+  next(buf, count, t, dest, tag, c, req, ierr);
+}
+void mpi_sendrecv_(const void* sbuf, F* scount, F* st, F* dest, F* stag, void* rbuf, F* rcount, F* rt, F* source,
+                   F* rtag, F* c, F* status, F* ierr) {
+  TARTAN_FORWARD("mpi_sendrecv_", const void*, F*, F*, F*, F*, void*, F*, F*, F*, F*, F*, F*, F*)
+  count_send(*scount, PMPI_Type_f2c(*st), *dest, PMPI_Comm_f2c(*c));
+  next(sbuf, scount, st, dest, stag, rbuf, rcount, rt, source, rtag, c, status, ierr);
+}
+void mpi_sendrecv_replace_(void* buf, F* count, F* t, F* dest, F* stag, F* source, F* rtag, F* c, F* status,
+                           F* ierr) {
+  TARTAN_FORWARD("mpi_sendrecv_replace_", void*, F*, F*, F*, F*, F*, F*, F*, F*, F*)
+  count_send(*count, PMPI_Type_f2c(*t), *dest, PMPI_Comm_f2c(*c));
+  next(buf, count, t, dest, stag, source, rtag, c, status, ierr);
+}
+void mpi_barrier_(F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_barrier_", F*, F*)
+  count_collective(PMPI_Comm_f2c(*c), 0);
+  next(c, ierr);
+}
+void mpi_bcast_(void* buf, F* count, F* t, F* root, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_bcast_", void*, F*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    count_collective(cc, comm_rank(cc) == *root ? 0 : u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  }
+  next(buf, count, t, root, c, ierr);
+}
+void mpi_ibcast_(void* buf, F* count, F* t, F* root, F* c, F* req, F* ierr) {
+  TARTAN_FORWARD("mpi_ibcast_", void*, F*, F*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    count_collective(cc, comm_rank(cc) == *root ? 0 : u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  }
+  next(buf, count, t, root, c, req, ierr);
+}
+void mpi_allreduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_allreduce_", const void*, void*, F*, F*, F*, F*, F*)
+  if (state().on) count_collective(PMPI_Comm_f2c(*c), u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  next(sbuf, rbuf, count, t, op, c, ierr);
+}
+void mpi_iallreduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* c, F* req, F* ierr) {
+  TARTAN_FORWARD("mpi_iallreduce_", const void*, void*, F*, F*, F*, F*, F*, F*)
+  if (state().on) count_collective(PMPI_Comm_f2c(*c), u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  next(sbuf, rbuf, count, t, op, c, req, ierr);
+}
+void mpi_reduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* root, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_reduce_", const void*, void*, F*, F*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    count_collective(cc, comm_rank(cc) == *root ? u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)) : 0);
+  }
+  next(sbuf, rbuf, count, t, op, root, c, ierr);
+}
+void mpi_allgather_(const void* sbuf, F* scount, F* st, void* rbuf, F* rcount, F* rt, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_allgather_", const void*, F*, F*, void*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    count_collective(cc, u64(comm_size(cc) - 1) * u64(*rcount > 0 ? *rcount : 0) * type_bytes(PMPI_Type_f2c(*rt)));
+  }
+  next(sbuf, scount, st, rbuf, rcount, rt, c, ierr);
+}
+void mpi_alltoall_(const void* sbuf, F* scount, F* st, void* rbuf, F* rcount, F* rt, F* c, F* ierr) {
+  TARTAN_FORWARD("mpi_alltoall_", const void*, F*, F*, void*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    count_collective(cc, u64(comm_size(cc) - 1) * u64(*rcount > 0 ? *rcount : 0) * type_bytes(PMPI_Type_f2c(*rt)));
+  }
+  next(sbuf, scount, st, rbuf, rcount, rt, c, ierr);
+}
+void mpi_alltoallv_(const void* sbuf, F* scounts, F* sdispls, F* st, void* rbuf, F* rcounts, F* rdispls, F* rt, F* c,
+                    F* ierr) {
+  TARTAN_FORWARD("mpi_alltoallv_", const void*, F*, F*, F*, void*, F*, F*, F*, F*, F*)
+  if (state().on) {
+    const MPI_Comm cc = PMPI_Comm_f2c(*c);
+    const int p = comm_size(cc), me = comm_rank(cc);
+    u64 sum = 0;
+    for (int i = 0; i < p; ++i)
+      if (i != me && rcounts[i] > 0) sum += u64(rcounts[i]);
+    count_collective(cc, sum * type_bytes(PMPI_Type_f2c(*rt)));
+  }
+  next(sbuf, scounts, sdispls, st, rbuf, rcounts, rdispls, rt, c, ierr);
+}
+#undef TARTAN_FORWARD
+
 }  // extern "C"

@@ -3,6 +3,7 @@
 // matmul, lu_factor and cholesky never go below the 2D lower bounds, with matmul on a
 // square grid within 1.5x of its bound.
 
+#include <dlfcn.h>
 #include <mpi.h>
 
 #include <cmath>
@@ -103,6 +104,53 @@ TEST_CASE("commcount: collectives counted by the payload from the other ranks") 
     CHECK(c.coll_recv_bytes == (r == p - 1 ? 0ull : 80ull) + 12ull * (p - 1) + 40ull);
   }
   CHECK(c.p2p_recv_bytes == 0);
+}
+
+TEST_CASE("commcount: calls through MPI's Fortran bindings are counted too") {
+  // ELPA calls MPI from Fortran; Open MPI's Fortran layer calls PMPI_ directly, so the
+  // library wraps the Fortran names as well. Reached here the way a Fortran library would.
+  void* mpifh = dlopen("libmpi_mpifh.so.40", RTLD_NOW | RTLD_GLOBAL);
+  if (!mpifh) {
+    WARN("no libmpi_mpifh.so.40: Open MPI without its Fortran bindings, nothing to count");
+    return;
+  }
+  using Bcast = void (*)(void*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*);
+  using Send = void (*)(const void*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*);
+  using Recv = void (*)(void*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*, MPI_Fint*);
+  auto bcast = reinterpret_cast<Bcast>(dlsym(RTLD_DEFAULT, "mpi_bcast_"));
+  auto send = reinterpret_cast<Send>(dlsym(RTLD_DEFAULT, "mpi_send_"));
+  auto recv = reinterpret_cast<Recv>(dlsym(RTLD_DEFAULT, "mpi_recv_"));
+  REQUIRE(bcast);
+  REQUIRE(send);
+  REQUIRE(recv);
+  const int p = world_size(), r = world_rank();
+  MPI_Fint dbl = MPI_Type_c2f(MPI_DOUBLE), world = MPI_Comm_c2f(MPI_COMM_WORLD), ierr = 0;
+  MPI_Fint ten = 10, root = p - 1, tag = 5, next = (r + 1) % p, prev = (r + p - 1) % p, k = 3 * (r + 1);
+  MPI_Fint kprev = 3 * (prev + 1);
+  std::vector<double> b(10, double(r)), out(static_cast<std::size_t>(k), 1.0), in(static_cast<std::size_t>(kprev));
+  std::vector<MPI_Fint> status(16);  // Fortran's MPI_STATUS_SIZE is 6 in Open MPI
+  MPI_Barrier(MPI_COMM_WORLD);
+  tartan_comm_start();
+  bcast(b.data(), &ten, &dbl, &root, &world, &ierr);
+  REQUIRE(ierr == 0);
+  if (r % 2 == 0) {  // even ranks send first; with one rank, to itself
+    MPI_Request q;
+    MPI_Irecv(in.data(), kprev, MPI_DOUBLE, prev, 5, MPI_COMM_WORLD, &q);
+    send(out.data(), &k, &dbl, &next, &tag, &world, &ierr);
+    MPI_Wait(&q, MPI_STATUS_IGNORE);
+  } else {
+    recv(in.data(), &kprev, &dbl, &prev, &tag, &world, status.data(), &ierr);
+    send(out.data(), &k, &dbl, &next, &tag, &world, &ierr);
+  }
+  REQUIRE(ierr == 0);
+  tartan_comm_stop();
+  const auto c = collect();
+  CHECK(b[0] == double(p - 1));
+  CHECK(c.p2p_sent_bytes == 8ull * 3 * (r + 1));
+  CHECK(c.p2p_recv_bytes == 8ull * 3 * (prev + 1));
+  CHECK(c.p2p_recv_messages == 1);
+  CHECK(c.coll_recv_bytes == (p == 1 || r == p - 1 ? 0ull : 80ull));
+  CHECK(c.coll_calls == (p == 1 ? 0ull : 1ull));
 }
 
 TEST_CASE("commcount: matmul, lu_factor and cholesky against the 2D lower bounds") {
