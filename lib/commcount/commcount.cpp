@@ -113,6 +113,25 @@ u64 others(const int counts[], int p, int me, MPI_Datatype t) {
   return sum * type_bytes(t);
 }
 
+u64 payload(int count, MPI_Datatype t) { return count > 0 ? u64(count) * type_bytes(t) : 0; }
+
+// The kinds of collective, by what each rank gets from the others.
+void count_except_root(MPI_Comm c, int root, int count, MPI_Datatype t) {  // Bcast, Scatter, Scan
+  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : payload(count, t));
+}
+void count_at_root(MPI_Comm c, int root, int count, MPI_Datatype t) {  // Reduce
+  if (state().on) count_collective(c, comm_rank(c) == root ? payload(count, t) : 0);
+}
+void count_everywhere(MPI_Comm c, int count, MPI_Datatype t) {  // Allreduce, Reduce_scatter
+  if (state().on) count_collective(c, payload(count, t));
+}
+void count_block_from_each(MPI_Comm c, int count, MPI_Datatype t) {  // Allgather, Alltoall
+  if (state().on) count_collective(c, u64(comm_size(c) - 1) * payload(count, t));
+}
+void count_blocks_from_others(MPI_Comm c, const int counts[], MPI_Datatype t) {  // Allgatherv, Alltoallv
+  if (state().on) count_collective(c, others(counts, comm_size(c), comm_rank(c), t));
+}
+
 void start_counting() {
   State& s = state();
   int init = 0;
@@ -217,38 +236,27 @@ int MPI_Comm_free(MPI_Comm* comm) {
 }
 
 // ---- point to point ------------------------------------------------------------------
-int MPI_Send(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) {
-  count_send(count, t, dest, c);
-  return PMPI_Send(buf, count, t, dest, tag, c);
-}
-int MPI_Ssend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) {
-  count_send(count, t, dest, c);
-  return PMPI_Ssend(buf, count, t, dest, tag, c);
-}
-int MPI_Rsend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) {
-  count_send(count, t, dest, c);
-  return PMPI_Rsend(buf, count, t, dest, tag, c);
-}
-int MPI_Bsend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) {
-  count_send(count, t, dest, c);
-  return PMPI_Bsend(buf, count, t, dest, tag, c);
-}
-int MPI_Isend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) {
-  count_send(count, t, dest, c);
-  return PMPI_Isend(buf, count, t, dest, tag, c, r);
-}
-int MPI_Issend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) {
-  count_send(count, t, dest, c);
-  return PMPI_Issend(buf, count, t, dest, tag, c, r);
-}
-int MPI_Irsend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) {
-  count_send(count, t, dest, c);
-  return PMPI_Irsend(buf, count, t, dest, tag, c, r);
-}
-int MPI_Ibsend(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) {
-  count_send(count, t, dest, c);
-  return PMPI_Ibsend(buf, count, t, dest, tag, c, r);
-}
+// One wrapper per send mode, counted alike.
+#define TARTAN_SEND(mode)                                                                   \
+  int MPI_##mode(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) { \
+    count_send(count, t, dest, c);                                                          \
+    return PMPI_##mode(buf, count, t, dest, tag, c);                                        \
+  }
+#define TARTAN_ISEND(mode)                                                                              \
+  int MPI_##mode(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) { \
+    count_send(count, t, dest, c);                                                                      \
+    return PMPI_##mode(buf, count, t, dest, tag, c, r);                                                 \
+  }
+TARTAN_SEND(Send)
+TARTAN_SEND(Ssend)
+TARTAN_SEND(Rsend)
+TARTAN_SEND(Bsend)
+TARTAN_ISEND(Isend)
+TARTAN_ISEND(Issend)
+TARTAN_ISEND(Irsend)
+TARTAN_ISEND(Ibsend)
+#undef TARTAN_SEND
+#undef TARTAN_ISEND
 int MPI_Sendrecv(const void* sbuf, int scount, MPI_Datatype st, int dest, int stag, void* rbuf, int rcount,
                  MPI_Datatype rt, int source, int rtag, MPI_Comm c, MPI_Status* status) {
   count_send(scount, st, dest, c);
@@ -266,51 +274,46 @@ int MPI_Barrier(MPI_Comm c) {
   return PMPI_Barrier(c);
 }
 int MPI_Bcast(void* buf, int count, MPI_Datatype t, int root, MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : u64(count > 0 ? count : 0) * type_bytes(t));
+  count_except_root(c, root, count, t);
   return PMPI_Bcast(buf, count, t, root, c);
 }
 int MPI_Reduce(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, int root, MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == root ? u64(count > 0 ? count : 0) * type_bytes(t) : 0);
+  count_at_root(c, root, count, t);
   return PMPI_Reduce(sbuf, rbuf, count, t, op, root, c);
 }
 int MPI_Allreduce(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, MPI_Comm c) {
-  if (state().on) count_collective(c, u64(count > 0 ? count : 0) * type_bytes(t));
+  count_everywhere(c, count, t);
   return PMPI_Allreduce(sbuf, rbuf, count, t, op, c);
 }
 int MPI_Scan(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == 0 ? 0 : u64(count > 0 ? count : 0) * type_bytes(t));
+  count_except_root(c, 0, count, t);
   return PMPI_Scan(sbuf, rbuf, count, t, op, c);
 }
 int MPI_Exscan(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == 0 ? 0 : u64(count > 0 ? count : 0) * type_bytes(t));
+  count_except_root(c, 0, count, t);
   return PMPI_Exscan(sbuf, rbuf, count, t, op, c);
 }
 int MPI_Reduce_scatter_block(const void* sbuf, void* rbuf, int rcount, MPI_Datatype t, MPI_Op op, MPI_Comm c) {
-  if (state().on) count_collective(c, u64(rcount > 0 ? rcount : 0) * type_bytes(t));
+  count_everywhere(c, rcount, t);
   return PMPI_Reduce_scatter_block(sbuf, rbuf, rcount, t, op, c);
 }
 int MPI_Reduce_scatter(const void* sbuf, void* rbuf, const int rcounts[], MPI_Datatype t, MPI_Op op, MPI_Comm c) {
-  if (state().on) {
-    const int me = comm_rank(c);
-    count_collective(c, u64(rcounts[me] > 0 ? rcounts[me] : 0) * type_bytes(t));
-  }
+  if (state().on) count_everywhere(c, rcounts[comm_rank(c)], t);
   return PMPI_Reduce_scatter(sbuf, rbuf, rcounts, t, op, c);
 }
 int MPI_Allgather(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt,
                   MPI_Comm c) {
-  if (state().on) count_collective(c, u64(comm_size(c) - 1) * u64(rcount > 0 ? rcount : 0) * type_bytes(rt));
+  count_block_from_each(c, rcount, rt);
   return PMPI_Allgather(sbuf, scount, st, rbuf, rcount, rt, c);
 }
 int MPI_Allgatherv(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, const int rcounts[], const int displs[],
                    MPI_Datatype rt, MPI_Comm c) {
-  if (state().on) count_collective(c, others(rcounts, comm_size(c), comm_rank(c), rt));
+  count_blocks_from_others(c, rcounts, rt);
   return PMPI_Allgatherv(sbuf, scount, st, rbuf, rcounts, displs, rt, c);
 }
 int MPI_Gather(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt, int root,
                MPI_Comm c) {
-  if (state().on)
-    count_collective(c, comm_rank(c) == root ? u64(comm_size(c) - 1) * u64(rcount > 0 ? rcount : 0) * type_bytes(rt)
-                                             : 0);
+  if (state().on) count_collective(c, comm_rank(c) == root ? u64(comm_size(c) - 1) * payload(rcount, rt) : 0);
   return PMPI_Gather(sbuf, scount, st, rbuf, rcount, rt, root, c);
 }
 int MPI_Gatherv(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, const int rcounts[], const int displs[],
@@ -320,21 +323,21 @@ int MPI_Gatherv(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, const
 }
 int MPI_Scatter(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt, int root,
                 MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : u64(rcount > 0 ? rcount : 0) * type_bytes(rt));
+  count_except_root(c, root, rcount, rt);
   return PMPI_Scatter(sbuf, scount, st, rbuf, rcount, rt, root, c);
 }
 int MPI_Scatterv(const void* sbuf, const int scounts[], const int displs[], MPI_Datatype st, void* rbuf, int rcount,
                  MPI_Datatype rt, int root, MPI_Comm c) {
-  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : u64(rcount > 0 ? rcount : 0) * type_bytes(rt));
+  count_except_root(c, root, rcount, rt);
   return PMPI_Scatterv(sbuf, scounts, displs, st, rbuf, rcount, rt, root, c);
 }
 int MPI_Alltoall(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt, MPI_Comm c) {
-  if (state().on) count_collective(c, u64(comm_size(c) - 1) * u64(rcount > 0 ? rcount : 0) * type_bytes(rt));
+  count_block_from_each(c, rcount, rt);
   return PMPI_Alltoall(sbuf, scount, st, rbuf, rcount, rt, c);
 }
 int MPI_Alltoallv(const void* sbuf, const int scounts[], const int sdispls[], MPI_Datatype st, void* rbuf,
                   const int rcounts[], const int rdispls[], MPI_Datatype rt, MPI_Comm c) {
-  if (state().on) count_collective(c, others(rcounts, comm_size(c), comm_rank(c), rt));
+  count_blocks_from_others(c, rcounts, rt);
   return PMPI_Alltoallv(sbuf, scounts, sdispls, st, rbuf, rcounts, rdispls, rt, c);
 }
 int MPI_Alltoallw(const void* sbuf, const int scounts[], const int sdispls[], const MPI_Datatype stypes[], void* rbuf,
@@ -350,11 +353,11 @@ int MPI_Alltoallw(const void* sbuf, const int scounts[], const int sdispls[], co
 }
 
 int MPI_Ibcast(void* buf, int count, MPI_Datatype t, int root, MPI_Comm c, MPI_Request* r) {
-  if (state().on) count_collective(c, comm_rank(c) == root ? 0 : u64(count > 0 ? count : 0) * type_bytes(t));
+  count_except_root(c, root, count, t);
   return PMPI_Ibcast(buf, count, t, root, c, r);
 }
 int MPI_Iallreduce(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_Op op, MPI_Comm c, MPI_Request* r) {
-  if (state().on) count_collective(c, u64(count > 0 ? count : 0) * type_bytes(t));
+  count_everywhere(c, count, t);
   return PMPI_Iallreduce(sbuf, rbuf, count, t, op, c, r);
 }
 
@@ -400,65 +403,43 @@ void mpi_barrier_(F* c, F* ierr) {
 }
 void mpi_bcast_(void* buf, F* count, F* t, F* root, F* c, F* ierr) {
   TARTAN_FORWARD("mpi_bcast_", void*, F*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    count_collective(cc, comm_rank(cc) == *root ? 0 : u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
-  }
+  count_except_root(PMPI_Comm_f2c(*c), *root, *count, PMPI_Type_f2c(*t));
   next(buf, count, t, root, c, ierr);
 }
 void mpi_ibcast_(void* buf, F* count, F* t, F* root, F* c, F* req, F* ierr) {
   TARTAN_FORWARD("mpi_ibcast_", void*, F*, F*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    count_collective(cc, comm_rank(cc) == *root ? 0 : u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
-  }
+  count_except_root(PMPI_Comm_f2c(*c), *root, *count, PMPI_Type_f2c(*t));
   next(buf, count, t, root, c, req, ierr);
 }
 void mpi_allreduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* c, F* ierr) {
   TARTAN_FORWARD("mpi_allreduce_", const void*, void*, F*, F*, F*, F*, F*)
-  if (state().on) count_collective(PMPI_Comm_f2c(*c), u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  count_everywhere(PMPI_Comm_f2c(*c), *count, PMPI_Type_f2c(*t));
   next(sbuf, rbuf, count, t, op, c, ierr);
 }
 void mpi_iallreduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* c, F* req, F* ierr) {
   TARTAN_FORWARD("mpi_iallreduce_", const void*, void*, F*, F*, F*, F*, F*, F*)
-  if (state().on) count_collective(PMPI_Comm_f2c(*c), u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)));
+  count_everywhere(PMPI_Comm_f2c(*c), *count, PMPI_Type_f2c(*t));
   next(sbuf, rbuf, count, t, op, c, req, ierr);
 }
 void mpi_reduce_(const void* sbuf, void* rbuf, F* count, F* t, F* op, F* root, F* c, F* ierr) {
   TARTAN_FORWARD("mpi_reduce_", const void*, void*, F*, F*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    count_collective(cc, comm_rank(cc) == *root ? u64(*count > 0 ? *count : 0) * type_bytes(PMPI_Type_f2c(*t)) : 0);
-  }
+  count_at_root(PMPI_Comm_f2c(*c), *root, *count, PMPI_Type_f2c(*t));
   next(sbuf, rbuf, count, t, op, root, c, ierr);
 }
 void mpi_allgather_(const void* sbuf, F* scount, F* st, void* rbuf, F* rcount, F* rt, F* c, F* ierr) {
   TARTAN_FORWARD("mpi_allgather_", const void*, F*, F*, void*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    count_collective(cc, u64(comm_size(cc) - 1) * u64(*rcount > 0 ? *rcount : 0) * type_bytes(PMPI_Type_f2c(*rt)));
-  }
+  count_block_from_each(PMPI_Comm_f2c(*c), *rcount, PMPI_Type_f2c(*rt));
   next(sbuf, scount, st, rbuf, rcount, rt, c, ierr);
 }
 void mpi_alltoall_(const void* sbuf, F* scount, F* st, void* rbuf, F* rcount, F* rt, F* c, F* ierr) {
   TARTAN_FORWARD("mpi_alltoall_", const void*, F*, F*, void*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    count_collective(cc, u64(comm_size(cc) - 1) * u64(*rcount > 0 ? *rcount : 0) * type_bytes(PMPI_Type_f2c(*rt)));
-  }
+  count_block_from_each(PMPI_Comm_f2c(*c), *rcount, PMPI_Type_f2c(*rt));
   next(sbuf, scount, st, rbuf, rcount, rt, c, ierr);
 }
 void mpi_alltoallv_(const void* sbuf, F* scounts, F* sdispls, F* st, void* rbuf, F* rcounts, F* rdispls, F* rt, F* c,
                     F* ierr) {
   TARTAN_FORWARD("mpi_alltoallv_", const void*, F*, F*, F*, void*, F*, F*, F*, F*, F*)
-  if (state().on) {
-    const MPI_Comm cc = PMPI_Comm_f2c(*c);
-    const int p = comm_size(cc), me = comm_rank(cc);
-    u64 sum = 0;
-    for (int i = 0; i < p; ++i)
-      if (i != me && rcounts[i] > 0) sum += u64(rcounts[i]);
-    count_collective(cc, sum * type_bytes(PMPI_Type_f2c(*rt)));
-  }
+  count_blocks_from_others(PMPI_Comm_f2c(*c), rcounts, PMPI_Type_f2c(*rt));
   next(sbuf, scounts, sdispls, st, rbuf, rcounts, rdispls, rt, c, ierr);
 }
 #undef TARTAN_FORWARD
