@@ -1,6 +1,6 @@
 // libtartan_commcount: MPI profiling-interface wrappers that count the bytes and messages
-// each rank receives (tartan/commcount.h has the rules). Every wrapper forwards to PMPI_
-// first-class: the counting adds a branch when off and a short locked update when on.
+// each rank receives (tartan/commcount.h has the rules). Each wrapper counts, when counting
+// is on, and calls its PMPI_ twin: a branch when off, a short locked update when on.
 
 #include "tartan/commcount.h"
 
@@ -61,15 +61,22 @@ u64 rounds(int p) {
   return r;
 }
 
+// The world ranks of the ranks a send on c addresses (an intercommunicator's remote group).
 // Caller holds the lock.
 const std::vector<int>& world_ranks(State& s, MPI_Comm c) {
   auto it = s.to_world.find(c);
   if (it != s.to_world.end()) return it->second;
-  const int p = comm_size(c);
+  int inter = 0, p = 0;
+  PMPI_Comm_test_inter(c, &inter);
+  MPI_Group g, wg;
+  if (inter) {
+    PMPI_Comm_remote_group(c, &g);
+  } else {
+    PMPI_Comm_group(c, &g);
+  }
+  PMPI_Group_size(g, &p);
   std::vector<int> mine(static_cast<std::size_t>(p)), world(static_cast<std::size_t>(p), MPI_UNDEFINED);
   for (int i = 0; i < p; ++i) mine[std::size_t(i)] = i;
-  MPI_Group g, wg;
-  PMPI_Comm_group(c, &g);
   PMPI_Comm_group(MPI_COMM_WORLD, &wg);
   PMPI_Group_translate_ranks(g, p, mine.data(), wg, world.data());
   PMPI_Group_free(&g);
@@ -226,7 +233,7 @@ int MPI_Finalize(void) {
   return PMPI_Finalize();
 }
 
-int MPI_Comm_free(MPI_Comm* comm) {
+int MPI_Comm_free(MPI_Comm* comm) {  // a freed handle can come back for a new communicator
   if (comm) {
     State& s = state();
     std::lock_guard<std::mutex> hold(s.lock);
@@ -395,6 +402,15 @@ void mpi_sendrecv_replace_(void* buf, F* count, F* t, F* dest, F* stag, F* sourc
   TARTAN_FORWARD("mpi_sendrecv_replace_", void*, F*, F*, F*, F*, F*, F*, F*, F*, F*)
   count_send(*count, PMPI_Type_f2c(*t), *dest, PMPI_Comm_f2c(*c));
   next(buf, count, t, dest, stag, source, rtag, c, status, ierr);
+}
+void mpi_comm_free_(F* c, F* ierr) {  // a freed handle can come back for a new communicator
+  TARTAN_FORWARD("mpi_comm_free_", F*, F*)
+  {
+    State& s = state();
+    std::lock_guard<std::mutex> hold(s.lock);
+    s.to_world.erase(PMPI_Comm_f2c(*c));
+  }
+  next(c, ierr);
 }
 void mpi_barrier_(F* c, F* ierr) {
   TARTAN_FORWARD("mpi_barrier_", F*, F*)
