@@ -395,6 +395,7 @@ int run(int argc, char** argv, tt::Environment& env) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
   }
+  if (args.has("--link") && size < 2) throw cli::UsageError("--link needs at least 2 ranks");
   const auto ops = split(args.get("--ops", "gemm,lu,cholesky,qr"));
   const int reps = static_cast<int>(args.integer("--reps", 3, 1, 1000));
   const std::int64_t m_arg = args.integer("--m", 0, 1, std::numeric_limits<int>::max());
@@ -452,10 +453,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   const double dgemm_end = node_dgemm_gflops(2000, std::max(reps, 5));
   const bool counting = tartan_comm_active() == 1;
   std::optional<Link> link;
-  if (args.has("--link")) {
-    if (size < 2) throw cli::UsageError("--link needs at least 2 ranks");
-    link = measure_link(reps);
-  }
+  if (args.has("--link")) link = measure_link(reps);
   if (rank == 0) {
     auto mb = [](double b) {
       char t[24] = "-";
