@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "baseline.hpp"
+#include "comm_bounds.hpp"
 #include "common/cli.hpp"
 #include "tartan/commcount.h"
 #include "tartan/tartan.hpp"
@@ -194,24 +195,6 @@ struct Row {
   double inplace_s;  // Tartan on an rvalue (no input copy); 0 where not measured
   Comm tartan_comm{}, raw_comm{};
 };
-
-// Lower bound on the bytes some rank must receive, for P ranks that each hold n^2/P of the
-// matrices, share the multiply-adds evenly and update their own entries in place (2D, no
-// replication): -1 where none is known or it is vacuous. By the Loomis-Whitney inequality a
-// rank doing V multiply-adds into c entries of its own reads at least V/sqrt(c) entries of
-// each of the two factors; what it holds itself is subtracted.
-//   gemm      V = n^3/P, c = n^2/P:        2 n^2/sqrt(P) - 2 n^2/P words (SUMMA attains it
-//                                          on a square grid)
-//   lu        V = n^3/(3P), c = n^2/P:     (2/3) n^2/sqrt(P) - n^2/P (the Schur updates)
-//   cholesky  V = n^3/(6P), c = n^2/(2P):  both factors are L, so sqrt(2)/6 n^2/sqrt(P) - n^2/(2P)
-double comm_bound_bytes(const std::string& op, double n, int ranks) {
-  const double P = ranks, r = std::sqrt(P), w = sizeof(double);
-  double words = -1;
-  if (op == "gemm") words = 2 * n * n / r - 2 * n * n / P;
-  else if (op == "lu") words = 2.0 / 3.0 * n * n / r - n * n / P;
-  else if (op == "cholesky") words = std::sqrt(2.0) / 6.0 * n * n / r - n * n / (2 * P);
-  return words > 0 ? words * w : -1;
-}
 
 double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
