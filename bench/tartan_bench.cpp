@@ -471,7 +471,7 @@ int run(int argc, char** argv, tt::Environment& env) {
       }
       std::printf("received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
                   "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
-                  "rank must receive in 2D (gemm, lu, cholesky; see comm_bound_bytes); /bound = tartan_MB / bound_MB\n");
+                  "rank must receive in 2D (gemm, lu, cholesky; bench/comm_bounds.hpp); /bound = tartan_MB / bound_MB\n");
       if (link)
         std::printf("model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
                     "measured link, with nothing overlapped (a model, not a measurement)\n");
