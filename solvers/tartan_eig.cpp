@@ -92,8 +92,7 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
       n = fi.cols;
     }
     const tt::Operation op = job.svd ? tt::Operation::svd : tt::Operation::eigh;
-    const double a = double(tt::numroc(m, job.nb, 0, 0, job.P)) * double(tt::numroc(n, job.nb, 0, 0, job.Q)) *
-                     double(sizeof(T));
+    const double a = cli::local_bytes<T>(m, n, job.nb, job.P, job.Q);
     auto call = tt::memory_estimate<T>(op, grid, m, n, 1, b);
     const double check = (job.svd ? 5.0 : 4.0) * a;
     const std::string own = "A " + tt::format_bytes(a);

@@ -102,10 +102,7 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
                              : p.method == "lu-mixed" ? tt::Operation::solve_mixed
                              : p.method == "cholesky" ? tt::Operation::cholesky
                                                       : tt::Operation::solve;
-    auto local = [&](std::int64_t r, std::int64_t c) {
-      return double(tt::numroc(r, p.nb, 0, 0, p.p)) * double(tt::numroc(c, p.nb, 0, 0, p.q)) * double(sizeof(T));
-    };
-    const double a = local(m, n), rhs = local(m, k);
+    const double a = cli::local_bytes<T>(m, n, p.nb, p.p, p.q), rhs = cli::local_bytes<T>(m, k, p.nb, p.p, p.q);
     const std::string own = "A " + tt::format_bytes(a) + " + B and the residual check " + tt::format_bytes(4 * rhs);
     std::ostringstream what;
     what << p.method << " of " << (from_file ? "'" + p.matrix + "', " : std::string("a generated ")) << m << "x" << n

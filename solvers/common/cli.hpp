@@ -214,6 +214,13 @@ inline double max_over(double v) {
   return out;
 }
 
+/// Bytes of a rows x cols matrix of T in nb x nb blocks that process (0, 0) of a p x q grid
+/// holds when the first block is there: the most any process holds.
+template <class T>
+double local_bytes(std::int64_t rows, std::int64_t cols, std::int64_t nb, int p, int q) {
+  return double(tartan::numroc(rows, nb, 0, 0, p)) * double(tartan::numroc(cols, nb, 0, 0, q)) * double(sizeof(T));
+}
+
 /// A driver's memory plan, before anything large is allocated: its own matrices (own, named
 /// in own_detail) plus the library call's estimate, per rank, against the smallest
 /// available memory of any rank. With dry_run it prints the plan (rank 0; JSON with json)
