@@ -15,6 +15,16 @@ int scope_depth = 0;
 ArgumentReport pending;
 long total_reports = 0;
 
+constexpr const char* topology_ops = "BBBCCC";
+constexpr const char* topology_scopes = "RCARCA";
+char saved_topologies[6] = {};
+
+char* topology(int k, const char* top) {
+  int ctxt = 0;  // PB_Ctop ignores the context: the topologies are process-wide
+  const char op[2] = {topology_ops[k], 0}, scope[2] = {topology_scopes[k], 0};
+  return PB_Ctop(&ctxt, op, scope, top);
+}
+
 std::string trimmed(const char* name, std::size_t len) {
   std::string s(name, len);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
@@ -32,9 +42,24 @@ void record(std::string routine, int argument) {
 }  // namespace
 
 ReportScope::ReportScope() {
-  if (scope_depth++ == 0) pending = {};
+  if (scope_depth++ == 0) {
+    pending = {};
+    for (int k = 0; k < 6; ++k) saved_topologies[k] = *topology(k, "!");
+  }
 }
-ReportScope::~ReportScope() { --scope_depth; }
+ReportScope::~ReportScope() {
+  if (--scope_depth == 0)
+    for (int k = 0; k < 6; ++k) {
+      const char top[2] = {saved_topologies[k], 0};
+      if (*topology(k, "!") != top[0]) topology(k, top);
+    }
+}
+
+std::string pblas_topologies() {
+  std::string s;
+  for (int k = 0; k < 6; ++k) s += *topology(k, "!");
+  return s;
+}
 
 ArgumentReport take_report() {
   ArgumentReport r = pending;

@@ -23,6 +23,12 @@ struct ArgumentReport {
 
 /// Records reports instead of printing them while alive, and clears the record on entry.
 /// Scopes nest; ScaLAPACK is only ever called from the thread that called Tartan.
+///
+/// The outermost scope also puts PBLAS's broadcast and combine topologies back as it found
+/// them. They are process-wide, and Debian's p?orgqr 2.2.1 returns with the row broadcast
+/// left at 'D' (decreasing ring). On a grid of all ranks that harms nobody, but a process
+/// that ran it on a smaller grid then broadcasts differently from the others on the next
+/// grid it shares with them, and both hang (a QR on 1 rank, then a solve on 2, hung).
 class ReportScope {
  public:
   ReportScope();
@@ -30,6 +36,10 @@ class ReportScope {
   ReportScope(const ReportScope&) = delete;
   ReportScope& operator=(const ReportScope&) = delete;
 };
+
+/// PBLAS's six topologies (broadcast and combine; row, column, all) as a string, e.g. for a
+/// test that they are left as found.
+std::string pblas_topologies();
 
 /// The report recorded since the last call (or since the scope opened), and clears it.
 ArgumentReport take_report();
