@@ -56,6 +56,17 @@ bool narrow(const DistMatrix<T>& src, DistMatrix<L>& dst) {
   return detail::any_rank(src.grid().comm(), over);
 }
 
+// True on every rank when an entry of X, on any rank, is NaN or infinite.
+template <class L>
+bool any_nonfinite(const DistMatrix<L>& X) {
+  bool bad = false;
+  for (std::int64_t j = 0; j < X.local_cols(); ++j) {
+    const L* p = X.data() + j * X.lld();
+    for (std::int64_t i = 0; i < X.local_rows(); ++i) bad |= !std::isfinite(std::abs(p[i]));
+  }
+  return detail::any_rank(X.grid().comm(), bad);
+}
+
 // x := x + d, d in single precision (same layout).
 template <class T, class L>
 void add_widened(DistMatrix<T>& x, const DistMatrix<L>& d) {
@@ -88,11 +99,13 @@ void residual(const DistMatrix<T>& A, const DistMatrix<T>& X, const DistMatrix<T
   gemm(T(-1), A, Op::none, X, Op::none, T(1), R);
 }
 
-// max_j ||r_j|| / (||A|| ||x_j|| + ||b_j||): the normwise backward error.
+// max_j ||r_j|| / (||A|| ||x_j|| + ||b_j||): the normwise backward error. Infinite when a
+// norm is not finite: a NaN or Inf in x or r is never "exact".
 double backward_error(const std::vector<double>& rn, const std::vector<double>& xn, const std::vector<double>& bn,
                       double anorm) {
   double worst = 0;
   for (std::size_t j = 0; j < rn.size(); ++j) {
+    if (!std::isfinite(rn[j]) || !std::isfinite(xn[j])) return HUGE_VAL;
     const double den = anorm * xn[j] + bn[j];
     worst = std::max(worst, rn[j] == 0 ? 0.0 : rn[j] / den);
   }
@@ -163,8 +176,10 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
     } else if (const std::int64_t zero = detail::getrf(S, ipiv, f); zero >= 0) {
       fail(MixedFallback::singular_low, "U(" + std::to_string(zero) + "," + std::to_string(zero) +
                                             ") of the single-precision LU is exactly zero");
+    } else if (detail::getrs(S, ipiv, Op::none, C, f); any_nonfinite(C)) {
+      // numpy would return the true x here; single precision cannot hold it.
+      fail(MixedFallback::overflow, "the single-precision solution has entries beyond its range (3.4e38)");
     } else {
-      detail::getrs(S, ipiv, Op::none, C, f);
       X.local() = C.local().template cast<T>();
       DistMatrix<T> R(Bw.grid(), Bw.rows(), Bw.cols(), Bw.block(), Bw.source());
       // worst[k]: max_j ||r_j|| / (||x_j|| cte) after k steps; <= 1 means converged.
@@ -172,11 +187,19 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
       for (int step = 0;; ++step) {
         residual(Aw, X, Bw, R);
         const auto rn = column_norms(R), xn = column_norms(X);
+        out.iterations = step;
+        bool finite = true;
+        for (std::size_t j = 0; j < rn.size(); ++j) finite &= std::isfinite(rn[j]) && std::isfinite(xn[j]);
+        if (!finite) {  // every rank holds the same norms, so every rank takes this branch
+          fail(MixedFallback::overflow, "the solution or its residual is not finite at step " + std::to_string(step));
+          break;
+        }
+        // A column has converged when its residual meets the rule; written so that a NaN
+        // never counts as converged.
         double w = 0;
         for (std::size_t j = 0; j < rn.size(); ++j)
           w = std::max(w, rn[j] <= xn[j] * cte ? 0.0 : (xn[j] * cte > 0 ? rn[j] / (xn[j] * cte) : HUGE_VAL));
         worst.push_back(w);
-        out.iterations = step;
         if (w == 0) {
           out.converged = true;
           out.backward_error = backward_error(rn, xn, bnorm, anorm);
@@ -210,6 +233,11 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
           break;
         }
         detail::getrs(S, ipiv, Op::none, C, f);
+        if (any_nonfinite(C)) {
+          fail(MixedFallback::overflow,
+               "the correction of step " + std::to_string(step + 1) + " has entries beyond the single-precision range (3.4e38)");
+          break;
+        }
         add_widened(X, C);
       }
     }

@@ -13,7 +13,7 @@ namespace tartan {
 /// Why solve_mixed fell back to a double-precision LU.
 enum class MixedFallback {
   none,            ///< refinement converged; no fallback
-  overflow,        ///< A, B or a residual has entries beyond the single-precision range
+  overflow,        ///< A, B, a residual, the single-precision solution or a correction overflows it
   singular_low,    ///< the single-precision LU has an exactly zero pivot
   no_convergence,  ///< the residual stopped shrinking, or max_iterations was reached
 };
