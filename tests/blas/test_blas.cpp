@@ -21,7 +21,7 @@ double gemm_residual(const Mat<T>& C, const Mat<T>& ref, const Mat<T>& A, const 
 TEMPLATE_TEST_CASE("matmul matches Eigen on every grid", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto [m, k, n] : std::vector<std::tuple<int, int, int>>{
              {1, 1, 1}, {13, 17, 5}, {31, 4, 57}, {57, 31, 13}, {64, 64, 64}, {5, 0, 3}, {0, 3, 4}})
       for (auto b : std::vector<tt::Block>{{1, 1}, {3, 5}, {8, 8}, {64, 64}}) {
@@ -41,7 +41,7 @@ TEMPLATE_TEST_CASE("matmul matches Eigen on every grid", "", TARTAN_TYPES) {
 
 TEMPLATE_TEST_CASE("gemm with every op, alpha/beta and submatrix views", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   const T alpha = T(0.5), beta = T(-2);
   for (auto opA : {tt::Op::none, tt::Op::transpose, tt::Op::adjoint})
     for (auto opB : {tt::Op::none, tt::Op::transpose, tt::Op::adjoint}) {
@@ -68,7 +68,7 @@ TEMPLATE_TEST_CASE("gemm with every op, alpha/beta and submatrix views", "", TAR
 TEMPLATE_TEST_CASE("transpose, adjoint, +, -, scaling, axpy, dot", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     auto A = tt::random<T>(g, 13, 8, 1, tt::Block{3, 2});
     auto B = tt::random<T>(g, 13, 8, 2, tt::Block{5, 5});  // a different layout on purpose
     const Mat<T> a = gather_all(A), b = gather_all(B);
@@ -90,7 +90,7 @@ TEMPLATE_TEST_CASE("transpose, adjoint, +, -, scaling, axpy, dot", "", TARTAN_TY
 TEMPLATE_TEST_CASE("norms match Eigen on matrices and views", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto [m, n] : std::vector<std::pair<int, int>>{{1, 1}, {17, 13}, {4, 31}, {57, 2}}) {
       auto A = tt::random<T>(g, m, n, 9, tt::Block{4, 3});
       const Mat<T> a = gather_all(A);
@@ -113,7 +113,7 @@ TEMPLATE_TEST_CASE("norms match Eigen on matrices and views", "", TARTAN_TYPES) 
 TEMPLATE_TEST_CASE("solve_triangular: lower, upper, transposed, unit diagonal", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (int n : {1, 13, 31}) {
       // A well-conditioned triangle: random off-diagonal, diagonal n + 1.
       auto A = tt::from_function<T>(g, n, n, [&](std::int64_t i, std::int64_t j) {
@@ -144,7 +144,7 @@ TEMPLATE_TEST_CASE("solve_triangular: lower, upper, transposed, unit diagonal", 
 
 TEMPLATE_TEST_CASE("BLAS argument errors throw on every rank", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, 5, 4, 1);
   auto B = tt::random<T>(g, 5, 4, 2);
   auto C = tt::zeros<T>(g, 5, 5);
@@ -152,7 +152,7 @@ TEMPLATE_TEST_CASE("BLAS argument errors throw on every rank", "", TARTAN_TYPES)
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::gemm(T(1), A, tt::Op::none, B, tt::Op::none, T(0), C); },
                                                  "op(A) is 5x4, op(B) is 5x4 and C is 5x5");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::operator+(A, C); }, "expected equal shapes");
-  tt::Grid other;
+  tt::Grid other(test_comm());
   auto D = tt::random<T>(other, 4, 4, 3);
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::matmul(A, D); }, "different grids");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_triangular(A, B); },
@@ -173,7 +173,7 @@ TEMPLATE_TEST_CASE("gemm with C sharing storage with A or B", "", TARTAN_TYPES) 
   using T = TestType;
   // C := A * B with C the same matrix as A gave a difference of 171 against the reference.
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto b : std::vector<tt::Block>{{}, {3, 3}, {2, 5}}) {
       const int n = 23;
       auto A = tt::random<T>(g, n, n, 1, b);

@@ -25,7 +25,7 @@ tartan_comm_counts collect() {
 
 double max_received(const tartan_comm_counts& c) {
   double v = double(c.p2p_recv_bytes + c.coll_recv_bytes), out = 0;
-  MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, test_comm());
   return out;
 }
 
@@ -38,7 +38,7 @@ unsigned long long log2_ceil(int p) {
 // Bytes received by the busiest rank during f.
 template <class F>
 double received_by_busiest(F&& f) {
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Barrier(test_comm());
   tartan_comm_start();
   f();
   tartan_comm_stop();
@@ -50,10 +50,10 @@ double received_by_busiest(F&& f) {
 TEST_CASE("commcount: the wrappers are in front of MPI") { REQUIRE(tartan_comm_active() == 1); }
 
 TEST_CASE("commcount: point to point counted by destination, through any communicator and datatype") {
-  const int p = world_size(), r = world_rank();
+  const int p = test_size(), r = test_rank();
   // A communicator with the ranks reversed: destinations must be translated to world ranks.
   MPI_Comm rev;
-  MPI_Comm_split(MPI_COMM_WORLD, 0, p - 1 - r, &rev);
+  MPI_Comm_split(test_comm(), 0, p - 1 - r, &rev);
   const int next = (r + 1) % p, prev = (r + p - 1) % p;
   std::vector<double> out(std::size_t(10 * (r + 1)), 1.0), in(std::size_t(10 * (prev + 1)));
   // Three blocks of two ints, stride 5: 24 bytes per element of this type.
@@ -62,16 +62,16 @@ TEST_CASE("commcount: point to point counted by destination, through any communi
   MPI_Type_commit(&vec);
   std::vector<int> vout(2 * 15, 7), vin(12);
 
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Barrier(test_comm());
   tartan_comm_start();
   MPI_Request req;
   MPI_Isend(out.data(), int(out.size()), MPI_DOUBLE, p - 1 - next, 1, rev, &req);
   MPI_Recv(in.data(), int(in.size()), MPI_DOUBLE, p - 1 - prev, 1, rev, MPI_STATUS_IGNORE);
   MPI_Wait(&req, MPI_STATUS_IGNORE);
-  MPI_Sendrecv(vout.data(), 2, vec, prev, 2, vin.data(), 12, MPI_INT, next, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Sendrecv(vout.data(), 2, vec, prev, 2, vin.data(), 12, MPI_INT, next, 2, test_comm(), MPI_STATUS_IGNORE);
   tartan_comm_stop();
-  MPI_Send(out.data(), 1, MPI_DOUBLE, next, 3, MPI_COMM_WORLD);  // after stop: not counted
-  MPI_Recv(in.data(), 1, MPI_DOUBLE, prev, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Send(out.data(), 1, MPI_DOUBLE, next, 3, test_comm());  // after stop: not counted
+  MPI_Recv(in.data(), 1, MPI_DOUBLE, prev, 3, test_comm(), MPI_STATUS_IGNORE);
   const auto c = collect();
 
   CHECK(c.p2p_sent_messages == 2);
@@ -84,15 +84,15 @@ TEST_CASE("commcount: point to point counted by destination, through any communi
 }
 
 TEST_CASE("commcount: collectives counted by the payload from the other ranks") {
-  const int p = world_size(), r = world_rank();
+  const int p = test_size(), r = test_rank();
   std::vector<double> b(10, double(r)), s(5, 1.0), t(5);
   std::vector<int> mine(3, r), all(std::size_t(3 * p));
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Barrier(test_comm());
   tartan_comm_start();
-  MPI_Bcast(b.data(), 10, MPI_DOUBLE, p - 1, MPI_COMM_WORLD);
-  MPI_Allgather(mine.data(), 3, MPI_INT, all.data(), 3, MPI_INT, MPI_COMM_WORLD);
-  MPI_Allreduce(s.data(), t.data(), 5, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Bcast(b.data(), 10, MPI_DOUBLE, p - 1, test_comm());
+  MPI_Allgather(mine.data(), 3, MPI_INT, all.data(), 3, MPI_INT, test_comm());
+  MPI_Allreduce(s.data(), t.data(), 5, MPI_DOUBLE, MPI_SUM, test_comm());
+  MPI_Barrier(test_comm());
   tartan_comm_stop();
   const auto c = collect();
   CHECK(t[0] == double(p));
@@ -124,19 +124,19 @@ TEST_CASE("commcount: calls through MPI's Fortran bindings are counted too") {
   REQUIRE(bcast);
   REQUIRE(send);
   REQUIRE(recv);
-  const int p = world_size(), r = world_rank();
-  MPI_Fint dbl = MPI_Type_c2f(MPI_DOUBLE), world = MPI_Comm_c2f(MPI_COMM_WORLD), ierr = 0;
+  const int p = test_size(), r = test_rank();
+  MPI_Fint dbl = MPI_Type_c2f(MPI_DOUBLE), world = MPI_Comm_c2f(test_comm()), ierr = 0;
   MPI_Fint ten = 10, root = p - 1, tag = 5, next = (r + 1) % p, prev = (r + p - 1) % p, k = 3 * (r + 1);
   MPI_Fint kprev = 3 * (prev + 1);
   std::vector<double> b(10, double(r)), out(static_cast<std::size_t>(k), 1.0), in(static_cast<std::size_t>(kprev));
   std::vector<MPI_Fint> status(16);  // Fortran's MPI_STATUS_SIZE is 6 in Open MPI
-  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Barrier(test_comm());
   tartan_comm_start();
   bcast(b.data(), &ten, &dbl, &root, &world, &ierr);
   REQUIRE(ierr == 0);
   if (r % 2 == 0) {  // even ranks send first; with one rank, to itself
     MPI_Request q;
-    MPI_Irecv(in.data(), kprev, MPI_DOUBLE, prev, 5, MPI_COMM_WORLD, &q);
+    MPI_Irecv(in.data(), kprev, MPI_DOUBLE, prev, 5, test_comm(), &q);
     send(out.data(), &k, &dbl, &next, &tag, &world, &ierr);
     MPI_Wait(&q, MPI_STATUS_IGNORE);
   } else {
@@ -156,13 +156,13 @@ TEST_CASE("commcount: calls through MPI's Fortran bindings are counted too") {
 
 TEST_CASE("commcount: matmul, lu_factor and cholesky against the 2D lower bounds") {
   // n is 6 blocks, so every grid of up to 6 ranks holds an equal share (the bounds assume it).
-  const int P = world_size();
+  const int P = test_size();
   for (auto [pr, pc] : grid_shapes())
     for (std::int64_t nb : {std::int64_t(0), std::int64_t(32)}) {
       const tt::Block blk = nb == 0 ? tt::Block{} : tt::Block{nb, nb};
       const std::int64_t n = 6 * (nb == 0 ? tt::default_block_size : nb);
       const double nn = double(n) * double(n);
-      tt::Grid g(MPI_COMM_WORLD, pr, pc);
+      tt::Grid g(test_comm(), pr, pc);
       INFO("grid " << pr << "x" << pc << ", n " << n << ", nb " << nb << " (0: default)");
       auto A = tt::random<double>(g, n, n, 1, blk), B = tt::random<double>(g, n, n, 2, blk);
       auto S = tt::random<double>(g, n, n, 3, blk);

@@ -14,7 +14,11 @@
 using namespace tartan_test;
 
 TEST_CASE("Environment chooses at least one BLAS thread and never oversubscribes") {
-  // The shared main built the Environment; a second one adopts MPI.
+  // The shared main built the Environment; a second one adopts MPI. It is collective over
+  // MPI_COMM_WORLD, so it runs when the suite runs on every rank of the launch.
+  int world = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &world);
+  if (test_size() != world) return;
   tt::Environment env;
   REQUIRE_FALSE(env.owns_mpi());
   REQUIRE(env.blas_threads() >= 1);
@@ -32,14 +36,14 @@ TEST_CASE("Grid shapes") {
   REQUIRE(tt::Grid::default_shape(7) == std::pair{1, 7});
   REQUIRE(tt::Grid::default_shape(12) == std::pair{3, 4});
 
-  tt::Grid g;
-  const auto [p, q] = tt::Grid::default_shape(world_size());
+  tt::Grid g(test_comm());
+  const auto [p, q] = tt::Grid::default_shape(test_size());
   REQUIRE(g.prows() == p);
   REQUIRE(g.pcols() == q);
-  REQUIRE(g.size() == world_size());
+  REQUIRE(g.size() == test_size());
   REQUIRE(g.rank_of(g.myrow(), g.mycol()) == g.rank());
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid h(MPI_COMM_WORLD, P, Q);
+    tt::Grid h(test_comm(), P, Q);
     REQUIRE(h.myrow() == h.rank() / Q);
     REQUIRE(h.mycol() == h.rank() % Q);
     int rs = 0, cs = 0;
@@ -54,21 +58,21 @@ TEST_CASE("Grid shapes") {
 }
 
 TEST_CASE("A grid that does not cover the communicator is refused on every rank") {
-  const int n = world_size();
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(MPI_COMM_WORLD, n + 1, 1); },
+  const int n = test_size();
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(test_comm(), n + 1, 1); },
                                                  "does not cover the communicator");
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(MPI_COMM_WORLD, 0, n); }, "0x");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::Grid g(test_comm(), 0, n); }, "0x");
 }
 
 TEMPLATE_TEST_CASE("DistMatrix local blocks partition the matrix", "", TARTAN_TYPES) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto [m, n] : std::vector<std::pair<int, int>>{{0, 0}, {0, 5}, {1, 1}, {7, 3}, {13, 17}, {64, 65}})
       for (auto b : std::vector<tt::Block>{{1, 1}, {2, 3}, {4, 4}, {64, 64}, {}, {100, 7}}) {
         tt::DistMatrix<T> A(g, m, n, b);
         std::int64_t local = A.local_rows() * A.local_cols(), total = 0;
-        MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+        MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, test_comm());
         REQUIRE(total == std::int64_t(m) * n);
         REQUIRE(all_ranks(A.lld() >= std::max<std::int64_t>(1, A.local_rows())));
         REQUIRE(all_ranks(A.local().rows() == A.local_rows()));
@@ -99,7 +103,7 @@ TEMPLATE_TEST_CASE("random() is the same matrix on every grid, block and source"
   REQUIRE(ref.cwiseAbs().minCoeff() > 0);
   REQUIRE((ref - serial_random<T>(m, n, 43)).norm() > 1);  // the seed matters
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto b : std::vector<tt::Block>{{1, 1}, {3, 5}, {8, 8}, {64, 64}})
       for (auto s : std::vector<tt::Source>{{0, 0}, {P - 1, Q - 1}}) {
         auto A = tt::random<T>(g, m, n, 42, b, s);
@@ -111,29 +115,29 @@ TEMPLATE_TEST_CASE("random() is the same matrix on every grid, block and source"
 
 TEMPLATE_TEST_CASE("from_eigen and to_eigen round trip from any root", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   for (auto [m, n] : std::vector<std::pair<int, int>>{{0, 0}, {1, 1}, {5, 0}, {9, 4}, {31, 57}})
-    for (int root : {0, world_size() - 1}) {
+    for (int root : {0, test_size() - 1}) {
       const Mat<T> M = Mat<T>::Random(m, n);
-      Mat<T> mine = world_rank() == root ? M : Mat<T>();
+      Mat<T> mine = test_rank() == root ? M : Mat<T>();
       auto A = tt::from_eigen(g, mine, root, tt::Block{4, 3});
       REQUIRE(A.rows() == m);
       REQUIRE(A.cols() == n);
       const Mat<T> back = tt::to_eigen(A, root);
-      REQUIRE(all_ranks(world_rank() == root ? back == M : back.size() == 0));
+      REQUIRE(all_ranks(test_rank() == root ? back == M : back.size() == 0));
     }
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), world_size()); },
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), test_size()); },
                                                  "root is");
 }
 
 TEMPLATE_TEST_CASE("redistribute between grids, blocks and sources", "", TARTAN_TYPES) {
   using T = TestType;
   const std::int64_t m = 31, n = 19;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, m, n, 7, tt::Block{4, 4});
   const Mat<T> ref = gather_all(A);
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid h(MPI_COMM_WORLD, P, Q);
+    tt::Grid h(test_comm(), P, Q);
     for (auto b : std::vector<tt::Block>{{1, 2}, {5, 5}, {64, 64}}) {
       auto B = tt::redistribute(A, h, b, tt::Source{P - 1, 0});
       REQUIRE(B.grid() == h);
@@ -143,7 +147,7 @@ TEMPLATE_TEST_CASE("redistribute between grids, blocks and sources", "", TARTAN_
       REQUIRE(gather_all(C) == ref);
     }
   }
-  if (world_size() > 1) {
+  if (test_size() > 1) {
     tt::Grid self(MPI_COMM_SELF);
     require_throws_everywhere<tt::InvalidArgument>([&] { tt::redistribute(A, self); }, "different processes");
   }
@@ -153,15 +157,15 @@ TEMPLATE_TEST_CASE("redistribute of windows, over a duplicated and a reordered c
   // Windows at offsets, into every grid shape over the same processes: the world, a
   // duplicate of it, and its ranks in reverse order (BLACS numbers that grid differently).
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, 40, 33, 9, tt::Block{5, 3}, tt::Source{0, g.pcols() - 1});
   const Mat<T> ref = gather_all(A);
   MPI_Comm dup, reversed;
-  MPI_Comm_dup(MPI_COMM_WORLD, &dup);
-  MPI_Comm_split(MPI_COMM_WORLD, 0, world_size() - 1 - world_rank(), &reversed);
+  MPI_Comm_dup(test_comm(), &dup);
+  MPI_Comm_split(test_comm(), 0, test_size() - 1 - test_rank(), &reversed);
   const char* names[] = {"world", "a duplicate", "reversed"};
   int which = 0;
-  for (MPI_Comm comm : {MPI_COMM_WORLD, dup, reversed}) {
+  for (MPI_Comm comm : {test_comm(), dup, reversed}) {
     const char* cname = names[which++];
     for (auto [P, Q] : grid_shapes()) {
       tt::Grid h(comm, P, Q);
@@ -183,7 +187,7 @@ TEMPLATE_TEST_CASE("redistribute of windows, over a duplicated and a reordered c
 
 TEMPLATE_TEST_CASE("get, set, copy and zeros/identity", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto I = tt::identity<T>(g, 11, tt::Block{2, 2});
   REQUIRE(gather_all(I) == Mat<T>::Identity(11, 11));
   auto Z = tt::zeros<T>(g, 4, 6);
@@ -205,7 +209,7 @@ TEMPLATE_TEST_CASE("get, set, copy and zeros/identity", "", TARTAN_TYPES) {
 
 TEMPLATE_TEST_CASE("views: copy out, assign in", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, 20, 15, 3, tt::Block{3, 4});
   const Mat<T> ref = gather_all(A);
   auto v = std::as_const(A).view(5, 2, 9, 11);
@@ -218,14 +222,14 @@ TEMPLATE_TEST_CASE("views: copy out, assign in", "", TARTAN_TYPES) {
   Mat<T> expect = Mat<T>::Zero(30, 30);
   expect.block(10, 12, 9, 11) = ref.block(5, 2, 9, 11);
   REQUIRE(gather_all(Z) == expect);
-  REQUIRE(all_ranks(tt::to_eigen(v, 0).size() == (world_rank() == 0 ? 99 : 0)));
+  REQUIRE(all_ranks(tt::to_eigen(v, 0).size() == (test_rank() == 0 ? 99 : 0)));
   require_throws_everywhere<tt::InvalidArgument>([&] { A.view(15, 0, 6, 1); }, "does not fit in the 20x15 matrix");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::assign(Z.view(0, 0, 2, 2), S); }, "expected equal shapes");
 }
 
 TEMPLATE_TEST_CASE("a moved-from matrix is a valid empty matrix on its grid", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, 9, 7, 1, tt::Block{2, 3});
   const Mat<T> a = gather_all(A);
   auto B = std::move(A);
@@ -249,7 +253,7 @@ TEMPLATE_TEST_CASE("a moved-from matrix is a valid empty matrix on its grid", ""
 
 TEMPLATE_TEST_CASE("views whose bounds overflow 64 bits are refused", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto A = tt::random<T>(g, 20, 15, 3);
   const std::int64_t big = std::numeric_limits<std::int64_t>::max();
   // i + m wrapped around: view(INT64_MAX, 0, 1, 1) was accepted with ia() = 0
@@ -264,13 +268,13 @@ TEMPLATE_TEST_CASE("views whose bounds overflow 64 bits are refused", "", TARTAN
 
 TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as OutOfMemory", "", TARTAN_TYPES) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   // The last rank may grow its address space by 64 MiB only (ulimit -v); every rank's block
   // needs 128 MiB. That rank cannot allocate, the others can: all must throw, none hang.
-  const int victim = world_size() - 1;
+  const int victim = test_size() - 1;
   rlimit old{};
   getrlimit(RLIMIT_AS, &old);
-  if (world_rank() == victim) {
+  if (test_rank() == victim) {
     std::ifstream statm("/proc/self/statm");
     long pages = 0;
     statm >> pages;
@@ -278,7 +282,7 @@ TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as 
     lim.rlim_cur = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + (64u << 20);
     setrlimit(RLIMIT_AS, &lim);
   }
-  const auto n = static_cast<std::int64_t>(std::sqrt(double(128 << 20) * world_size() / sizeof(T)));
+  const auto n = static_cast<std::int64_t>(std::sqrt(double(128 << 20) * test_size() / sizeof(T)));
   std::string msg;
   std::int64_t bytes = 0;
   try {
@@ -287,7 +291,7 @@ TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as 
     msg = e.what();
     bytes = e.bytes();
   }
-  if (world_rank() == victim) setrlimit(RLIMIT_AS, &old);
+  if (test_rank() == victim) setrlimit(RLIMIT_AS, &old);
   INFO(msg);
   REQUIRE(all_ranks(bytes > 0));
   REQUIRE(all_ranks(msg.find("on rank " + std::to_string(victim)) != std::string::npos));

@@ -2,7 +2,6 @@
 // a count made from the definition of the block-cyclic distribution. Links only the
 // layout arithmetic: no MPI, no ScaLAPACK.
 
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <vector>

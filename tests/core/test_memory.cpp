@@ -55,7 +55,7 @@ double measured_peak(F&& op) {
   if (!ok) return -1;
   op();
   long grown = (status_kib("VmHWM:") - rss0) * 1024, worst = 0;
-  MPI_Allreduce(&grown, &worst, 1, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
+  MPI_Allreduce(&grown, &worst, 1, MPI_LONG, MPI_MAX, test_comm());
   return double(worst);
 }
 
@@ -74,7 +74,7 @@ void check(tt::Operation op, const tt::Grid& g, std::int64_t m, std::int64_t n, 
   const auto est = tt::memory_estimate<double>(op, g, m, n);
   const double peak = measured_peak([&] { call(A, B); });
   if (peak < 0) FAIL("/proc/self/clear_refs cannot reset the high-water mark here: nothing to measure with");
-  if (world_rank() == 0)
+  if (test_rank() == 0)
     std::printf("%-10s %7lldx%-5lld on %dx%d: estimate %10.1f MiB, measured %10.1f MiB, ratio %.2f\n",
                 tt::operation_name(op), static_cast<long long>(m), static_cast<long long>(n), g.prows(), g.pcols(),
                 double(est.bytes) / 1048576, peak / 1048576, peak / double(est.bytes));
@@ -88,7 +88,7 @@ void check(tt::Operation op, const tt::Grid& g, std::int64_t m, std::int64_t n, 
 }  // namespace
 
 TEST_CASE("memory_estimate within 25 % of the measured peak: lu_factor, cholesky, qr, eigh, svd") {
-  tt::Grid g;
+  tt::Grid g(test_comm());
   using M = tt::DistMatrix<double>;
   for (std::int64_t n : {1500, 2500}) {
     check(tt::Operation::lu_factor, g, n, n, [](const M& A, const M&) { auto r = tt::lu_factor(A); });
@@ -101,8 +101,8 @@ TEST_CASE("memory_estimate within 25 % of the measured peak: lu_factor, cholesky
 }
 
 TEST_CASE("memory_estimate of the tall-skinny paths: qr, svd and lstsq by CholeskyQR") {
-  for (auto [P, Q] : std::vector<std::pair<int, int>>{{world_size(), 1}, {1, world_size()}}) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+  for (auto [P, Q] : std::vector<std::pair<int, int>>{{test_size(), 1}, {1, test_size()}}) {
+    tt::Grid g(test_comm(), P, Q);
     using M = tt::DistMatrix<double>;
     for (std::int64_t n : {100, 160}) {
       const std::int64_t m = 400 * n;

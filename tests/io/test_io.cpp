@@ -14,23 +14,13 @@ using namespace tartan_test;
 namespace {
 
 // A scratch directory shared by all ranks, made by rank 0.
-const std::string& scratch() {
-  static std::string dir = [] {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    std::string d = (std::filesystem::temp_directory_path() / ("tartan-io-" + std::to_string(pid))).string();
-    if (world_rank() == 0) std::filesystem::create_directories(d);
-    MPI_Barrier(MPI_COMM_WORLD);
-    return d;
-  }();
-  return dir;
-}
+std::string scratch() { return scratch_dir("tartan-io"); }
 
 // Runs a shell command on rank 0; every rank gets its exit status.
 int on_root(const std::string& cmd) {
   int rc = 0;
-  if (world_rank() == 0) rc = std::system(cmd.c_str());
-  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (test_rank() == 0) rc = std::system(cmd.c_str());
+  MPI_Bcast(&rc, 1, MPI_INT, 0, test_comm());
   return rc;
 }
 
@@ -52,8 +42,8 @@ Mat<T> reference(int m, int n) {
 }
 
 void write_text(const std::string& path, const std::string& text) {
-  if (world_rank() == 0) std::ofstream(path) << text;
-  MPI_Barrier(MPI_COMM_WORLD);
+  if (test_rank() == 0) std::ofstream(path) << text;
+  MPI_Barrier(test_comm());
 }
 
 template <class T>
@@ -70,11 +60,11 @@ TEMPLATE_TEST_CASE(".npy round trips across grids, blocks and sources", "", TART
   using T = TestType;
   const std::string path = scratch() + "/rt.npy";
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (auto [m, n] : std::vector<std::pair<int, int>>{{0, 3}, {1, 1}, {17, 5}, {31, 57}}) {
       auto A = tt::random<T>(g, m, n, 5, tt::Block{4, 3}, tt::Source{P - 1, Q - 1});
       tt::save_npy(A, path);
-      tt::Grid h;  // read back on another grid shape and block
+      tt::Grid h(test_comm());  // read back on another grid shape and block
       auto B = tt::load_npy<T>(h, path, tt::Block{5, 2});
       REQUIRE(B.rows() == m);
       REQUIRE(B.cols() == n);
@@ -82,20 +72,21 @@ TEMPLATE_TEST_CASE(".npy round trips across grids, blocks and sources", "", TART
     }
   }
   // numpy reads what Tartan wrote
-  tt::Grid g;
+  tt::Grid g(test_comm());
   tt::save_npy(tt::from_eigen(g, reference<T>(13, 7), 0, tt::Block{2, 2}), path);
   REQUIRE(on_root(helper() + "check " + path + " npy 13 7 '" + dtype<T>() + "'") == 0);
   // no temporary file is left beside the target
   bool leftovers = false;
-  if (world_rank() == 0)
-    for (const auto& e : std::filesystem::directory_iterator(scratch()))
+  const std::string dir = scratch();
+  if (test_rank() == 0)
+    for (const auto& e : std::filesystem::directory_iterator(dir))
       leftovers = leftovers || e.path().filename().string().find("tartan-tmp") != std::string::npos;
   REQUIRE(all_ranks(!leftovers));
 }
 
 TEST_CASE(".npy files written by numpy: C and Fortran order, every dtype, 1-D, version 2.0, conversions") {
   REQUIRE(on_root(helper() + "write-npy " + scratch()) == 0);
-  tt::Grid g;
+  tt::Grid g(test_comm());
   const std::string d = scratch() + "/";
   for (std::string order : {"c_", "f_"}) {
     REQUIRE(gather_all(tt::load_npy<float>(g, d + order + "f4.npy", tt::Block{3, 2})) == reference<float>(13, 7));
@@ -119,15 +110,15 @@ TEST_CASE(".npy files written by numpy: C and Fortran order, every dtype, 1-D, v
 }
 
 TEST_CASE(".npy bad files: missing, not npy, truncated, bad header") {
-  tt::Grid g;
+  tt::Grid g(test_comm());
   const std::string d = scratch() + "/";
   require_throws_everywhere<tt::IoError>([&] { tt::load_npy<double>(g, d + "missing.npy"); },
                                          "cannot open '" + d + "missing.npy'");
   write_text(d + "text.npy", "hello, world\n");
   require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "text.npy"); }, "not an .npy file");
   tt::save_npy(tt::random<double>(g, 20, 20, 1), d + "full.npy");
-  if (world_rank() == 0) std::filesystem::resize_file(d + "full.npy", std::filesystem::file_size(d + "full.npy") - 8);
-  MPI_Barrier(MPI_COMM_WORLD);
+  if (test_rank() == 0) std::filesystem::resize_file(d + "full.npy", std::filesystem::file_size(d + "full.npy") - 8);
+  MPI_Barrier(test_comm());
   require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "full.npy"); },
                                              "truncated: 20x20 <f8 needs");
   write_text(d + "hdr.npy", std::string("\x93NUMPY\x01\x00\x24\x00{'descr': '<f8', 'shape': (2, 2), }\n", 46));
@@ -141,20 +132,20 @@ TEMPLATE_TEST_CASE("Matrix Market round trips and scipy interop", "", TARTAN_TYP
   using T = TestType;
   const std::string path = scratch() + "/rt.mtx";
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     auto A = tt::random<T>(g, 23, 9, 8, tt::Block{4, 4});
     tt::save_mtx(A, path);
     auto B = tt::load_mtx<T>(g, path, tt::Block{3, 5});
     REQUIRE(gather_all(B) == gather_all(A));  // %.17g / %.9g round-trip exactly
   }
-  tt::Grid g;
+  tt::Grid g(test_comm());
   tt::save_mtx(tt::from_eigen(g, reference<T>(9, 6), 0), path);
   REQUIRE(on_root(helper() + "check " + path + " mtx 9 6 '" + dtype<T>() + "'") == 0);
 }
 
 TEST_CASE("Matrix Market files written by scipy: every format, field and symmetry") {
   REQUIRE(on_root(helper() + "write-mtx " + scratch()) == 0);
-  tt::Grid g;
+  tt::Grid g(test_comm());
   const std::string d = scratch() + "/";
   using M = Mat<double>;
   const M a = reference<double>(9, 9);
@@ -176,7 +167,7 @@ TEST_CASE("Matrix Market files written by scipy: every format, field and symmetr
 }
 
 TEST_CASE("Matrix Market bad files") {
-  tt::Grid g;
+  tt::Grid g(test_comm());
   const std::string d = scratch() + "/";
   require_throws_everywhere<tt::IoError>([&] { tt::load_mtx<double>(g, d + "missing.mtx"); }, "cannot open");
   write_text(d + "b1.mtx", "%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.0\n4 1 2.0\n");

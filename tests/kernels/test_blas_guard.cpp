@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 #include <complex>
 #include <cstring>

@@ -3,6 +3,9 @@
 // reason provoked; errors alike on every rank.
 
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support.hpp"
 
@@ -28,8 +31,8 @@ double backward_error_of(const Mat<T>& a, const Mat<T>& x, const Mat<T>& b) {
 // orthogonal (unitary) factors, the same on every rank.
 template <class T>
 Mat<T> conditioned(std::int64_t n, double kappa, std::uint64_t seed) {
-  Mat<T> q1 = Eigen::HouseholderQR<Mat<T>>(serial_random<T>(n, n, seed)).householderQ();
-  Mat<T> q2 = Eigen::HouseholderQR<Mat<T>>(serial_random<T>(n, n, seed + 1)).householderQ();
+  const Mat<T> q1 = ref_orthonormal_columns<T>(serial_random<T>(n, n, seed));
+  const Mat<T> q2 = ref_orthonormal_columns<T>(serial_random<T>(n, n, seed + 1));
   Mat<T> d = Mat<T>::Zero(n, n);
   for (std::int64_t i = 0; i < n; ++i) d(i, i) = T(std::pow(kappa, -double(i) / double(std::max<std::int64_t>(n - 1, 1))));
   return q1 * d * q2;
@@ -48,7 +51,7 @@ TEMPLATE_TEST_CASE("solve_mixed converges at n near the default block, every gri
                    std::complex<double>) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     for (int n : {0, 1, 2, 3, 63, 64, 65, 128, 129})
       for (tt::Block b : {tt::Block{}, tt::Block{4, 4}})
         for (tt::Source src : {tt::Source{}, tt::Source{P - 1, Q - 1}})
@@ -79,7 +82,7 @@ TEMPLATE_TEST_CASE("solve_mixed converges at n near the default block, every gri
 TEMPLATE_TEST_CASE("solve_mixed takes several steps on moderately conditioned matrices", "", double,
                    std::complex<double>) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   for (double kappa : {1e3, 1e5, 1e6}) {
     INFO("kappa " << kappa);
     const Mat<T> a = conditioned<T>(150, kappa, 7);
@@ -95,22 +98,30 @@ TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accura
                    std::complex<double>) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     INFO("grid " << P << "x" << Q);
-    auto check = [&](const Mat<T>& a, const Mat<T>& bb, tt::MixedFallback why, const std::string& text,
-                     tt::MixedOptions o = {}) {
+    // The fallback, its reason with the figures, and an accurate double-precision answer.
+    // Where the reason depends on rounding, every acceptable (fallback, text) pair is listed.
+    auto check_any = [&](const Mat<T>& a, const Mat<T>& bb,
+                         const std::vector<std::pair<tt::MixedFallback, std::string>>& allowed,
+                         tt::MixedOptions o = {}) {
       auto A = scatter(g, a), B = scatter(g, bb);
       auto r = tt::solve_mixed(A, B, o);
       INFO("reason: " << r.reason);
-      REQUIRE(all_ranks(!r.converged && r.fallback == why));
-      REQUIRE(r.reason.find(text) != std::string::npos);
-      REQUIRE(r.reason.rfind(tt::fallback_name(why), 0) == 0);
+      REQUIRE(all_ranks(!r.converged && r.fallback != tt::MixedFallback::none));
+      bool explained = false;
+      for (const auto& [why, text] : allowed)
+        explained |= r.fallback == why && r.reason.find(text) != std::string::npos &&
+                     r.reason.rfind(tt::fallback_name(why), 0) == 0;
+      REQUIRE(all_ranks(explained));
       const Mat<T> x = gather_all(r.x);
       REQUIRE(solve_residual<T>(a, x, bb) < 16);
       REQUIRE(r.backward_error <= 16 * double(a.rows()) * eps_d);
       REQUIRE(backward_error_of<T>(a, x, bb) <= 16 * double(a.rows()) * eps_d);
       return r;
     };
+    auto check = [&](const Mat<T>& a, const Mat<T>& bb, tt::MixedFallback why, const std::string& text,
+                     tt::MixedOptions o = {}) { return check_any(a, bb, {{why, text}}, o); };
     for (std::int64_t n : {2, 65, 130}) {
       INFO("n=" << n);
       // Entries beyond the single-precision range, in A and then in B.
@@ -118,13 +129,29 @@ TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accura
       const Mat<T> bb = serial_random<T>(n, 1, 12);
       check(a * T(1e39), bb, tt::MixedFallback::overflow, "A has entries beyond");
       check(a, bb * T(1e39), tt::MixedFallback::overflow, "B has entries beyond");
+      // A and B fit single precision, x does not: A = diag(1e-20, 1, ...), b = (1e20, 1, ...)
+      // gives x = (1e40, 1, ...). The single-precision solution is infinite; its residual
+      // is NaN, which once passed the stopping rule as "converged" with x(0) = inf.
+      {
+        Mat<T> d = Mat<T>::Identity(n, n), rhs = Mat<T>::Ones(n, 1);
+        d(0, 0) = T(1e-20);
+        rhs(0, 0) = T(1e20);
+        auto r = check(d, rhs, tt::MixedFallback::overflow, "the single-precision solution has entries beyond");
+        const Mat<T> x = gather_all(r.x);
+        REQUIRE(std::abs(x(0, 0) - T(1e40)) <= 1e-14 * 1e40);
+        REQUIRE(std::isfinite(r.backward_error));
+      }
       // Singular in single precision only: 1 + 2^-30 rounds to 1 in float.
       Mat<T> s = Mat<T>::Identity(n, n);
       s.bottomRightCorner(2, 2) << T(1), T(1), T(1), T(1.0 + std::ldexp(1.0, -30));
       const std::string u = std::to_string(n - 1);
       check(s, bb, tt::MixedFallback::singular_low, "U(" + u + "," + u + ")");
-      // Too ill-conditioned for single-precision factors: refinement stops early.
-      auto r = check(conditioned<T>(n, 1e10, 13), bb, tt::MixedFallback::no_convergence, "ill-conditioned");
+      // Too ill-conditioned for single-precision factors. Refinement stops early, or, with
+      // some BLAS kernels' rounding, the single-precision LU meets an exactly zero pivot
+      // first (OpenBLAS's SkylakeX kernel does at n = 65 on 2x1): both are honest reasons.
+      auto r = check_any(conditioned<T>(n, 1e10, 13), bb,
+                         {{tt::MixedFallback::no_convergence, "ill-conditioned"},
+                          {tt::MixedFallback::singular_low, "of the single-precision LU is exactly zero"}});
       REQUIRE(r.iterations <= 3);
       // No steps allowed: the single-precision solution alone does not meet the rule.
       check(a, bb, tt::MixedFallback::no_convergence, "not converged in 0 steps", {.max_iterations = 0});
@@ -135,7 +162,7 @@ TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accura
 TEMPLATE_TEST_CASE("solve_mixed errors: same exception on every rank, inputs intact", "", double,
                    std::complex<double>) {
   using T = TestType;
-  tt::Grid g;
+  tt::Grid g(test_comm());
   auto rect = tt::random<T>(g, 6, 5, 1);
   auto sq = tt::random<T>(g, 6, 6, 2);
   auto b6 = tt::random<T>(g, 6, 1, 3);
@@ -145,7 +172,7 @@ TEMPLATE_TEST_CASE("solve_mixed errors: same exception on every rank, inputs int
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, b5); }, "solve_mixed: A is 6x6 and B is 5x1");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, b6, {.max_iterations = -1}); },
                                                  "max_iterations is -1");
-  tt::Grid other;
+  tt::Grid other(test_comm());
   auto elsewhere = tt::random<T>(other, 6, 1, 5);
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, elsewhere); }, "different grids");
   auto nan = sq.copy();
@@ -180,7 +207,7 @@ TEMPLATE_TEST_CASE("astype keeps the layout; lu_factor in single precision refin
   using T = TestType;
   using L = std::conditional_t<tt::is_complex_v<T>, std::complex<float>, float>;
   for (auto [P, Q] : grid_shapes()) {
-    tt::Grid g(MPI_COMM_WORLD, P, Q);
+    tt::Grid g(test_comm(), P, Q);
     const std::int64_t n = 70;
     auto A = tt::random<T>(g, n, n, 21, tt::Block{}, tt::Source{P - 1, 0});
     auto B = tt::random<T>(g, n, 1, 22);

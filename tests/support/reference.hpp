@@ -1,11 +1,14 @@
 #pragma once
 // Scaled residuals of the field's testers (ScaLAPACK, HPL), computed with Eigen on gathered
-// matrices: what every correctness check in the suite compares against its threshold.
+// matrices: what every correctness check in the suite compares against its threshold. And
+// the serial references (reference.cpp), compiled once in double precision.
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <limits>
+#include <vector>
 
 #include "tartan/types.hpp"
 
@@ -61,6 +64,33 @@ double recon(const Mat<T>& a, const Mat<T>& b) {
   const double an = one_norm(a) > 0 ? one_norm(a) : 1.0;
   return one_norm(Mat<T>(a - b)) / (eps<T>() * an * double(std::max(a.rows(), a.cols())));
 }
+
+/// Singular values of a, descending (Eigen's BDCSVD in double precision).
+template <class T>
+std::vector<double> ref_svdvals(const Mat<T>& a);
+/// Eigenvalues of the Hermitian a (its lower triangle), ascending.
+template <class T>
+std::vector<double> ref_eigvalsh(const Mat<T>& a);
+/// Eigenvalues of the Hermitian-definite pencil a - w b, ascending.
+template <class T>
+std::vector<double> ref_eigvalsh(const Mat<T>& a, const Mat<T>& b);
+/// The minimum-norm least-squares solution of a x = b, singular values below
+/// rcond * s_max dropped (rcond < 0: max(m, n) times double's epsilon).
+template <class T>
+Mat<T> ref_lstsq(const Mat<T>& a, const Mat<T>& b, double rcond = -1);
+/// The first a.cols() columns of the Q of a's Householder QR: orthonormal columns.
+template <class T>
+Mat<T> ref_orthonormal_columns(const Mat<T>& a);
+/// det(a) by partial-pivoting LU in complex<double>; 1 for an empty a.
+template <class T>
+std::complex<double> ref_det(const Mat<T>& a);
+struct RefSlogdet {
+  std::complex<double> sign = 1.0;
+  double logabsdet = 0;
+};
+/// sign and log|det| of a, as numpy's slogdet, from the same LU.
+template <class T>
+RefSlogdet ref_slogdet(const Mat<T>& a);
 
 /// True for a finite value at most threshold (NaN fails).
 inline bool passes(double resid, double threshold) { return resid <= threshold && resid == resid; }

@@ -123,7 +123,7 @@ const char* type_name() {
 /// Every rank reports the same verdict; a hang trips the watchdog.
 inline int run_case(const std::string& name, const std::function<std::string()>& f) {
   static const bool trace = std::getenv("TARTAN_SWEEP_TRACE") != nullptr;  // names each case before it runs
-  if (trace && world_rank() == 0) std::fprintf(stderr, "[sweep] %s\n", name.c_str());
+  if (trace && test_rank() == 0) std::fprintf(stderr, "[sweep] %s\n", name.c_str());
   Watchdog::Scope scope(name, case_deadline());
   std::string fail;
   try {
@@ -142,7 +142,7 @@ inline int run_case(const std::string& name, const std::function<std::string()>&
 template <class F>
 void sweep_square(const char* routine, F&& body) {
   for (const Config& c : configs()) {
-    tt::Grid g(MPI_COMM_WORLD, c.P, c.Q);
+    tt::Grid g(test_comm(), c.P, c.Q);
     for (std::int64_t n : square_sizes(c))
       for_types([&]<class T>() {
         std::ostringstream name;
@@ -156,7 +156,7 @@ void sweep_square(const char* routine, F&& body) {
 template <class F>
 void sweep_rect(const char* routine, F&& body) {
   for (const Config& c : configs()) {
-    tt::Grid g(MPI_COMM_WORLD, c.P, c.Q);
+    tt::Grid g(test_comm(), c.P, c.Q);
     for (auto [m, n] : shapes(c))
       for_types([&]<class T>() {
         std::ostringstream name;

@@ -17,30 +17,8 @@ Mat<T> reference_random(std::int64_t m, std::int64_t n, std::uint64_t seed) {
   return serial_random<T>(m, n, seed);
 }
 
-struct Scratch {
-  std::string dir;
-  ~Scratch() {
-    std::error_code ec;
-    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
-  }
-};
-
-const std::string& scratch() {
-  static Scratch s{[] {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    std::string d = (std::filesystem::temp_directory_path() / ("tartan-sweep-" + std::to_string(pid))).string();
-    if (world_rank() == 0) std::filesystem::create_directories(d);
-    MPI_Barrier(MPI_COMM_WORLD);
-    return world_rank() == 0 ? d : std::string();  // rank 0 removes it at exit
-  }()};
-  static const std::string path = [] {
-    long pid = static_cast<long>(getpid());
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    return (std::filesystem::temp_directory_path() / ("tartan-sweep-" + std::to_string(pid))).string();
-  }();
-  return path;
-}
+// A scratch directory shared by all ranks, made by rank 0.
+std::string scratch() { return scratch_dir("tartan-sweep"); }
 
 }  // namespace
 
@@ -52,18 +30,18 @@ TEST_CASE("sweep: creation, gather and scatter, redistribution") {
     auto Z = tt::zeros<T>(g, m, n, c.block, c.src);
     auto F = tt::from_function<T>(g, m, n, [](std::int64_t i, std::int64_t j) { return T(tt::real_t<T>(i * 1000 + j)); },
                                   c.block, c.src);
-    const int root = world_size() - 1;
-    auto S = tt::from_eigen(g, world_rank() == root ? ref : Mat<T>(), root, c.block);
+    const int root = test_size() - 1;
+    auto S = tt::from_eigen(g, test_rank() == root ? ref : Mat<T>(), root, c.block);
     const Mat<T> back = tt::to_eigen(S, root);
-    bool round_trip = world_rank() != root || back == ref;
+    bool round_trip = test_rank() != root || back == ref;
     // to another shape of grid, block and source, and back
-    tt::Grid h(MPI_COMM_WORLD, c.Q, c.P);  // the transposed grid shape
+    tt::Grid h(test_comm(), c.Q, c.P);  // the transposed grid shape
     auto R = tt::redistribute(A, h, tt::Block{5, 2}, tt::Source{c.Q - 1, 0});
     auto R2 = tt::redistribute(R, g, c.block, c.src);
     const Mat<T> a = tt::to_eigen(A, 0), i = tt::to_eigen(I, 0), z = tt::to_eigen(Z, 0), f = tt::to_eigen(F, 0),
                  r = tt::to_eigen(R, 0), r2 = tt::to_eigen(R2, 0);
     round_trip = all_ranks(round_trip);
-    if (world_rank() != 0) return "";
+    if (test_rank() != 0) return "";
     if (a != ref) return "random() differs from the same matrix made on one process";
     if (i != Mat<T>::Identity(m, m)) return "identity()";
     if (z != Mat<T>::Zero(m, n)) return "zeros()";
@@ -86,7 +64,7 @@ TEST_CASE("sweep: windows: copy out and assign in at offsets") {
     tt::assign<T>(D.view(2, 1, wm, wn), W);
     const Mat<T> a = tt::to_eigen(A, 0), w = tt::to_eigen(W, 0), d = tt::to_eigen(D, 0);
     const Mat<T> vw = tt::to_eigen<T>(std::as_const(A).view(i0, j0, wm, wn), 0);
-    if (world_rank() != 0) return "";
+    if (test_rank() != 0) return "";
     if (w != a.block(i0, j0, wm, wn) || vw != w) return "copy(view) or to_eigen(view)";
     Mat<T> expect = Mat<T>::Zero(m + 3, n + 2);
     expect.block(2, 1, wm, wn) = a.block(i0, j0, wm, wn);
@@ -98,10 +76,11 @@ TEST_CASE("sweep: windows: copy out and assign in at offsets") {
 TEST_CASE("sweep: gemm on offset windows with every op, matmul, aliasing") {
   sweep_rect("gemm", []<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, const Config& c) -> std::string {
     const std::int64_t k = (m + n) / 2 + 1;
-    static int turn = 0;
+    // The ops vary from case to case, chosen from the case itself so that every rank (and
+    // every run of the suite at another rank count) picks the same ones.
+    const std::int64_t turn = 7 * m + 3 * n + c.block.mb + 5 * c.src.row + std::int64_t(sizeof(T));
     const tt::Op ops[3] = {tt::Op::none, tt::Op::transpose, tt::Op::adjoint};
     const tt::Op opA = ops[turn % 3], opB = ops[(turn / 3) % 3];
-    ++turn;
     // op(A) is m x k and op(B) k x n, stored at offset (1, 2) of larger matrices
     const std::int64_t ar = opA == tt::Op::none ? m : k, ac = opA == tt::Op::none ? k : m;
     const std::int64_t br = opB == tt::Op::none ? k : n, bc = opB == tt::Op::none ? n : k;
@@ -119,7 +98,7 @@ TEST_CASE("sweep: gemm on offset windows with every op, matmul, aliasing") {
     const Mat<T> s0 = tt::to_eigen(S, 0);
     tt::gemm<T>(T(1), S, tt::Op::none, S, tt::Op::adjoint, T(1), S);
     const Mat<T> cm = tt::to_eigen(C, 0), mm = tt::to_eigen(M, 0), sm = tt::to_eigen(S, 0);
-    if (world_rank() != 0) return "";
+    if (test_rank() != 0) return "";
     Mat<T> expect = c0;
     const Mat<T> aw = a0.block(1, 2, ar, ac), bw = b0.block(1, 2, br, bc);
     expect.block(2, 0, m, n) = alpha * op_of(aw, opA) * op_of(bw, opB) + beta * c0.block(2, 0, m, n);
@@ -154,7 +133,7 @@ TEST_CASE("sweep: transpose, adjoint, sums, scaling, axpy, dot, norms") {
     const Mat<T> a = tt::to_eigen(A, 0), b = tt::to_eigen(B, 0), t = tt::to_eigen(tt::transpose(A), 0),
                  h = tt::to_eigen(tt::adjoint(A), 0), sum = tt::to_eigen(A + B, 0), dif = tt::to_eigen(A - B, 0),
                  sc = tt::to_eigen(T(3) * A, 0), y = tt::to_eigen(Y, 0);
-    if (world_rank() != 0) return "";
+    if (test_rank() != 0) return "";
     const double tol = 8 * eps<T>() * (double(a.norm()) + double(b.norm()) + 1);
     if (t != Mat<T>(a.transpose()) || h != Mat<T>(a.adjoint())) return "transpose/adjoint";
     if ((sum - (a + b)).norm() > tol || (dif - (a - b)).norm() > tol) return "A + B or A - B";
@@ -178,11 +157,11 @@ TEST_CASE("sweep: .npy and Matrix Market round trips between layouts") {
     const std::string npy = scratch() + "/a.npy", mtx = scratch() + "/a.mtx";
     tt::save_npy(A, npy);
     tt::save_mtx(A, mtx);
-    tt::Grid h;  // read back on the default grid, in another block
+    tt::Grid h(test_comm());  // read back on the default grid, in another block
     auto B = tt::load_npy<T>(h, npy, tt::Block{3, 5});
     auto C = tt::load_mtx<T>(h, mtx, tt::Block{5, 3});
     const Mat<T> a = tt::to_eigen(A, 0), b = tt::to_eigen(B, 0), cc = tt::to_eigen(C, 0);
-    if (world_rank() != 0) return "";
+    if (test_rank() != 0) return "";
     if (b != a) return ".npy round trip";
     if (cc != a) return "Matrix Market round trip";
     return "";
