@@ -77,7 +77,7 @@ tt::DistMatrix<T> scale_columns(const tt::DistMatrix<T>& Q, const std::vector<tt
 }
 
 template <class T>
-int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
+int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::Outputs& outputs) {
   using R = tt::real_t<T>;
   const int rank = grid.rank();
   const tt::Block b{job.nb, job.nb};
@@ -160,9 +160,10 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size) {
   if (passed && !job.values.empty()) {
     auto w = tt::from_function<R>(grid, static_cast<std::int64_t>(values.size()), 1,
                                   [&](std::int64_t i, std::int64_t) { return values[static_cast<std::size_t>(i)]; }, b);
-    cli::save_matrix(w, job.values, "--values");
+    outputs.write("--values", w);
   }
-  if (passed && !job.vectors.empty()) cli::save_matrix(V, job.vectors, "--vectors");
+  if (passed && !job.vectors.empty()) outputs.write("--vectors", V);
+  if (passed && !outputs.empty()) outputs.commit();  // all outputs, or none
   const double dn = double(k), cx = tt::is_complex_v<T> ? 4 : 1;
   const double flops = cx * (job.svd ? (4.0 + 8.0 / 3.0) * dn * dn * dn : (4.0 / 3.0 + 2.0) * dn * dn * dn);  // nominal
   const double gflops = seconds > 0 ? flops / seconds * 1e-9 : 0;
@@ -233,12 +234,13 @@ int run(int argc, char** argv, tt::Environment& env) {
   job.matrix = args.get("--matrix", "");
   job.values = args.get("--values", "");
   job.vectors = args.get("--vectors", "");
-  if (!job.values.empty()) cli::check_output(job.values, "--values");
-  if (!job.vectors.empty()) cli::check_output(job.vectors, "--vectors");
+  cli::Outputs outputs;  // checked now, before any work; written together at the end
+  if (!job.values.empty()) outputs.add("--values", job.values);
+  if (!job.vectors.empty()) outputs.add("--vectors", job.vectors);
   std::tie(job.P, job.Q) = cli::grid_shape(args, size);
   tt::Grid grid(MPI_COMM_WORLD, job.P, job.Q);
   job.dtype = cli::element_type(args, grid, job.matrix, "generated matrices");
-  return cli::dispatch(job.dtype, [&]<class T>() { return eig_as<T>(job, grid, env, size); });
+  return cli::dispatch(job.dtype, [&]<class T>() { return eig_as<T>(job, grid, env, size, outputs); });
 }
 
 }  // namespace

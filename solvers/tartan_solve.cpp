@@ -84,7 +84,7 @@ double flops(const Problem& p) {
 }
 
 template <class T>
-int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
+int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cli::Outputs& outputs) {
   using R = tt::real_t<T>;
   const int rank = grid.rank();
   const tt::Block b{p.nb, p.nb};
@@ -168,7 +168,10 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size) {
   // A zero A (or b) makes both 0: numpy's x = 0 solves it exactly.
   const double resid = num == 0 ? 0.0 : num / den;
   const bool passed = resid < 16.0 && resid == resid;
-  if (!p.out.empty() && passed) cli::save_matrix(X, p.out, "--out");
+  if (!outputs.empty() && passed) {
+    outputs.write("--out", X);
+    outputs.commit();
+  }
   const double gflops = seconds > 0 ? flops(p) / seconds * 1e-9 : 0.0;
 
   if (rank == 0) {
@@ -250,7 +253,8 @@ int run(int argc, char** argv, tt::Environment& env) {
     if (args.has("--m") && p.m != p.n) throw cli::UsageError("--m applies to --method lstsq only");
     p.m = p.n;
   }
-  if (!p.out.empty()) cli::check_output(p.out, "--out");
+  cli::Outputs outputs;  // checked now, before any work; written together at the end
+  if (!p.out.empty()) outputs.add("--out", p.out);
   std::tie(p.p, p.q) = cli::grid_shape(args, size);
   tt::Grid grid(MPI_COMM_WORLD, p.p, p.q);
   p.dtype = cli::element_type(args, grid, p.matrix, "generated problems");
@@ -258,7 +262,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   if (p.method == "lu-mixed" && p.dtype != tt::Dtype::f8 && p.dtype != tt::Dtype::c16)
     throw cli::UsageError(std::string("--method lu-mixed solves f8 and c16 problems; this one is ") +
                           tt::dtype_name(p.dtype));
-  return cli::dispatch(p.dtype, [&]<class T>() { return solve_as<T>(p, grid, env, size); });
+  return cli::dispatch(p.dtype, [&]<class T>() { return solve_as<T>(p, grid, env, size, outputs); });
 }
 
 }  // namespace

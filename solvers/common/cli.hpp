@@ -5,11 +5,16 @@
 // failure or failed check, 2 bad usage, input, files or memory).
 
 #include <mpi.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <new>
@@ -193,19 +198,112 @@ tartan::DistMatrix<T> load_matrix(const tartan::Grid& g, const std::string& path
   throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
 }
 
-/// Saves a matrix as .npy or .mtx (by extension). Collective.
-template <class T>
-void save_matrix(const tartan::DistMatrix<T>& A, const std::string& path, const std::string& flag) {
-  if (ends_with(path, ".npy")) return tartan::save_npy(A, path);
-  if (ends_with(path, ".mtx")) return tartan::save_mtx(A, path);
-  throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
+/// The same string on every rank: rank 0's. Collective over MPI_COMM_WORLD.
+inline std::string from_rank0(std::string s) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  unsigned long long len = s.size();
+  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  s.resize(static_cast<std::size_t>(len));
+  if (len > 0) MPI_Bcast(s.data(), static_cast<int>(len), MPI_CHAR, 0, MPI_COMM_WORLD);
+  return s;
 }
 
-/// An output path's format is checked before any work is done.
-inline void check_output(const std::string& path, const std::string& flag) {
-  if (!ends_with(path, ".npy") && !ends_with(path, ".mtx"))
-    throw UsageError(flag + " '" + path + "': expected a .npy or .mtx file");
-}
+/// A run's output files (--out, --values, --vectors). Each is checked before any work is
+/// done: a .npy or .mtx name, a folder that exists and can be written, not a folder itself,
+/// and no two outputs on one file. Each is written to a temporary beside its target, and
+/// commit() renames them into place only when every one was written: a run that fails at
+/// any point, or is killed, leaves the old files as they were and no temporary behind.
+/// Collective over MPI_COMM_WORLD.
+class Outputs {
+ public:
+  Outputs() = default;
+  Outputs(const Outputs&) = delete;
+  Outputs& operator=(const Outputs&) = delete;
+  ~Outputs() {
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank != 0) return;
+    for (const auto& f : files_)
+      if (!f.committed) std::remove(f.temp.c_str());
+  }
+
+  /// Checks path for flag; throws UsageError on every rank when it cannot be written.
+  void add(const std::string& flag, const std::string& path) {
+    std::string why;
+    if (!ends_with(path, ".npy") && !ends_with(path, ".mtx")) why = "expected a .npy or .mtx file";
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0 && why.empty()) why = check_place(dir, path);
+    std::string key = dir + "/" + base;
+    if (rank == 0 && why.empty()) {
+      if (char* real = ::realpath(dir.c_str(), nullptr)) {
+        key = std::string(real) + "/" + base;
+        std::free(real);
+      }
+      for (const auto& f : files_)
+        if (f.key == key) why = "the same file as " + f.flag;
+    }
+    why = from_rank0(why);
+    if (!why.empty()) throw UsageError(flag + " '" + path + "': " + why);
+    // A short name (the target's may be near the file system's limit), unique per run.
+    const std::string ext = path.substr(path.size() - 4);
+    const std::string temp = dir + "/.tartan-out-" + from_rank0(std::to_string(::getpid())) + "-" +
+                             std::to_string(files_.size()) + ext;
+    files_.push_back({flag, path, temp, key, false});
+  }
+
+  bool empty() const { return files_.empty(); }
+
+  /// Writes A for flag (added before) to its temporary. Collective.
+  template <class T>
+  void write(const std::string& flag, const tartan::DistMatrix<T>& A) {
+    const File& f = find(flag);
+    if (ends_with(f.path, ".npy")) tartan::save_npy(A, f.temp);
+    else tartan::save_mtx(A, f.temp);
+  }
+
+  /// Renames every temporary into place; throws UsageError on every rank if one cannot be.
+  void commit() {
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    std::string why;
+    if (rank == 0)
+      for (auto& f : files_) {
+        if (std::rename(f.temp.c_str(), f.path.c_str()) != 0) {
+          why = f.flag + " '" + f.path + "': cannot rename the finished file into place: " + std::strerror(errno);
+          break;
+        }
+        f.committed = true;
+      }
+    why = from_rank0(why);
+    if (!why.empty()) throw UsageError(why);
+  }
+
+ private:
+  struct File {
+    std::string flag, path, temp, key;
+    bool committed = false;
+  };
+  const File& find(const std::string& flag) const {
+    for (const auto& f : files_)
+      if (f.flag == flag) return f;
+    throw std::logic_error("Outputs: no output " + flag);
+  }
+  // Why a file at path in dir cannot be written, or "".
+  static std::string check_place(const std::string& dir, const std::string& path) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) return "the folder '" + dir + "' does not exist";
+    if (!S_ISDIR(st.st_mode)) return "'" + dir + "' is not a folder";
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) return "the folder '" + dir + "' cannot be written";
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return "it is a folder";
+    return "";
+  }
+  std::vector<File> files_;
+};
 
 /// The slowest rank's value.
 inline double max_over(double v) {

@@ -103,6 +103,26 @@ assert np.allclose(s @ v, v * w, atol=1e-9), "eigenvectors"
 assert np.allclose(np.load(f"{d}/s.npy")[:, 0], np.linalg.svd(r, compute_uv=False), atol=1e-10), "svdvals"
 PY
 
+# All outputs or none. Every output path is checked before any work: a missing folder, a
+# folder in the file's place, or two outputs on one file fail at once with exit 2, and the
+# outputs that could have been written are not. A run that fails later leaves the old
+# files byte for byte, and no temporary behind.
+cp "$d/w.npy" "$d/keep.npy"
+keep=$(sha256sum < "$d/keep.npy")
+expect 2 "--vectors '$d/nodir/V.npy': the folder '$d/nodir' does not exist" \
+  "$build/solvers/tartan-eig" --matrix "$d/S.npy" --values "$d/w_new.npy" --vectors "$d/nodir/V.npy"
+[[ ! -e "$d/w_new.npy" ]] || fail "--values was written although --vectors could not be"
+expect 2 "--vectors '$d/./keep.npy': the same file as --values" \
+  "$build/solvers/tartan-eig" --matrix "$d/S.npy" --values "$d/keep.npy" --vectors "$d/./keep.npy"
+mkdir "$d/dir.npy"
+expect 2 "--out '$d/dir.npy': it is a folder" "$build/solvers/tartan-solve" --n 20 --out "$d/dir.npy"
+expect 1 "check failed" "$build/solvers/tartan-eig" --matrix "$d/nonsym.npy" --values "$d/keep.npy" --vectors "$d/V2.npy"
+expect 1 "matrix is singular" "$build/solvers/tartan-solve" --matrix "$d/sing.npy" --rhs "$d/B.npy" --out "$d/keep.npy"
+[[ $(sha256sum < "$d/keep.npy") == "$keep" ]] || fail "a failed run changed an old output"
+[[ ! -e "$d/V2.npy" ]] || fail "a failed run wrote --vectors"
+leftover=$(find "$d" -name '.tartan-*')
+[[ -z $leftover ]] || fail "temporaries left behind: $leftover"
+
 # Exit codes: 1 numerical, 2 usage/input.
 expect 1 "matrix is singular" "$build/solvers/tartan-solve" --matrix "$d/sing.npy" --rhs "$d/B.npy"
 expect 1 "not positive definite" "$build/solvers/tartan-solve" --matrix "$d/A.npy" --method cholesky
