@@ -12,6 +12,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <climits>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -170,6 +171,24 @@ py::array local_view(py::object self) {
                               {s, s * static_cast<py::ssize_t>(x.lld())}, x.data(), self);
       },
       a.m);
+}
+
+// The error of the lowest rank whose err is not empty, the same text on every rank, and that
+// rank in *rank (-1 and "" when no rank failed). Collective over comm: a failure one rank saw
+// is raised on every rank with that rank's words, not a bare "failed somewhere".
+std::string lowest_failure(MPI_Comm comm, const std::string& err, int* rank) {
+  int me = 0;
+  MPI_Comm_rank(comm, &me);
+  int mine = err.empty() ? INT_MAX : me, first = INT_MAX;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  *rank = first == INT_MAX ? -1 : first;
+  if (first == INT_MAX) return "";
+  std::string text = err;
+  unsigned long long len = text.size();
+  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, first, comm);
+  text.resize(static_cast<std::size_t>(len));
+  if (len > 0) MPI_Bcast(text.data(), static_cast<int>(len), MPI_CHAR, first, comm);
+  return text;
 }
 
 // Gathers a to root (every rank when root is None) as a Fortran-order numpy array.
@@ -480,9 +499,10 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
           } catch (const std::exception& e) {
             err = e.what();
           }
-          int bad = !err.empty(), anybad = 0;
-          MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, g.g.comm());
-          if (anybad) raise("InvalidArgument", "tartan: from_function: f failed on some rank" + (err.empty() ? std::string() : ": " + err));
+          int failing = -1;
+          const std::string why = lowest_failure(g.g.comm(), err, &failing);
+          if (failing >= 0)
+            raise("InvalidArgument", "tartan: from_function: f failed on rank " + std::to_string(failing) + ": " + why);
           return Matrix{Any(std::move(A))};
         });
       },

@@ -253,3 +253,23 @@ def test_subsets_generalized_herk_redistribute(grid, dtype):
     assert X.block == (50, 6) and agree(np.array_equal(X.to_numpy(root=None), x))
     Q, R = tl.qr(X)
     assert agree(np.allclose(Q.to_numpy(root=None) @ R.to_numpy(root=None), x, atol=t))
+
+
+def test_from_function_failure_says_why_on_every_rank():
+    # f fails on the last rank only; every rank raises the same error, naming that rank and
+    # carrying its cause (numpy's ValueError, or a failed conversion).
+    g = tartan.Grid(comm)
+    last = comm.size - 1
+
+    def bad_shape(i, j):
+        return np.ones((3, 5, 7)) if comm.rank == last else 1.0 * i + j
+
+    def not_numbers(i, j):
+        return "x" if comm.rank == last else 1.0 * i
+
+    for f, cause in [(bad_shape, "ValueError"), (not_numbers, "")]:
+        with pytest.raises(tartan.InvalidArgument) as e:
+            tartan.from_function(g, 9, 7, f, block=(2, 2))  # every rank holds entries
+        msg = str(e.value)
+        assert agree(f"f failed on rank {last}: " in msg and cause in msg), msg
+        assert agree(comm.allgather(msg) == [msg] * comm.size), msg
