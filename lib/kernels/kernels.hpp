@@ -232,6 +232,7 @@ class BidiagonalSvd {
   void apply_qr(DistMatrix<T>& U) const;  ///< U := Q_qr U (p?ormqr/p?unmqr)
   const char* func_;
   std::int64_t m_, n_;
+  Grid home_;  ///< W's grid: where the factors are returned (brd_ may live on another)
   DistMatrix<T> qr_;   ///< p?geqrf's reflectors (tall W), else 0 x 0
   std::vector<T> tau_qr_;
   DistMatrix<T> brd_;  ///< p?gebrd's reflectors; R itself when serial_
@@ -239,6 +240,15 @@ class BidiagonalSvd {
   std::vector<T> tauq_, taup_;
   std::vector<R> d_, e_;
 };
+
+/// True when a complex matrix on g must not reach p?gebrd or p?gesvd: Debian's 2.2.1 pzgebrd
+/// and pcgebrd write out of bounds on P x 1 grids (P > 1). AddressSanitizer stops there and
+/// plain runs crashed now and then (tests/support/gebrd_px1.cpp reproduces it with
+/// ScaLAPACK alone). Such matrices are reduced on a 1 x P grid of the same processes.
+template <class T>
+bool gebrd_needs_row_grid(const Grid& g) {
+  return is_complex_v<T> && g.pcols() == 1 && g.prows() > 1;
+}
 
 /// For tests: the next ELPA setup fails on rank 0 of the grid (ELPA_ERROR_SETUP), once.
 bool& inject_elpa_failure();

@@ -80,8 +80,8 @@ constexpr std::int64_t serial_r_limit = 512;
 
 template <class T>
 BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
-    : func_(func), m_(W.rows()), n_(W.cols()), qr_(W.grid(), 0, 0), brd_(W.grid(), 0, 0) {
-  const Grid& g = W.grid();
+    : func_(func), m_(W.rows()), n_(W.cols()), home_(W.grid()), qr_(W.grid(), 0, 0), brd_(W.grid(), 0, 0) {
+  const Grid& g = home_;
   const std::int64_t n = n_;
   if (5 * m_ >= 8 * n) {  // m >= 1.6 n: QR first, then the SVD of R
     tau_qr_ = geqrf(W, func);
@@ -99,6 +99,8 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
   } else {
     brd_ = std::move(W);
   }
+  if (gebrd_needs_row_grid<T>(g))  // complex p?gebrd is unsafe on P x 1 (kernels.hpp)
+    brd_ = redistribute(brd_, Grid(g.comm(), 1, g.size()), brd_.block(), Source{});
   // p?gebrd: B = Q^H A P, upper bidiagonal, in A's diagonal and superdiagonal.
   const int mb = static_cast<int>(brd_.rows()), nn = static_cast<int>(n);
   const std::size_t lc = static_cast<std::size_t>(brd_.local_cols() + brd_.block().nb);
@@ -229,8 +231,12 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
                   1, VT.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormbr/p?unmbr", what);
-  if (!qr_first()) return Factors{std::move(Ub), std::move(s), std::move(VT)};
-  DistMatrix<T> U(g, m_, n, blk);
+  if (!(g == home_)) VT = redistribute(VT, home_, blk, Source{});  // back from the 1 x P grid
+  if (!qr_first()) {
+    if (!(g == home_)) Ub = redistribute(Ub, home_, blk, Source{});
+    return Factors{std::move(Ub), std::move(s), std::move(VT)};
+  }
+  DistMatrix<T> U(home_, m_, n, blk);
   assign<T>(U.view(0, 0, n, n), std::as_const(Ub));
   apply_qr(U);
   return Factors{std::move(U), std::move(s), std::move(VT)};
@@ -255,6 +261,21 @@ std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* 
   const std::int64_t m = W.rows(), n = W.cols(), k = std::min(m, n);
   if (k == 0) return {};
   if (on_one_process(W)) return gesvd_serial(W, U, VT, func);
+  if (gebrd_needs_row_grid<T>(W.grid())) {  // p?gesvd reduces by p?gebrd: on 1 x P instead
+    const Grid row(W.grid().comm(), 1, W.grid().size());
+    DistMatrix<T> Wr = redistribute(W, row, W.block(), Source{});
+    std::optional<DistMatrix<T>> Ur, VTr;
+    if (U) {
+      Ur.emplace(row, U->rows(), U->cols(), U->block(), Source{});
+      VTr.emplace(row, VT->rows(), VT->cols(), VT->block(), Source{});
+    }
+    auto s = gesvd(Wr, U ? &*Ur : nullptr, U ? &*VTr : nullptr, func);
+    if (U) {
+      assign<T>(*U, std::as_const(*Ur));
+      assign<T>(*VT, std::as_const(*VTr));
+    }
+    return s;
+  }
   std::vector<R> s(static_cast<std::size_t>(k));
   const bool vec = U != nullptr;
   const char job = vec ? 'V' : 'N';
