@@ -256,6 +256,17 @@ bool& inject_elpa_failure();
 /// For tests: the next ?bdsdc with vectors reports failure (INFO = 1), once.
 bool& inject_bdsdc_failure();
 
+/// For tests: the next ?bdsdc (with vectors, or values alone, as set) leaves a NaN in its
+/// first singular value, once: a NaN produced inside the algorithm, not in the input.
+enum class BdsdcNan { none, with_vectors, values_alone };
+BdsdcNan& inject_bdsdc_nan();
+
+/// Throws NoConvergence on every rank of comm when a singular value is NaN or infinite:
+/// with finite input that is the SVD failing inside (numpy raises LinAlgError too), and a
+/// NaN would otherwise decide a rank or a cutoff silently (NaN > tol is false).
+template <class R>
+void require_finite_values(MPI_Comm comm, const std::vector<R>& s, const char* func);
+
 /// Replicates a small result (eigenvalues, singular values) from the process that holds
 /// W(0,0), which ScaLAPACK leaves right where other processes' copies may be stale.
 template <class R, class T>

@@ -63,6 +63,23 @@ bool& inject_bdsdc_failure() {
   return fail;
 }
 
+BdsdcNan& inject_bdsdc_nan() {
+  static BdsdcNan where = BdsdcNan::none;
+  return where;
+}
+
+template <class R>
+void require_finite_values(MPI_Comm comm, const std::vector<R>& s, const char* func) {
+  bool bad = false;
+  for (const R v : s) bad |= !std::isfinite(v);
+  if (any_rank(comm, bad))
+    throw NoConvergence(std::string(func) +
+                        ": the SVD produced singular values that are NaN or infinite (A may be scaled near the "
+                        "overflow threshold)");
+}
+template void require_finite_values<float>(MPI_Comm, const std::vector<float>&, const char*);
+template void require_finite_values<double>(MPI_Comm, const std::vector<double>&, const char*);
+
 namespace {
 
 // X := the n-column column-major array a (leading dimension lda) in its first rows, zeros below.
@@ -140,9 +157,20 @@ std::optional<std::vector<real_t<T>>> BidiagonalSvd<T>::values(std::string* why)
   e.push_back(R(0));
   ReportScope scope;
   int info = lp::bdsdc('U', 'N', n, d.data(), e.data(), &dummy, 1, &dummy, 1, work.data(), iwork.data());
+  if (inject_bdsdc_nan() == BdsdcNan::values_alone && n > 0) {
+    d[0] = std::numeric_limits<R>::quiet_NaN();
+    inject_bdsdc_nan() = BdsdcNan::none;
+  }
   info = agreed_info(g, info, func_, "LAPACK ?bdsdc", describe(brd_));
   if (info > 0) {
     *why = "LAPACK ?bdsdc did not converge (INFO = " + std::to_string(info) + ")";
+    return std::nullopt;
+  }
+  // A NaN or Inf value never decides anything: the caller falls back to p?gesvd.
+  bool bad = false;
+  for (const R v : d) bad |= !std::isfinite(v);
+  if (any_rank(g.comm(), bad)) {
+    *why = "LAPACK ?bdsdc's singular values (alone) are not all finite";
     return std::nullopt;
   }
   MPI_Bcast(d.data(), n, mpi_type<R>(), 0, g.comm());
@@ -185,6 +213,10 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
     ReportScope scope;
     info = lp::bdsdc('U', 'I', ni, s.data(), e.data(), ub.data(), ni, vtb.data(), ni, work.data(), iwork.data());
     if (inject_bdsdc_failure()) info = 1;
+    if (inject_bdsdc_nan() == BdsdcNan::with_vectors && ni > 0) {
+      s[0] = std::numeric_limits<R>::quiet_NaN();
+      inject_bdsdc_nan() = BdsdcNan::none;
+    }
     info = agreed_info(g, info, func_, "LAPACK ?bdsdc", describe(brd_));
   }
   inject_bdsdc_failure() = false;
@@ -197,12 +229,15 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   // The values with vectors against the values alone (dqds, accurate to high relative accuracy).
   auto alone = values(why);
   if (!alone) return std::nullopt;
+  // Written so that a NaN difference is the worst and stays so (std::max(0, NaN) is 0), and
+  // agreed as a verdict, not through MPI_MAX (whose NaN handling MPI leaves open).
   R worst = 0;
-  for (std::int64_t i = 0; i < n; ++i)
-    worst = std::max(worst, std::abs(s[static_cast<std::size_t>(i)] - (*alone)[static_cast<std::size_t>(i)]));
-  MPI_Allreduce(MPI_IN_PLACE, &worst, 1, mpi_type<R>(), MPI_MAX, g.comm());
+  for (std::int64_t i = 0; i < n && !std::isnan(worst); ++i) {
+    const R d = std::abs(s[static_cast<std::size_t>(i)] - (*alone)[static_cast<std::size_t>(i)]);
+    if (!(d <= worst)) worst = d;
+  }
   const R scale = n > 0 ? (*alone)[0] : R(0);
-  if (!(worst <= R(100) * R(n) * std::numeric_limits<R>::epsilon() * scale)) {
+  if (any_rank(g.comm(), !(worst <= R(100) * R(n) * std::numeric_limits<R>::epsilon() * scale))) {
     *why = "LAPACK ?bdsdc's values with vectors differ from the values alone by " + std::to_string(double(worst)) +
            " (s_max " + std::to_string(double(scale)) + ")";
     return std::nullopt;

@@ -37,6 +37,7 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
     std::string note;
     if (auto t = detail::cholesky_qr<T>(A, true, &note)) {
       res.s = detail::svdvals_of_r(t->r, t->r_all, f);
+      detail::require_finite_values(A.grid().comm(), res.s, f);
       const double cut = rcond * static_cast<double>(res.s[0]);
       res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cut; });
       if (nrhs == 0) return res;
@@ -62,6 +63,7 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   std::string why;
   if (auto s = bd->values(&why)) res.s = std::move(*s);
   else res.s = detail::svdvals_impl(A, false, f);  // p?gesvd
+  detail::require_finite_values(A.grid().comm(), res.s, f);  // a NaN must not decide the rank
   const double cutoff = rcond * static_cast<double>(res.s[0]);
   res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });
   if (nrhs == 0) return res;

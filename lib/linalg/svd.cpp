@@ -196,11 +196,13 @@ SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_fin
       res->vh = identity<T>(A.grid(), n, blk);
     }
   }
+  require_finite_values(A.grid().comm(), res->s, f);
   return std::move(*res);
 }
 
+// The singular values by the fastest path that serves, as they come.
 template <class T>
-std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* f) {
+std::vector<real_t<T>> svdvals_any(const DistMatrix<T>& A, bool check_finite, const char* f) {
   check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols();
   // Tall-skinny (or wide): the values of R from CholeskyQR, Householder's when it cannot.
@@ -217,6 +219,13 @@ std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, c
   }
   DistMatrix<T> W = working_copy(A);
   return gesvd<T>(W, nullptr, nullptr, f);
+}
+
+template <class T>
+std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* f) {
+  auto s = svdvals_any(A, check_finite, f);
+  require_finite_values(A.grid().comm(), s, f);
+  return s;
 }
 
 }  // namespace detail

@@ -128,6 +128,35 @@ TEST_CASE("a ?bdsdc failure falls back to p?gesvd, says so, and gives the right 
   }
 }
 
+TEST_CASE("a NaN produced inside ?bdsdc never passes: svd falls back, svdvals and the ranks stay right") {
+  // ?bdsdc's values with vectors are checked against its values alone; a NaN difference
+  // once passed that check (std::max(0, NaN) is 0) and svd returned a NaN singular value.
+  // A NaN among the values alone once decided matrix_rank (NaN > tol is false).
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n] : std::vector<std::pair<std::int64_t, std::int64_t>>{{200, 200}, {150, 200}}) {
+      auto A = tt::random<double>(g, m, n, 5, tt::Block{32, 32});
+      if (tt::detail::on_one_process(A)) continue;
+      INFO("grid " << P << "x" << Q << " " << m << "x" << n);
+      const auto ref = tt::svd(A).s;
+      tt::detail::inject_bdsdc_nan() = tt::detail::BdsdcNan::with_vectors;
+      auto r = tt::svd(A);
+      INFO("fallback: " << r.fallback);
+      CHECK(tt::detail::inject_bdsdc_nan() == tt::detail::BdsdcNan::none);  // consumed
+      CHECK(r.driver == tt::SvdDriver::gesvd);
+      CHECK(r.fallback.find("differ from the values alone") != std::string::npos);
+      check<double>(A, r, "after a NaN inside ?bdsdc");
+      tt::detail::inject_bdsdc_nan() = tt::detail::BdsdcNan::values_alone;
+      const auto s = tt::svdvals(A);
+      CHECK(tt::detail::inject_bdsdc_nan() == tt::detail::BdsdcNan::none);
+      REQUIRE(s.size() == ref.size());
+      for (std::size_t i = 0; i < s.size(); ++i) CHECK(std::abs(s[i] - ref[i]) <= 1e-12 * ref[0]);
+      tt::detail::inject_bdsdc_nan() = tt::detail::BdsdcNan::values_alone;
+      CHECK(tt::matrix_rank(A) == std::min(m, n));
+    }
+  }
+}
+
 TEST_CASE("one-process problems use LAPACK's ?gesdd, whichever driver is asked for") {
   tt::Grid g(test_comm());
   for (auto [m, n] : std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 1}, {1, 2}, {2, 1}, {3, 3}, {40, 30}}) {

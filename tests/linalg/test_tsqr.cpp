@@ -95,6 +95,35 @@ TEMPLATE_TEST_CASE("qr condition sweep forces every CholeskyQR fallback; all res
   REQUIRE(householder > 0);
 }
 
+TEMPLATE_TEST_CASE("a Gram matrix that overflows (Inf and NaN inside CholeskyQR) falls back to Householder", "", double,
+                   float) {
+  // Entries near the square root of the overflow threshold: A^H A overflows, so CholeskyQR's
+  // Cholesky factor, condition estimate and trace become Inf or NaN inside the algorithm.
+  // Every comparison that decides its path must treat them as failure: qr falls back to
+  // Householder, within the bounds, and svdvals and lstsq stay right.
+  using T = TestType;
+  using R = tt::real_t<T>;
+  const double big = std::sqrt(double(std::numeric_limits<R>::max())) * 4;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    INFO("grid " << P << "x" << Q);
+    const Mat<T> unit = tall_conditioned<T>(1200, 12, 10, 90);
+    const Mat<T> a = unit * T(big);
+    auto res = tt::qr(tt::from_eigen(g, a), {.method = tt::QrMethod::cholesky_qr});
+    INFO("note: " << res.fallback);
+    REQUIRE(all_ranks(res.method == tt::QrMethod::householder));
+    require_qr<T>(a, gather_all(res.q), gather_all(res.r));
+    const auto s = tt::svdvals(tt::from_eigen(g, a));
+    const std::vector<double> sref = ref_svdvals(unit);
+    for (std::size_t i = 0; i < s.size(); ++i) REQUIRE(std::abs(double(s[i]) / big - sref[i]) <= 100 * eps<T>());
+    const Mat<T> b = serial_random<T>(1200, 1, 91);
+    auto ls = tt::lstsq(tt::from_eigen(g, a), tt::from_eigen(g, b));
+    REQUIRE(ls.rank == 12);
+    const Mat<T> want = ref_lstsq(unit, b) / T(big);
+    REQUIRE(one_norm(Mat<T>(gather_all(ls.x) - want)) <= 1e3 * eps<T>() * one_norm(want));
+  }
+}
+
 TEMPLATE_TEST_CASE("qr method choice and errors", "", double, std::complex<double>) {
   using T = TestType;
   tt::Grid g(test_comm());
