@@ -11,7 +11,7 @@
 
 #include "tartan/types.hpp"
 
-namespace tartan::detail::sl {
+namespace tartan::detail::fortran {
 
 using fchar = const char*;
 using flen = std::size_t;
@@ -30,7 +30,7 @@ char op_char(Op op) {
 /// The UPLO character: 'L' for the lower triangle, 'U' for the upper.
 inline char uplo_char(bool lower) { return lower ? 'L' : 'U'; }
 
-}  // namespace tartan::detail::sl
+}  // namespace tartan::detail::fortran
 
 // X(prefix, T, real type of T) for each element type; the prefix names the routine family.
 #define TARTAN_FOR_TYPES(X) X(ps, float, float) X(pd, double, double) X(pc, cfloat, float) X(pz, cdouble, double)

@@ -1,7 +1,7 @@
 #pragma once
 // Serial LAPACK (from OpenBLAS) for what runs on one process: eigen- and singular value
 // decompositions of matrices that fit in one block. Declared once per element type and
-// exposed as overloads in tartan::detail::lp; each driver below makes its own workspace
+// exposed as overloads in tartan::detail::lapack; each driver below makes its own workspace
 // query and allocation (std::bad_alloc on failure), so callers only see INFO.
 
 #include <algorithm>
@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "bindings/fortran.hpp"
+#include "bindings/workspace.hpp"
 
-namespace tartan::detail::lp {
+namespace tartan::detail::lapack {
 
-using sl::cdouble;
-using sl::cfloat;
-using sl::fchar;
-using sl::flen;
+using fortran::cdouble;
+using fortran::cfloat;
+using fortran::fchar;
+using fortran::flen;
 
 #define TARTAN_LP_SYEVD(p, T, R)                                                                                  \
   extern "C" void p##syevd_(fchar, fchar, const int*, T*, const int*, R*, T*, const int*, int*, const int*, int*, \
@@ -165,26 +166,15 @@ TARTAN_LP_RAW_GESDD_COMPLEX(c, cfloat, float)
 TARTAN_LP_RAW_GESDD_COMPLEX(z, cdouble, double)
 }  // namespace raw
 
-inline int query_size(double q) { return static_cast<int>(std::ceil(q)) + 16; }
-template <class T>
-int query_size(T q) {
-  return query_size(static_cast<double>(std::real(q)));
-}
-
 /// All eigenpairs (jobz 'V') or all eigenvalues ('N') of the n x n Hermitian a (lda),
 /// ?syevd/?heevd. Returns INFO.
 template <class T, class R>
 int heevd(char jobz, char uplo, int n, T* a, int lda, R* w) {
-  int info = 0, iq = 0;
-  T wq{};
-  R rq{};
-  raw::syevd(jobz, uplo, n, a, lda, w, &wq, -1, &rq, -1, &iq, -1, &info);
-  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
-  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, query_size(rq))));
-  std::vector<int> iwork(static_cast<std::size_t>(iq + 16));
-  raw::syevd(jobz, uplo, n, a, lda, w, work.data(), static_cast<int>(work.size()), rwork.data(),
-             static_cast<int>(rwork.size()), iwork.data(), static_cast<int>(iwork.size()), &info);
-  return info;
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) {
+        raw::syevd(jobz, uplo, n, a, lda, w, x.work, x.lwork, x.rwork, x.lrwork, x.iwork, x.liwork, info);
+      },
+      [](const Workspace& q) { return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16}; });
 }
 
 /// Eigenpairs by range ('A', 'V' (vl, vu], 'I' il..iu 1-based) by MRRR (?syevr/?heevr):
@@ -192,19 +182,13 @@ int heevd(char jobz, char uplo, int n, T* a, int lda, R* w) {
 template <class T, class R>
 int heevr(char jobz, char range, char uplo, int n, T* a, int lda, R vl, R vu, int il, int iu, int* found, R* w, T* z,
           int ldz) {
-  int info = 0, iq = 0;
-  T wq{};
-  R rq{};
   std::vector<int> isuppz(static_cast<std::size_t>(2 * std::max(1, n)));
-  raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), &wq, -1, &rq, -1, &iq, -1,
-             &info);
-  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
-  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, query_size(rq))));
-  std::vector<int> iwork(static_cast<std::size_t>(iq + 16));
-  raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), work.data(),
-             static_cast<int>(work.size()), rwork.data(), static_cast<int>(rwork.size()), iwork.data(),
-             static_cast<int>(iwork.size()), &info);
-  return info;
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) {
+        raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), x.work, x.lwork,
+                   x.rwork, x.lrwork, x.iwork, x.liwork, info);
+      },
+      [](const Workspace& q) { return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16}; });
 }
 
 /// SVD of the m x n a (destroyed): jobz 'S' (u m x k, vt k x n) or 'N' (values only).
@@ -214,21 +198,22 @@ template <class T, class R>
 int gesdd(char jobz, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt) {
   const int k = std::min(m, n), mx = std::max(m, n);
   std::vector<T> saved(a, a + static_cast<std::size_t>(lda) * static_cast<std::size_t>(n));
-  int info = 0;
-  T wq{};
-  std::vector<int> iwork(static_cast<std::size_t>(8 * std::max(1, k)));
-  // LAPACK's documented LRWORK for ?gesdd, the larger of the two jobz cases.
-  std::vector<R> rwork(static_cast<std::size_t>(std::max(1, 5 * k * k + 7 * k + 2 * mx * k + 2 * k * k + 5 * k)));
-  raw::gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, &wq, -1, rwork.data(), iwork.data(), &info);
-  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
-  raw::gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work.data(), static_cast<int>(work.size()), rwork.data(),
-             iwork.data(), &info);
+  // LAPACK's documented LRWORK for ?gesdd (the larger of the two jobz cases) and IWORK; the
+  // routines take neither length, so RWORK is given in full to the query too.
+  const std::int64_t lrwork = std::max(1, 5 * k * k + 7 * k + 2 * mx * k + 2 * k * k + 5 * k);
+  auto sizes = [&](const Workspace& q) { return Workspace{q.lwork + 16, lrwork, 8 * std::max(1, k)}; };
+  const int info = local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* inf) {
+        raw::gesdd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, x.work, x.lwork, x.rwork, x.iwork, inf);
+      },
+      sizes, lrwork);
   if (info <= 0) return info;
   std::copy(saved.begin(), saved.end(), a);
-  raw::gesvd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, &wq, -1, rwork.data(), &info);
-  work.assign(static_cast<std::size_t>(query_size(wq)), T{});
-  raw::gesvd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work.data(), static_cast<int>(work.size()), rwork.data(), &info);
-  return info;
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* inf) {
+        raw::gesvd(jobz, m, n, a, lda, s, u, ldu, vt, ldvt, x.work, x.lwork, x.rwork, inf);
+      },
+      sizes, lrwork);
 }
 
 /// Minimum-norm least squares by the SVD (?gelsd, numpy's lstsq): a (m x n, destroyed),
@@ -236,20 +221,54 @@ int gesdd(char jobz, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, in
 /// effective rank for the relative cutoff rcond. Returns INFO.
 template <class T, class R>
 int gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank) {
-  int info = 0, iq = 0;
-  T wq{};
-  R rq{};
-  raw::gelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, &wq, -1, &rq, &iq, &info);
   // LAPACK's query does not size RWORK or IWORK in every version: the documented minimums.
   const int k = std::max(1, std::min(m, n));
   const int nlvl = std::max(0, static_cast<int>(std::log2(k / 26.0)) + 1);
-  const int lrwork = 10 * k + 2 * k * 25 + 8 * k * nlvl + 3 * 25 * nrhs + std::max(26 * 26, k * (1 + nrhs) + 2 * nrhs);
-  std::vector<T> work(static_cast<std::size_t>(query_size(wq)));
-  std::vector<R> rwork(static_cast<std::size_t>(std::max({lrwork, query_size(rq), 1})));
-  std::vector<int> iwork(static_cast<std::size_t>(std::max(iq, 3 * k * nlvl + 11 * k) + 16));
-  raw::gelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work.data(), static_cast<int>(work.size()), rwork.data(),
-             iwork.data(), &info);
-  return info;
+  const std::int64_t lrwork =
+      10 * k + 2 * k * 25 + 8 * k * nlvl + 3 * 25 * nrhs + std::max(26 * 26, k * (1 + nrhs) + 2 * nrhs);
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) {
+        raw::gelsd(m, n, nrhs, a, lda, b, ldb, s, rcond, rank, x.work, x.lwork, x.rwork, x.iwork, info);
+      },
+      [&](const Workspace& q) {
+        return Workspace{q.lwork + 16, std::max<std::int64_t>(lrwork, q.lrwork + 16),
+                         std::max<std::int64_t>(q.liwork, 3 * k * nlvl + 11 * k) + 16};
+      });
 }
 
-}  // namespace tartan::detail::lp
+// Cholesky factor of a small matrix on one process (?potrf): CholeskyQR's Gram matrix.
+#define TARTAN_LP_POTRF(p, T)                                                 \
+  extern "C" void p##potrf_(fchar, const int*, T*, const int*, int*, flen); \
+  inline int potrf(char uplo, int n, T* a, int lda) {                        \
+    int info = 0;                                                            \
+    p##potrf_(&uplo, &n, a, &lda, &info, 1);                                 \
+    return info;                                                             \
+  }
+TARTAN_LP_POTRF(s, float)
+TARTAN_LP_POTRF(d, double)
+TARTAN_LP_POTRF(c, cfloat)
+TARTAN_LP_POTRF(z, cdouble)
+
+// Reciprocal condition number of a triangular matrix in the 1-norm (?trcon).
+#define TARTAN_LP_TRCON_REAL(p, T, R)                                                                           \
+  extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, int*, int*, flen, flen, \
+                            flen);                                                                              \
+  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R*, int* iwork) {                         \
+    int info = 0;                                                                                               \
+    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, iwork, &info, 1, 1, 1);                                  \
+    return info;                                                                                                \
+  }
+TARTAN_LP_TRCON_REAL(s, float, float)
+TARTAN_LP_TRCON_REAL(d, double, double)
+#define TARTAN_LP_TRCON_COMPLEX(p, T, R)                                                                        \
+  extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, R*, int*, flen, flen, \
+                            flen);                                                                              \
+  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R* rwork, int*) {                         \
+    int info = 0;                                                                                               \
+    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, rwork, &info, 1, 1, 1);                                  \
+    return info;                                                                                                \
+  }
+TARTAN_LP_TRCON_COMPLEX(c, cfloat, float)
+TARTAN_LP_TRCON_COMPLEX(z, cdouble, double)
+
+}  // namespace tartan::detail::lapack

@@ -1,10 +1,17 @@
 #pragma once
 // PBLAS: distributed BLAS (p?gemm, p?gemr2d, p?lange, p?tran, p?geadd, p?trsm), declared
-// once for the four element types and exposed as C++ overloads in tartan::detail::sl.
+// once for the four element types and exposed as C++ overloads in tartan::detail::pblas.
 
 #include "bindings/fortran.hpp"
 
-namespace tartan::detail::sl {
+namespace tartan::detail::pblas {
+
+using fortran::cdouble;
+using fortran::cfloat;
+using fortran::fchar;
+using fortran::flen;
+using fortran::op_char;
+using fortran::uplo_char;
 
 #define TARTAN_GEMM(p, T, R)                                                                          \
   extern "C" void p##gemm_(fchar, fchar, const int*, const int*, const int*, const T*, const T*,   \
@@ -100,4 +107,4 @@ TARTAN_FOR_TYPES(TARTAN_SYRK)
   }
 TARTAN_FOR_COMPLEX(TARTAN_HERK)
 
-}  // namespace tartan::detail::sl
+}  // namespace tartan::detail::pblas

@@ -1,7 +1,7 @@
 #pragma once
 // ScaLAPACK: the distributed factorizations, solvers and eigensolvers Tartan calls,
 // declared once for the four element types and exposed as C++ overloads in
-// tartan::detail::sl, so every algorithm above is written once, over T.
+// tartan::detail::scalapack, so every algorithm above is written once, over T.
 //
 // Never add p?gecon, p?pocon, p?trcon, p?gerfs, p?porfs, p?trrfs, p?gesvx or p?posvx:
 // Debian 12's ScaLAPACK 2.2.1 hangs intermittently inside them (p?lacon reads an
@@ -9,7 +9,14 @@
 
 #include "bindings/fortran.hpp"
 
-namespace tartan::detail::sl {
+namespace tartan::detail::scalapack {
+
+using fortran::cdouble;
+using fortran::cfloat;
+using fortran::fchar;
+using fortran::flen;
+using fortran::op_char;
+using fortran::uplo_char;
 
 #define TARTAN_LASET(p, T, R)                                                                      \
   extern "C" void p##laset_(fchar, const int*, const int*, const T*, const T*, T*, const int*,  \
@@ -246,4 +253,4 @@ TARTAN_UNMQR(pd, double, double, ormqr)
 TARTAN_UNMQR(pc, cfloat, float, unmqr)
 TARTAN_UNMQR(pz, cdouble, double, unmqr)
 
-}  // namespace tartan::detail::sl
+}  // namespace tartan::detail::scalapack

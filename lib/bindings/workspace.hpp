@@ -15,6 +15,10 @@
 #include <complex>
 #include <cstdint>
 #include <limits>
+#include <utility>
+#include <vector>
+
+#include "tartan/types.hpp"
 
 namespace tartan::detail {
 
@@ -30,6 +34,50 @@ std::int64_t from_query(T query) {
   const double q = static_cast<double>(std::real(query));
   if (!(q > 0)) return 1;
   return static_cast<std::int64_t>(std::ceil(q * (1 + 1e-6))) + 1;
+}
+
+/// The workspace arguments of one call: WORK, RWORK (complex routines) and IWORK with their
+/// lengths. A routine without RWORK or IWORK ignores them.
+template <class T>
+struct WorkArgs {
+  T* work;
+  int lwork;
+  real_t<T>* rwork;
+  int lrwork;
+  int* iwork;
+  int liwork;
+};
+
+/// The query half of the workspace protocol, written once for ScaLAPACK and LAPACK alike:
+/// call(args, &info) with every length -1, WORK(1), RWORK(1) and IWORK(1) read back. A
+/// routine with no LRWORK argument may need RWORK at its full length even to answer
+/// (complex p?gesvd): query_rwork. Returns the sizes asked for and INFO.
+template <class T, class Call>
+std::pair<Workspace, int> query_workspace(Call&& call, std::int64_t query_rwork = 1) {
+  int info = 0, iq = 0;
+  T wq{};
+  std::vector<real_t<T>> rq(static_cast<std::size_t>(std::max<std::int64_t>(query_rwork, 1)));
+  call(WorkArgs<T>{&wq, -1, rq.data(), -1, &iq, -1}, &info);
+  return {Workspace{from_query(wq), from_query(rq[0]), iq}, info};
+}
+
+/// The whole protocol on one process, for serial LAPACK: the query, the arrays size(query)
+/// asks for (std::bad_alloc when they cannot be had; callers run inside an agreement), the
+/// call. Returns its INFO. The grid's version, agreed over the ranks, is
+/// kernels/common.hpp's with_workspace.
+template <class T, class Call, class Size>
+int local_workspace_call(Call&& call, Size&& size, std::int64_t query_rwork = 1) {
+  const auto [query, qinfo] = query_workspace<T>(call, query_rwork);
+  if (qinfo < 0) return qinfo;
+  const Workspace w = size(query);
+  std::vector<T> work(static_cast<std::size_t>(std::max<std::int64_t>(w.lwork, 1)));
+  std::vector<real_t<T>> rwork(static_cast<std::size_t>(std::max<std::int64_t>(w.lrwork, 1)));
+  std::vector<int> iwork(static_cast<std::size_t>(std::max<std::int64_t>(w.liwork, 1)));
+  int info = 0;
+  call(WorkArgs<T>{work.data(), static_cast<int>(work.size()), rwork.data(), static_cast<int>(rwork.size()),
+                   iwork.data(), static_cast<int>(iwork.size())},
+       &info);
+  return info;
 }
 
 /// What this process holds of the routine's matrix, for the formulas.

@@ -17,7 +17,7 @@ template <class T>
 DistMatrix<T> transposed(const DistMatrix<T>& A, bool conj) {
   DistMatrix<T> C(A.grid(), A.cols(), A.rows(), Block{A.block().nb, A.block().mb});
   if (A.rows() > 0 && A.cols() > 0)
-    detail::sl::tran(conj, static_cast<int>(A.cols()), static_cast<int>(A.rows()), T(1), A.data(), 1, 1,
+    detail::pblas::tran(conj, static_cast<int>(A.cols()), static_cast<int>(A.rows()), T(1), A.data(), 1, 1,
                      A.descriptor().data(), T(0), C.data(), 1, 1, C.descriptor().data());
   return C;
 }
@@ -30,7 +30,7 @@ void add_into(T alpha, const DistMatrix<T>& A, T beta, DistMatrix<T>& C, const c
     throw InvalidArgument(std::string(func) + ": A is " + detail::shape(A) + " and B is " + detail::shape(C) +
                           ", expected equal shapes");
   if (A.rows() == 0 || A.cols() == 0) return;
-  detail::sl::geadd('N', static_cast<int>(A.rows()), static_cast<int>(A.cols()), alpha, A.data(), 1, 1,
+  detail::pblas::geadd('N', static_cast<int>(A.rows()), static_cast<int>(A.cols()), alpha, A.data(), 1, 1,
                     A.descriptor().data(), beta, C.data(), 1, 1, C.descriptor().data());
 }
 

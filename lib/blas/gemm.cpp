@@ -61,7 +61,7 @@ void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_iden
             C);
     return;
   }
-  detail::sl::gemm(detail::sl::op_char<T>(opA), detail::sl::op_char<T>(opB), static_cast<int>(m), static_cast<int>(n),
+  detail::pblas::gemm(detail::fortran::op_char<T>(opA), detail::fortran::op_char<T>(opB), static_cast<int>(m), static_cast<int>(n),
                    static_cast<int>(k), alpha, A.matrix().data(), A.ia(), A.ja(), A.matrix().descriptor().data(),
                    B.matrix().data(), B.ia(), B.ja(), B.matrix().descriptor().data(), beta, C.matrix().data(), C.ia(),
                    C.ja(), C.matrix().descriptor().data());

@@ -14,7 +14,7 @@ real_t<T> norm(View<const T> A, Norm kind) {
   const auto& M = A.matrix();
   std::vector<real_t<T>> work(
       static_cast<std::size_t>(M.local_rows() + M.local_cols() + M.block().mb + M.block().nb + 1));
-  return detail::sl::lange(static_cast<char>(kind), static_cast<int>(A.rows()), static_cast<int>(A.cols()), M.data(),
+  return detail::pblas::lange(static_cast<char>(kind), static_cast<int>(A.rows()), static_cast<int>(A.cols()), M.data(),
                            A.ia(), A.ja(), M.descriptor().data(), work.data());
 }
 

@@ -47,12 +47,12 @@ void rank_k(const char* f, const DistMatrix<T>& A, Op op, DistMatrix<T>& C, bool
 template <class T>
 void herk(real_t<T> alpha, const DistMatrix<T>& A, Op op, real_t<T> beta, DistMatrix<T>& C, bool lower) {
   rank_k<T>("herk", A, op, C, true, [&](bool trans, int n, int k, const DistMatrix<T>& a, DistMatrix<T>& c) {
-    const char u = detail::sl::uplo_char(lower);
+    const char u = detail::fortran::uplo_char(lower);
     if constexpr (is_complex_v<T>)
-      detail::sl::herk(u, trans ? 'C' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
+      detail::pblas::herk(u, trans ? 'C' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
                        c.descriptor().data());
     else
-      detail::sl::syrk(u, trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
+      detail::pblas::syrk(u, trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
                        c.descriptor().data());
   });
 }
@@ -61,7 +61,7 @@ template <class T>
 void syrk(std::type_identity_t<T> alpha, const DistMatrix<T>& A, Op op, std::type_identity_t<T> beta, DistMatrix<T>& C,
           bool lower) {
   rank_k<T>("syrk", A, op, C, false, [&](bool trans, int n, int k, const DistMatrix<T>& a, DistMatrix<T>& c) {
-    detail::sl::syrk(detail::sl::uplo_char(lower), trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1,
+    detail::pblas::syrk(detail::fortran::uplo_char(lower), trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1,
                      a.descriptor().data(), beta, c.data(), 1, 1, c.descriptor().data());
   });
 }

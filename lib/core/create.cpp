@@ -97,7 +97,7 @@ DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic
   const auto d = whole_on_root(grid, mn[0], mn[1], root, "from_eigen");
   T dummy{};
   const T* src = grid.rank() == root ? M.data() : &dummy;
-  detail::sl::gemr2d(static_cast<int>(mn[0]), static_cast<int>(mn[1]), src, 1, 1, d.data(), a.data(), 1, 1,
+  detail::pblas::gemr2d(static_cast<int>(mn[0]), static_cast<int>(mn[1]), src, 1, 1, d.data(), a.data(), 1, 1,
                      a.descriptor().data(), grid.blacs_context());
   return a;
 }
@@ -119,7 +119,7 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int r
   if (m == 0 || n == 0) return out;
   T dummy{};
   T* dst = grid.rank() == root ? out.data() : &dummy;
-  detail::sl::gemr2d(static_cast<int>(m), static_cast<int>(n), A.matrix().data(), A.ia(), A.ja(),
+  detail::pblas::gemr2d(static_cast<int>(m), static_cast<int>(n), A.matrix().data(), A.ia(), A.ja(),
                      A.matrix().descriptor().data(), dst, 1, 1, d.data(), grid.blacs_context());
   return out;
 }
@@ -142,7 +142,7 @@ DistMatrix<T> redistribute(View<const T> A, const Grid& grid2, Block block, Sour
   require_same_processes(A.grid(), grid2, "redistribute");
   DistMatrix<T> b(grid2, A.rows(), A.cols(), block, src);
   if (A.rows() > 0 && A.cols() > 0)
-    detail::sl::gemr2d(static_cast<int>(A.rows()), static_cast<int>(A.cols()), A.matrix().data(), A.ia(), A.ja(),
+    detail::pblas::gemr2d(static_cast<int>(A.rows()), static_cast<int>(A.cols()), A.matrix().data(), A.ia(), A.ja(),
                        A.matrix().descriptor().data(), b.data(), 1, 1, b.descriptor().data(),
                        A.grid().blacs_context());
   return b;
@@ -162,7 +162,7 @@ void assign(View<T> dst, View<const T> src) {
                           ", expected equal shapes");
   require_same_processes(src.grid(), dst.grid(), "assign");
   if (src.rows() == 0 || src.cols() == 0) return;
-  detail::sl::gemr2d(static_cast<int>(src.rows()), static_cast<int>(src.cols()), src.matrix().data(), src.ia(),
+  detail::pblas::gemr2d(static_cast<int>(src.rows()), static_cast<int>(src.cols()), src.matrix().data(), src.ia(),
                      src.ja(), src.matrix().descriptor().data(), dst.matrix().data(), dst.ia(), dst.ja(),
                      dst.matrix().descriptor().data(), src.grid().blacs_context());
 }

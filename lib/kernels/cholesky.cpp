@@ -5,7 +5,7 @@
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholesky.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -15,7 +15,7 @@ void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what) {
   if (W.rows() == 0) return;
   ReportScope scope;
   int info = 0;
-  sl::potrf(sl::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(), &info);
+  scalapack::potrf(fortran::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(), &info);
   info = agreed_info(W.grid(), info, func, "p?potrf", describe(W));
   if (info > 0)
     throw NotPositiveDefinite(std::string(func) + ": " + what + "leading minor of order " + std::to_string(info) +
@@ -28,7 +28,7 @@ void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* fun
   if (C.rows() == 0 || X.cols() == 0) return;
   ReportScope scope;
   int info = 0;
-  sl::potrs(sl::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
+  scalapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
             C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(C.grid(), info, func, "p?potrs", describe(C));
 }

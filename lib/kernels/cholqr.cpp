@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "bindings/local.hpp"
+#include "bindings/lapack.hpp"
+#include "bindings/blas.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholqr.hpp"
 #include "linalg/common.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
@@ -38,7 +39,7 @@ bool pass(MPI_Comm comm, T* X, std::int64_t m_loc, std::int64_t ld, int n, doubl
           double& rcond, double& trace) {
   using Re = real_t<T>;
   R.assign(std::size_t(n) * std::size_t(n), T(0));
-  if (m_loc > 0) lb::gram_upper(n, static_cast<int>(m_loc), Re(1), X, static_cast<int>(ld), Re(0), R.data(), n);
+  if (m_loc > 0) blas::gram_upper(n, static_cast<int>(m_loc), Re(1), X, static_cast<int>(ld), Re(0), R.data(), n);
   MPI_Allreduce(MPI_IN_PLACE, R.data(), n * n, mpi_type<T>(), MPI_SUM, comm);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -47,13 +48,13 @@ bool pass(MPI_Comm comm, T* X, std::int64_t m_loc, std::int64_t ld, int n, doubl
     double tr = 0;
     for (int i = 0; i < n; ++i) tr += static_cast<double>(std::real(R[std::size_t(i) * (n + 1)]));
     for (int i = 0; i < n; ++i) R[std::size_t(i) * (n + 1)] += T(Re(shift));
-    int info = lb::potrf('U', n, R.data(), n);
+    int info = lapack::potrf('U', n, R.data(), n);
     Re rc = 0;
     if (info == 0) {
       std::vector<T> work(std::size_t(3) * n + 8);  // ?trcon: 3 n (real), 2 n (complex)
       std::vector<Re> rwork(std::size_t(n) + 8);
       std::vector<int> iwork(std::size_t(n) + 8);
-      lb::trcon_upper(n, R.data(), n, &rc, work.data(), rwork.data(), iwork.data());
+      lapack::trcon_upper(n, R.data(), n, &rc, work.data(), rwork.data(), iwork.data());
       if (!(rc > 0)) info = n + 1;  // numerically singular R (or NaN)
     }
     status[0] = info;
@@ -67,14 +68,14 @@ bool pass(MPI_Comm comm, T* X, std::int64_t m_loc, std::int64_t ld, int n, doubl
   MPI_Bcast(R.data(), n * n, mpi_type<T>(), 0, comm);
   for (int j = 0; j < n; ++j)  // potrf leaves the strictly lower part as it was: clear it
     for (int i = j + 1; i < n; ++i) R[std::size_t(i) + std::size_t(j) * n] = T(0);
-  if (m_loc > 0) lb::trsm('R', 'U', 'N', 'N', static_cast<int>(m_loc), n, T(1), R.data(), n, X, static_cast<int>(ld));
+  if (m_loc > 0) blas::trsm('R', 'U', 'N', 'N', static_cast<int>(m_loc), n, T(1), R.data(), n, X, static_cast<int>(ld));
   return true;
 }
 
 // Rtot := R Rtot (upper triangular n x n products).
 template <class T>
 void accumulate(const std::vector<T>& R, std::vector<T>& Rtot, int n) {
-  lb::trmm('L', 'U', 'N', 'N', n, n, T(1), R.data(), n, Rtot.data(), n);
+  blas::trmm('L', 'U', 'N', 'N', n, n, T(1), R.data(), n, Rtot.data(), n);
 }
 
 }  // namespace

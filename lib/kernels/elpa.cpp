@@ -22,7 +22,8 @@
 
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "core/testing.hpp"
+#include "kernels/elpa.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -32,10 +33,6 @@
 
 namespace tartan::detail {
 
-bool& inject_elpa_failure() {
-  static bool fail = false;
-  return fail;
-}
 
 bool elpa_serves(const Grid& g, std::int64_t n, std::int64_t nb) {
   // Every process owns at least one row and one column of A. With a process left empty ELPA

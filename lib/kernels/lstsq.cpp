@@ -7,7 +7,7 @@
 #include "bindings/reports.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/lstsq.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -29,7 +29,7 @@ LeastSquares<T> gelsd_serial(const DistMatrix<T>& A, const DistMatrix<T>& B, dou
       if (g.rank() != 0) return;
       Mat bx = Mat::Zero(std::max({m, n, 1}), nrhs);
       bx.topRows(m) = b;
-      head[0] = lp::gelsd(m, n, nrhs, a.data(), std::max(m, 1), bx.data(), static_cast<int>(bx.rows()),
+      head[0] = lapack::gelsd(m, n, nrhs, a.data(), std::max(m, 1), bx.data(), static_cast<int>(bx.rows()),
                           out.s.data(), static_cast<R>(rcond), &head[1]);
       x = bx.topRows(n);
       if (head[0] == 0 && head[1] == n && m > n)

@@ -6,7 +6,7 @@
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/lu.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -17,7 +17,7 @@ std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func) {
   if (W.rows() == 0 || W.cols() == 0) return -1;
   ReportScope scope;
   int info = 0;
-  sl::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
+  scalapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
             ipiv.data(), &info);
   info = agreed_info(W.grid(), info, func, "p?getrf", describe(W));
   return info > 0 ? info - 1 : -1;
@@ -28,7 +28,7 @@ void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistM
   if (F.rows() == 0 || X.cols() == 0) return;
   ReportScope scope;
   int info = 0;
-  sl::getrs(sl::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
+  scalapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
             F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(F.grid(), info, func, "p?getrs", describe(F));
 }
@@ -36,17 +36,15 @@ void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistM
 template <class T>
 void getri(DistMatrix<T>& W, const std::vector<int>& ipiv, const char* func) {
   if (W.rows() == 0) return;
-  ReportScope scope;
   const int n = static_cast<int>(W.rows());
-  int info = 0, iq = 0;
-  T wq{};
-  sl::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), &wq, -1, &iq, -1, &info);
-  agreed_info(W.grid(), info, func, "p?getri", describe(W));
-  auto a = allocate_workspace<T>(W.grid(), padded(from_query(wq)), 1, padded(iq, W.local_cols() + W.block().nb), func,
-                                 "p?getri");
-  sl::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work.data(), static_cast<int>(a.work.size()),
-            a.iwork.data(), static_cast<int>(a.iwork.size()), &info);
-  info = agreed_info(W.grid(), info, func, "p?getri", describe(W));
+  const int info = with_workspace<T>(
+      W.grid(),
+      [&](const WorkArgs<T>& a, int* inf) {
+        scalapack::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work, a.lwork, a.iwork, a.liwork,
+                         inf);
+      },
+      [&](const Workspace& q) { return Workspace{padded(q.lwork), 1, padded(q.liwork, W.local_cols() + W.block().nb)}; },
+      func, "p?getri", describe(W));
   if (info > 0)
     throw SingularMatrix(std::string(func) + ": singular matrix: U(" + std::to_string(info - 1) + "," +
                              std::to_string(info - 1) + ") is exactly zero",

@@ -4,7 +4,7 @@
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/qr.hpp"
 
 namespace tartan::detail {
 
@@ -15,7 +15,7 @@ std::vector<T> geqrf(DistMatrix<T>& W, const char* func) {
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols());
   call_with_workspace<T>(
       W.grid(),
-      [&](T* w, int lw, int* info) { sl::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), w, lw, info); },
+      [&](T* w, int lw, int* info) { scalapack::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), w, lw, info); },
       func, "p?geqrf", describe(W));
   return tau;
 }
@@ -27,7 +27,7 @@ void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const ch
   call_with_workspace<T>(
       Q.grid(),
       [&](T* w, int lw, int* info) {
-        sl::ungqr(m, n, kk, Q.data(), 1, 1, Q.descriptor().data(), tau.data(), w, lw, info);
+        scalapack::ungqr(m, n, kk, Q.data(), 1, 1, Q.descriptor().data(), tau.data(), w, lw, info);
       },
       func, "p?orgqr/p?ungqr", describe(Q));
 }
@@ -38,7 +38,7 @@ void gels(DistMatrix<T>& W, DistMatrix<T>& X, const char* func) {
   call_with_workspace<T>(
       W.grid(),
       [&](T* w, int lw, int* info) {
-        sl::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), w, lw,
+        scalapack::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), w, lw,
                  info);
       },
       func, "p?gels", describe(W));

@@ -13,7 +13,9 @@
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
-#include "kernels/kernels.hpp"
+#include "core/testing.hpp"
+#include "kernels/qr.hpp"
+#include "kernels/svd.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -41,7 +43,7 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
     if (g.rank() != 0) return;
     u.resize(vec ? m : 1, vec ? k : 1);
     vt.resize(vec ? k : 1, vec ? n : 1);
-    info = lp::gesdd(vec ? 'S' : 'N', m, n, a.data(), std::max(m, 1), s.data(), u.data(), static_cast<int>(u.rows()),
+    info = lapack::gesdd(vec ? 'S' : 'N', m, n, a.data(), std::max(m, 1), s.data(), u.data(), static_cast<int>(u.rows()),
                      vt.data(), static_cast<int>(vt.rows()));
   });
   MPI_Bcast(&info, 1, MPI_INT, 0, g.comm());
@@ -57,16 +59,6 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
 
 }  // namespace
 
-
-bool& inject_bdsdc_failure() {
-  static bool fail = false;
-  return fail;
-}
-
-BdsdcNan& inject_bdsdc_nan() {
-  static BdsdcNan where = BdsdcNan::none;
-  return where;
-}
 
 template <class R>
 void require_finite_values(MPI_Comm comm, const std::vector<R>& s, const char* func) {
@@ -93,7 +85,6 @@ void fill_from(DistMatrix<T>& X, const std::vector<R>& a, std::int64_t rows, std
 }  // namespace
 
 // The largest R of a tall matrix whose SVD runs on one process.
-constexpr std::int64_t serial_r_limit = 512;
 
 template <class T>
 BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
@@ -111,7 +102,7 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
     brd_ = std::move(Rm);
     // A small R is latency-bound on the grid (p?gebrd of 200 x 200 on 2 ranks took longer
     // than LAPACK's ?gesdd of it on one): its SVD runs on one process.
-    serial_ = on_one_process(brd_) || n <= serial_r_limit;
+    serial_ = on_one_process(brd_) || n <= r_serial_limit();
     if (serial_) return;
   } else {
     brd_ = std::move(W);
@@ -128,7 +119,7 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* info) {
-        sl::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(),
+        scalapack::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(),
                   taup_.data(), w, lw, info);
       },
       func, "p?gebrd", describe(brd_));
@@ -151,12 +142,12 @@ std::optional<std::vector<real_t<T>>> BidiagonalSvd<T>::values(std::string* why)
     return gesvd_serial<T>(Rc, nullptr, nullptr, func_);
   }
   const int n = static_cast<int>(n_);
-  std::vector<R> d = d_, e = e_, work(static_cast<std::size_t>(lp::bdsdc_lwork(n, false)));
-  std::vector<int> iwork(static_cast<std::size_t>(lp::bdsdc_liwork(n)));
+  std::vector<R> d = d_, e = e_, work(static_cast<std::size_t>(lapack::bdsdc_lwork(n, false)));
+  std::vector<int> iwork(static_cast<std::size_t>(lapack::bdsdc_liwork(n)));
   R dummy = 0;
   e.push_back(R(0));
   ReportScope scope;
-  int info = lp::bdsdc('U', 'N', n, d.data(), e.data(), &dummy, 1, &dummy, 1, work.data(), iwork.data());
+  int info = lapack::bdsdc('U', 'N', n, d.data(), e.data(), &dummy, 1, &dummy, 1, work.data(), iwork.data());
   if (inject_bdsdc_nan() == BdsdcNan::values_alone && n > 0) {
     d[0] = std::numeric_limits<R>::quiet_NaN();
     inject_bdsdc_nan() = BdsdcNan::none;
@@ -198,8 +189,8 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
     agreed_allocation(g, bytes, std::string(func_) + ": the replicated bidiagonal SVD factors", true, [&] {
       ub.resize(static_cast<std::size_t>(n * n));
       vtb.resize(static_cast<std::size_t>(n * n));
-      work.resize(static_cast<std::size_t>(lp::bdsdc_lwork(n, true)));
-      iwork.resize(static_cast<std::size_t>(lp::bdsdc_liwork(n)));
+      work.resize(static_cast<std::size_t>(lapack::bdsdc_lwork(n, true)));
+      iwork.resize(static_cast<std::size_t>(lapack::bdsdc_liwork(n)));
     });
   } catch (const OutOfMemory& e) {
     *why = e.what();
@@ -211,7 +202,7 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   int info = 0;
   {
     ReportScope scope;
-    info = lp::bdsdc('U', 'I', ni, s.data(), e.data(), ub.data(), ni, vtb.data(), ni, work.data(), iwork.data());
+    info = lapack::bdsdc('U', 'I', ni, s.data(), e.data(), ub.data(), ni, vtb.data(), ni, work.data(), iwork.data());
     if (inject_bdsdc_failure()) info = 1;
     if (inject_bdsdc_nan() == BdsdcNan::with_vectors && ni > 0) {
       s[0] = std::numeric_limits<R>::quiet_NaN();
@@ -254,15 +245,15 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* inf) {
-        sl::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1,
+        scalapack::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1,
                   1, Ub.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormbr/p?unmbr", what);
-  const char adj = sl::op_char<T>(Op::adjoint);
+  const char adj = fortran::op_char<T>(Op::adjoint);
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* inf) {
-        sl::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1,
+        scalapack::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1,
                   1, VT.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormbr/p?unmbr", what);
@@ -284,7 +275,7 @@ void BidiagonalSvd<T>::apply_qr(DistMatrix<T>& U) const {
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* inf) {
-        sl::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
+        scalapack::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
                   U.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormqr/p?unmqr", describe(qr_));
@@ -319,18 +310,14 @@ std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* 
   const int* du = vec ? U->descriptor().data() : W.descriptor().data();
   const int* dvt = vec ? VT->descriptor().data() : W.descriptor().data();
   const int mi = static_cast<int>(m), ni = static_cast<int>(n);
-  ReportScope scope;
-  std::vector<R> rq(static_cast<std::size_t>(1 + 4 * std::max(m, n)));
-  int info = 0;
-  T wq{};
-  sl::gesvd(job, job, mi, ni, W.data(), 1, 1, W.descriptor().data(), s.data(), u, 1, 1, du, vt, 1, 1, dvt, &wq, -1,
-            rq.data(), &info);
-  agreed_info(W.grid(), info, func, "p?gesvd", describe(W));
-  const Workspace ws = gesvd_workspace(m, n, W.block().nb, {from_query(wq), 1, 1});
-  auto a = allocate_workspace<T>(W.grid(), ws.lwork, ws.lrwork, 1, func, "p?gesvd");
-  sl::gesvd(job, job, mi, ni, W.data(), 1, 1, W.descriptor().data(), s.data(), u, 1, 1, du, vt, 1, 1, dvt,
-            a.work.data(), static_cast<int>(a.work.size()), a.rwork.data(), &info);
-  info = agreed_info(W.grid(), info, func, "p?gesvd", describe(W));
+  const int info = with_workspace<T>(
+      W.grid(),
+      [&](const WorkArgs<T>& a, int* inf) {
+        scalapack::gesvd(job, job, mi, ni, W.data(), 1, 1, W.descriptor().data(), s.data(), u, 1, 1, du, vt, 1, 1, dvt,
+                         a.work, a.lwork, a.rwork, inf);
+      },
+      [&](const Workspace& q) { return gesvd_workspace(m, n, W.block().nb, {q.lwork, 1, 1}); }, func, "p?gesvd",
+      describe(W), 1 + 4 * std::max(m, n));
   if (info > 0) no_convergence(func, info);
   replicate_from_source(s, W);
   return s;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholesky.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {

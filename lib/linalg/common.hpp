@@ -79,9 +79,6 @@ SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_fin
                       SvdDriver driver = SvdDriver::gesdd);
 template <class T>
 std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, const char* func);
-/// The largest R of a tall-skinny SVD that LAPACK factors on one process (512; tests lower
-/// it to reach the grid's path on small matrices).
-int& r_serial_limit();
 /// The singular values of the n x n upper triangle R of a tall-skinny QR, given distributed
 /// (r) and as the column-major array every process holds (r_all): LAPACK on one process for
 /// n <= r_serial_limit(), where p?gebrd would be latency-bound, else the grid's svdvals.

@@ -6,7 +6,9 @@
 #include <type_traits>
 
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholesky.hpp"
+#include "kernels/elpa.hpp"
+#include "kernels/hermitian_eig.hpp"
 #include "linalg/common.hpp"
 #include "bindings/pblas.hpp"
 
@@ -159,7 +161,7 @@ EighResult<T> eigh_general_impl(const DistMatrix<T>& A, const DistMatrix<T>& B, 
   if (vectors && Y.cols() > 0) {
     // x = L^-H y (lower) or U^-1 y (upper)
     const char trans = o.lower ? (is_complex_v<T> ? 'C' : 'T') : 'N';
-    detail::sl::trsm('L', uplo, trans, 'N', static_cast<int>(Y.rows()), static_cast<int>(Y.cols()), T(1), L.data(), 1,
+    detail::pblas::trsm('L', uplo, trans, 'N', static_cast<int>(Y.rows()), static_cast<int>(Y.cols()), T(1), L.data(), 1,
                      1, L.descriptor().data(), Y.data(), 1, 1, Y.descriptor().data());
   }
   return res;

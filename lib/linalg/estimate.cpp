@@ -11,7 +11,10 @@
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholqr.hpp"
+#include "kernels/elpa.hpp"
+#include "kernels/qr.hpp"
+#include "kernels/svd.hpp"
 #include "tartan/layout.hpp"
 #include "tartan/linalg/eigh.hpp"
 
@@ -170,7 +173,7 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
       // ?bdsdc on every process: its two n x n factors and its workspace (3 n^2) together,
       // then the factors with U's and Vh's distributed forms (and U of the QR).
       const double fac = 2.0 * double(N) * double(N) * SR;
-      const double work = double(detail::lp::bdsdc_lwork(N, true)) * SR;
+      const double work = double(detail::lapack::bdsdc_lwork(N, true)) * SR;
       const double dist = local(qr_first ? N : M, N) + local(N, N) + (qr_first ? local(M, N) : 0.0);
       if (detail::bdsdc_vectors_bytes<T>(N) > available_memory(g)) {  // the guard's own test
         // svd's memory guard then takes p?gesvd: U, Vh and its workspace (about a local A)

@@ -3,7 +3,7 @@
 #include "tartan/linalg/inv.hpp"
 
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {

@@ -7,7 +7,10 @@
 #include <string>
 
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholqr.hpp"
+#include "kernels/lstsq.hpp"
+#include "kernels/qr.hpp"
+#include "kernels/svd.hpp"
 #include "linalg/common.hpp"
 #include "tartan/linalg/svd.hpp"
 #include "tartan/linalg/triangular.hpp"

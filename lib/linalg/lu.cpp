@@ -8,7 +8,7 @@
 
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {

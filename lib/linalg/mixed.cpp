@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/agree.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 #include "tartan/blas.hpp"
 #include "tartan/error.hpp"

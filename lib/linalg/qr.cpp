@@ -7,7 +7,8 @@
 
 #include "core/instantiate.hpp"
 #include "tartan/error.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholqr.hpp"
+#include "kernels/qr.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {

@@ -3,7 +3,8 @@
 #include "tartan/linalg/solve.hpp"
 
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/cholesky.hpp"
+#include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {

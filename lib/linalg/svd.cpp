@@ -7,10 +7,13 @@
 #include <string>
 
 #include "bindings/lapack.hpp"
-#include "bindings/local.hpp"
+#include "bindings/blas.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "core/testing.hpp"
+#include "kernels/cholqr.hpp"
+#include "kernels/qr.hpp"
+#include "kernels/svd.hpp"
 #include "linalg/common.hpp"
 #include "tartan/linalg/qr.hpp"
 
@@ -33,11 +36,6 @@ DistMatrix<T> complete_basis(const DistMatrix<T>& B) {
 }  // namespace
 
 namespace detail {
-
-int& r_serial_limit() {
-  static int limit = 512;
-  return limit;
-}
 
 namespace {
 
@@ -75,7 +73,7 @@ bool small_svd(const DistMatrix<T>& r, const std::vector<T>& r_all, bool vectors
       if (g.rank() != 0) return;
       std::vector<T> a = r_all;
       T dummy{};
-      info = lp::gesdd(vectors ? 'S' : 'N', n, n, a.data(), n, s.data(), vectors ? u.data() : &dummy, n,
+      info = lapack::gesdd(vectors ? 'S' : 'N', n, n, a.data(), n, s.data(), vectors ? u.data() : &dummy, n,
                        vectors ? vt.data() : &dummy, n);
     });
     MPI_Bcast(&info, 1, MPI_INT, 0, g.comm());
@@ -115,7 +113,7 @@ std::optional<SvdResult<T>> svd_cholqr(const DistMatrix<T>& A, std::string* why,
   const Block wb{A.block().nb, A.block().nb};
   DistMatrix<T> Uq(t->q.grid(), m, n, t->q.block());
   if (Uq.local_rows() > 0)
-    lb::gemm(static_cast<int>(Uq.local_rows()), n, n, T(1), t->q.data(), static_cast<int>(t->q.lld()), ur.data(), n,
+    blas::gemm(static_cast<int>(Uq.local_rows()), n, n, T(1), t->q.data(), static_cast<int>(t->q.lld()), ur.data(), n,
              T(0), Uq.data(), static_cast<int>(Uq.lld()));
   t->q = DistMatrix<T>(g, 0, 0, wb);  // freed before the move to A's grid
   DistMatrix<T> Vh(g, n, n, wb);

@@ -29,7 +29,7 @@ DistMatrix<T> solve_triangular(const DistMatrix<T>& A, const DistMatrix<T>& B, T
   }
   DistMatrix<T> X = B.copy();
   if (A.rows() == 0 || B.cols() == 0) return X;
-  detail::sl::trsm('L', detail::sl::uplo_char(opts.lower), detail::sl::op_char<T>(opts.trans),
+  detail::pblas::trsm('L', detail::fortran::uplo_char(opts.lower), detail::fortran::op_char<T>(opts.trans),
                    opts.unit_diagonal ? 'U' : 'N', static_cast<int>(B.rows()), static_cast<int>(B.cols()), T(1),
                    A.data(), 1, 1, A.descriptor().data(), X.data(), 1, 1, X.descriptor().data());
   return X;

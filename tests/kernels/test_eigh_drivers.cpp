@@ -3,7 +3,8 @@
 // every fallback from ELPA (too small a matrix for the grid, an ELPA error on one rank)
 // and every refused combination. Built against lib/ for the failure injection.
 
-#include "kernels/kernels.hpp"
+#include "core/testing.hpp"
+#include "kernels/elpa.hpp"
 #include "reference.hpp"
 #include "support.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/common.hpp"
 #include "support.hpp"
 
 using namespace tartan_test;
@@ -25,11 +25,11 @@ TEST_CASE("a report from inside p?syevd (its p?ormtr) becomes an Error on every 
       tt::detail::ReportScope scope;
       int info = 0, iq = 0;
       double wq = 0, rq = 0;
-      tt::detail::sl::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
+      tt::detail::scalapack::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
                             Z.descriptor().data(), &wq, -1, &rq, -1, &iq, -1, &info);
       std::vector<double> work(static_cast<std::size_t>(wq));  // exactly what the query asked for
       std::vector<int> iwork(static_cast<std::size_t>(iq));
-      tt::detail::sl::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
+      tt::detail::scalapack::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
                             Z.descriptor().data(), work.data(), int(work.size()), nullptr, 0, iwork.data(),
                             int(iwork.size()), &info);
       INFO("grid " << P << "x" << Q << " info " << info);
@@ -67,7 +67,7 @@ TEST_CASE("outside the library a report is printed, not recorded") {
   int info = 0;
   const long before = tt::detail::reports_seen();
   // IA = 0 is illegal: p?getrf reports argument 4 through PXERBLA and returns INFO < 0.
-  tt::detail::sl::getrf(8, 8, A.data(), 0, 1, A.descriptor().data(), ipiv.data(), &info);
+  tt::detail::scalapack::getrf(8, 8, A.data(), 0, 1, A.descriptor().data(), ipiv.data(), &info);
   REQUIRE(all_ranks(info < 0));
   REQUIRE(tt::detail::reports_seen() > before);
   REQUIRE(!tt::detail::take_report().seen);  // nothing recorded without a scope

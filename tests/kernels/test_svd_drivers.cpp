@@ -1,11 +1,12 @@
 // The two SVD drivers on the matrices that break SVDs (graded, clustered, rank-deficient,
 // zero, tall, wide) against Eigen's SVD on rank 0, and every fallback of the divide-and-
 // conquer driver: ?bdsdc failing, the memory guard, and one-process problems. Built
-// against lib/ for the failure injection of kernels/kernels.hpp.
+// against lib/ for the failure injection of core/testing.hpp.
 
 #include <cstdlib>
 
-#include "kernels/kernels.hpp"
+#include "core/testing.hpp"
+#include "kernels/svd.hpp"
 #include "linalg/common.hpp"
 #include "reference.hpp"
 #include "support.hpp"

@@ -11,7 +11,7 @@
 #include "bindings/workspace.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/hermitian_eig.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -55,12 +55,12 @@ EigPair<T> heev_serial(DistMatrix<T>& W, bool lower, const EigRange& r, bool vec
     collectively(g.comm(), [&] {
       if (g.rank() != 0) return;
       if (r.range == 'A' && vectors) {
-        counts[0] = lp::heevd('V', sl::uplo_char(lower), n, a.data(), std::max(n, 1), w.data());
+        counts[0] = lapack::heevd('V', fortran::uplo_char(lower), n, a.data(), std::max(n, 1), w.data());
         counts[1] = n;
         z = std::move(a);
       } else {
         z.resize(n, vectors ? n : 1);
-        counts[0] = lp::heevr(vectors ? 'V' : 'N', r.range, sl::uplo_char(lower), n, a.data(), std::max(n, 1),
+        counts[0] = lapack::heevr(vectors ? 'V' : 'N', r.range, fortran::uplo_char(lower), n, a.data(), std::max(n, 1),
                               static_cast<R>(r.vl), static_cast<R>(r.vu), r.il, r.iu, &counts[1], w.data(), z.data(),
                               std::max(n, 1));
         z.conservativeResize(n, vectors ? counts[1] : 0);
@@ -83,22 +83,17 @@ EigPair<T> heevd_parallel(DistMatrix<T>& W, bool lower, const char* func) {
   using R = real_t<T>;
   const std::int64_t n = W.rows();
   const int ni = static_cast<int>(n);
-  const char uplo = sl::uplo_char(lower);
+  const char uplo = fortran::uplo_char(lower);
   std::vector<R> w(static_cast<std::size_t>(n));
   DistMatrix<T> Z(W.grid(), n, n, W.block(), W.source());
-  ReportScope scope;
-  int info = 0, iq = 0;
-  T wq{};
-  R rq{};
-  sl::heevd('V', uplo, ni, W.data(), 1, 1, W.descriptor().data(), w.data(), Z.data(), 1, 1, Z.descriptor().data(), &wq,
-            -1, &rq, -1, &iq, -1, &info);
-  agreed_info(W.grid(), info, func, "p?syevd/p?heevd", describe(W));
-  const Workspace ws = heevd_workspace(is_complex_v<T>, extent_of(W), {from_query(wq), from_query(rq), iq});
-  auto a = allocate_workspace<T>(W.grid(), ws.lwork, ws.lrwork, ws.liwork, func, "p?syevd/p?heevd");
-  sl::heevd('V', uplo, ni, W.data(), 1, 1, W.descriptor().data(), w.data(), Z.data(), 1, 1, Z.descriptor().data(),
-            a.work.data(), static_cast<int>(a.work.size()), a.rwork.data(), static_cast<int>(a.rwork.size()),
-            a.iwork.data(), static_cast<int>(a.iwork.size()), &info);
-  info = agreed_info(W.grid(), info, func, "p?syevd/p?heevd", describe(W));
+  const int info = with_workspace<T>(
+      W.grid(),
+      [&](const WorkArgs<T>& a, int* inf) {
+        scalapack::heevd('V', uplo, ni, W.data(), 1, 1, W.descriptor().data(), w.data(), Z.data(), 1, 1,
+                         Z.descriptor().data(), a.work, a.lwork, a.rwork, a.lrwork, a.iwork, a.liwork, inf);
+      },
+      [&](const Workspace& q) { return heevd_workspace(is_complex_v<T>, extent_of(W), q); }, func, "p?syevd/p?heevd",
+      describe(W));
   if (info > 0) no_convergence(func, info);
   replicate_from_source(w, W);
   return {std::move(w), std::move(Z)};
@@ -128,19 +123,16 @@ EigPair<T> heevr_parallel(DistMatrix<T>& W, bool lower, EigRange r, bool vectors
   const int* dz = vectors ? Z.descriptor().data() : W.descriptor().data();
   const char jobz = vectors ? 'V' : 'N';
   const R vl = static_cast<R>(r.vl), vu = static_cast<R>(r.vu);
-  ReportScope scope;
-  int info = 0, found = 0, nz = 0, iq = 0;
-  T wq{};
-  R rq{};
-  sl::heevr(jobz, r.range, sl::uplo_char(lower), ni, W.data(), 1, 1, W.descriptor().data(), vl, vu, r.il, r.iu, &found,
-            &nz, w.data(), z, 1, 1, dz, &wq, -1, &rq, -1, &iq, -1, &info);
-  agreed_info(W.grid(), info, func, "p?syevr/p?heevr", describe(W));
-  const Workspace ws = heevr_workspace(is_complex_v<T>, extent_of(W), {from_query(wq), from_query(rq), iq});
-  auto a = allocate_workspace<T>(W.grid(), ws.lwork, ws.lrwork, ws.liwork, func, "p?syevr/p?heevr");
-  sl::heevr(jobz, r.range, sl::uplo_char(lower), ni, W.data(), 1, 1, W.descriptor().data(), vl, vu, r.il, r.iu, &found,
-            &nz, w.data(), z, 1, 1, dz, a.work.data(), static_cast<int>(a.work.size()), a.rwork.data(),
-            static_cast<int>(a.rwork.size()), a.iwork.data(), static_cast<int>(a.iwork.size()), &info);
-  info = agreed_info(W.grid(), info, func, "p?syevr/p?heevr", describe(W));
+  int found = 0, nz = 0;
+  const int info = with_workspace<T>(
+      W.grid(),
+      [&](const WorkArgs<T>& a, int* inf) {
+        scalapack::heevr(jobz, r.range, fortran::uplo_char(lower), ni, W.data(), 1, 1, W.descriptor().data(), vl, vu,
+                         r.il, r.iu, &found, &nz, w.data(), z, 1, 1, dz, a.work, a.lwork, a.rwork, a.lrwork, a.iwork,
+                         a.liwork, inf);
+      },
+      [&](const Workspace& q) { return heevr_workspace(is_complex_v<T>, extent_of(W), q); }, func, "p?syevr/p?heevr",
+      describe(W));
   if (info > 0) no_convergence(func, info);
   found = static_cast<int>(min_over(W.grid().comm(), found));
   w.resize(static_cast<std::size_t>(found));
@@ -165,18 +157,15 @@ EigPair<T> heev_values(DistMatrix<T>& W, bool lower, const EigRange& r, const ch
   const std::int64_t n = W.rows();
   const int ni = static_cast<int>(n);
   std::vector<R> w(static_cast<std::size_t>(n));
-  ReportScope scope;
-  int info = 0;
-  T wq{};
-  R rq{};
   const int* d = W.descriptor().data();
-  sl::heev('N', sl::uplo_char(lower), ni, W.data(), 1, 1, d, w.data(), W.data(), 1, 1, d, &wq, -1, &rq, -1, &info);
-  agreed_info(W.grid(), info, func, "p?syev/p?heev", describe(W));
-  const Workspace ws = heev_values_workspace(is_complex_v<T>, extent_of(W), {from_query(wq), from_query(rq), 1});
-  auto a = allocate_workspace<T>(W.grid(), ws.lwork, ws.lrwork, 1, func, "p?syev/p?heev");
-  sl::heev('N', sl::uplo_char(lower), ni, W.data(), 1, 1, d, w.data(), W.data(), 1, 1, d, a.work.data(),
-           static_cast<int>(a.work.size()), a.rwork.data(), static_cast<int>(a.rwork.size()), &info);
-  info = agreed_info(W.grid(), info, func, "p?syev/p?heev", describe(W));
+  const int info = with_workspace<T>(
+      W.grid(),
+      [&](const WorkArgs<T>& a, int* inf) {
+        scalapack::heev('N', fortran::uplo_char(lower), ni, W.data(), 1, 1, d, w.data(), W.data(), 1, 1, d, a.work,
+                        a.lwork, a.rwork, a.lrwork, inf);
+      },
+      [&](const Workspace& q) { return heev_values_workspace(is_complex_v<T>, extent_of(W), q); }, func,
+      "p?syev/p?heev", describe(W));
   if (info > 0) no_convergence(func, info);
   replicate_from_source(w, W);
   if (r.range == 'I') {
@@ -207,7 +196,7 @@ real_t<T> hegst(DistMatrix<T>& C, const DistMatrix<T>& L, bool lower, const char
   if (C.rows() == 0) return scale;
   ReportScope scope;
   int info = 0;
-  sl::hegst(1, sl::uplo_char(lower), static_cast<int>(C.rows()), C.data(), 1, 1, C.descriptor().data(), L.data(), 1, 1,
+  scalapack::hegst(1, fortran::uplo_char(lower), static_cast<int>(C.rows()), C.data(), 1, 1, C.descriptor().data(), L.data(), 1, 1,
             L.descriptor().data(), &scale, &info);
   agreed_info(C.grid(), info, func, "p?sygst/p?hegst", describe(C));
   return scale;

@@ -1,24 +1,23 @@
 #pragma once
-// Serial BLAS and LAPACK (OpenBLAS) on one process's own data: the local steps of
-// CholeskyQR (the Gram matrix, its Cholesky factor and condition, the triangular solve) and
-// the products with a replicated factor that follow it.
-// Overloads per element type in tartan::detail::lb; hidden CHARACTER lengths passed.
+// Serial BLAS (OpenBLAS) on one process's own data: the local steps of CholeskyQR (the Gram
+// matrix, the triangular solve and product) and the products with a replicated factor that
+// follow it. Overloads per element type in tartan::detail::blas; hidden CHARACTER lengths
+// passed. (The small LAPACK steps, Cholesky and condition estimate, are in lapack.hpp.)
 
 #include "bindings/fortran.hpp"
 
-namespace tartan::detail::lb {
+namespace tartan::detail::blas {
 
-using sl::cdouble;
-using sl::cfloat;
-using sl::fchar;
-using sl::flen;
+using fortran::cdouble;
+using fortran::cfloat;
+using fortran::fchar;
+using fortran::flen;
 
 #define TARTAN_LB_DECL(p, T, R)                                                                                   \
   extern "C" void p##trsm_(fchar, fchar, fchar, fchar, const int*, const int*, const T*, const T*, const int*, T*, \
                            const int*, flen, flen, flen, flen);                                                   \
   extern "C" void p##trmm_(fchar, fchar, fchar, fchar, const int*, const int*, const T*, const T*, const int*, T*, \
                            const int*, flen, flen, flen, flen);                                                   \
-  extern "C" void p##potrf_(fchar, const int*, T*, const int*, int*, flen);                                       \
   extern "C" void p##gemm_(fchar, fchar, const int*, const int*, const int*, const T*, const T*, const int*,      \
                            const T*, const int*, const T*, T*, const int*, flen, flen);                           \
   /* C := alpha A B + beta C, no transposes */                                                                    \
@@ -33,11 +32,6 @@ using sl::flen;
   inline void trmm(char side, char uplo, char trans, char diag, int m, int n, T alpha, const T* a, int lda, T* b,  \
                    int ldb) {                                                                                     \
     p##trmm_(&side, &uplo, &trans, &diag, &m, &n, &alpha, a, &lda, b, &ldb, 1, 1, 1, 1);                         \
-  }                                                                                                               \
-  inline int potrf(char uplo, int n, T* a, int lda) {                                                              \
-    int info = 0;                                                                                                 \
-    p##potrf_(&uplo, &n, a, &lda, &info, 1);                                                                      \
-    return info;                                                                                                  \
   }
 TARTAN_LB_DECL(s, float, float)
 TARTAN_LB_DECL(d, double, double)
@@ -57,26 +51,4 @@ TARTAN_LB_GRAM(d, syrk, double, double)
 TARTAN_LB_GRAM(c, herk, cfloat, float)
 TARTAN_LB_GRAM(z, herk, cdouble, double)
 
-// Reciprocal condition number of a triangular matrix in the 1-norm (?trcon).
-#define TARTAN_LB_TRCON_REAL(p, T, R)                                                                           \
-  extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, int*, int*, flen, flen, \
-                            flen);                                                                              \
-  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R*, int* iwork) {                         \
-    int info = 0;                                                                                               \
-    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, iwork, &info, 1, 1, 1);                                  \
-    return info;                                                                                                \
-  }
-TARTAN_LB_TRCON_REAL(s, float, float)
-TARTAN_LB_TRCON_REAL(d, double, double)
-#define TARTAN_LB_TRCON_COMPLEX(p, T, R)                                                                        \
-  extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, R*, int*, flen, flen, \
-                            flen);                                                                              \
-  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R* rwork, int*) {                         \
-    int info = 0;                                                                                               \
-    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, rwork, &info, 1, 1, 1);                                  \
-    return info;                                                                                                \
-  }
-TARTAN_LB_TRCON_COMPLEX(c, cfloat, float)
-TARTAN_LB_TRCON_COMPLEX(z, cdouble, double)
-
-}  // namespace tartan::detail::lb
+}  // namespace tartan::detail::blas

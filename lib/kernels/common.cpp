@@ -8,7 +8,7 @@
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
-#include "kernels/kernels.hpp"
+#include "kernels/common.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
