@@ -35,8 +35,8 @@ struct MemoryEstimate {
 
 /// The peak memory per rank of op on an m x n A (and n x nrhs B where op takes one) of T
 /// in blocks of `block` on grid: Tartan's working copies and results, ScaLAPACK's and
-/// LAPACK's workspaces and, for eigh, ELPA's own arrays. Measured peaks (resident set
-/// growth) agreed within 25 % at n = 1500 and 2500 on 2 ranks (tests/core/test_memory.cpp).
+/// LAPACK's workspaces and, for eigh, ELPA's own arrays. Measured peaks (bytes allocated)
+/// agreed within 25 % at n = 1500 and 2500 on 1 and 2 ranks (tests/core/test_memory.cpp).
 /// Allocates nothing and communicates only to learn the ranks per node (collective over grid).
 template <class T>
 MemoryEstimate memory_estimate(Operation op, const Grid& grid, std::int64_t m, std::int64_t n,
