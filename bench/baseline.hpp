@@ -14,13 +14,12 @@ void pdgemm_(const char*, const char*, const int*, const int*, const int*, const
              const int*, const int*, const double*, const int*, const int*, const int*, const double*, double*,
              const int*, const int*, const int*, std::size_t, std::size_t);
 void pdgetrf_(const int*, const int*, double*, const int*, const int*, const int*, int*, int*);
-void pdgesv_(const int*, const int*, double*, const int*, const int*, const int*, int*, double*, const int*,
-             const int*, const int*, int*);
+void pdgesv_(const int*, const int*, double*, const int*, const int*, const int*, int*, double*, const int*, const int*,
+             const int*, int*);
 void pdpotrf_(const char*, const int*, double*, const int*, const int*, const int*, int*, std::size_t);
-void pdgeqrf_(const int*, const int*, double*, const int*, const int*, const int*, double*, double*, const int*,
-              int*);
-void pdorgqr_(const int*, const int*, const int*, double*, const int*, const int*, const int*, const double*,
-              double*, const int*, int*);
+void pdgeqrf_(const int*, const int*, double*, const int*, const int*, const int*, double*, double*, const int*, int*);
+void pdorgqr_(const int*, const int*, const int*, double*, const int*, const int*, const int*, const double*, double*,
+              const int*, int*);
 void pdgels_(const char*, const int*, const int*, const int*, double*, const int*, const int*, const int*, double*,
              const int*, const int*, const int*, double*, const int*, int*, std::size_t);
 void pdsyevd_(const char*, const char*, const int*, double*, const int*, const int*, const int*, double*, double*,

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <iomanip>
 #include <functional>
+#include <iomanip>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -87,7 +87,8 @@ struct Comm {
 Comm collect_comm() {
   tartan_comm_counts c{};
   if (tartan_comm_collect(&c) != MPI_SUCCESS) return {};
-  return {max_over(double(c.p2p_recv_bytes + c.coll_recv_bytes)), max_over(double(c.p2p_recv_messages + c.coll_rounds))};
+  return {max_over(double(c.p2p_recv_bytes + c.coll_recv_bytes)),
+          max_over(double(c.p2p_recv_messages + c.coll_rounds))};
 }
 
 // Wall time of f over all ranks (slowest rank); prepare() runs untimed first. With comm,
@@ -150,7 +151,7 @@ double node_dgemm_gflops(int n, int reps) {
 // alpha: half round trip of 8 bytes; beta: the further time per byte at 8 MiB. Best of
 // reps for each size, 8 B to 8 MiB.
 struct Link {
-  double alpha = 0, beta = 0;  // seconds, seconds per byte
+  double alpha = 0, beta = 0;                     // seconds, seconds per byte
   std::vector<std::pair<double, double>> points;  // bytes, half round trip
 };
 
@@ -199,11 +200,12 @@ struct Row {
 double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
   if (op == "lu" || op.rfind("mixed", 0) == 0) return 2.0 / 3.0 * n * n * n;
-  if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;  // Householder's geqrf + orgqr
+  if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;    // Householder's geqrf + orgqr
   if (op == "lstsq_tall") return 2.0 * m * n * n - 2.0 / 3.0 * n * n * n;  // pdgels' QR
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
-  if (op.rfind("eigh", 0) == 0) return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
+  if (op.rfind("eigh", 0) == 0)
+    return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
   if (op == "svd_tall") return 4 * (100 * n) * n * n + 8.0 / 3.0 * n * n * n;  // (100 n) x n, nominal
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
 }
@@ -212,9 +214,9 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
   const tt::Block b{nb, nb};
   const int ni = static_cast<int>(n);
   const bool eigh = op.rfind("eigh", 0) == 0;
-  auto A = op == "cholesky" || eigh ? tt::matmul(tt::transpose(tt::random<double>(g, n, n, 1, b)),
-                                                         tt::random<double>(g, n, n, 1, b))
-                                            : tt::random<double>(g, n, n, 1, b);
+  auto A = op == "cholesky" || eigh
+               ? tt::matmul(tt::transpose(tt::random<double>(g, n, n, 1, b)), tt::random<double>(g, n, n, 1, b))
+               : tt::random<double>(g, n, n, 1, b);
   if (op == "cholesky") tt::axpy(double(n), tt::identity<double>(g, n, b), A);
   auto B = tt::random<double>(g, n, n, 2, b);
   tt::DistMatrix<double> W = A.copy();  // raw ScaLAPACK overwrites: refreshed before each rep
@@ -228,15 +230,18 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
   auto refill = [&] { fresh.emplace(A.copy()); };
   if (op == "gemm") {
     auto C = tt::zeros<double>(g, n, n, b);
-    tm = best_of(reps, [&] { keep(tt::matmul(A, B)); }, [] {}, [&] {
-      pdgemm_("N", "N", &ni, &ni, &ni, &one, A.data(), &i1, &i1, A.descriptor().data(), B.data(), &i1, &i1,
-              B.descriptor().data(), &zero, C.data(), &i1, &i1, C.descriptor().data(), 1, 1);
-    });
+    tm = best_of(
+        reps, [&] { keep(tt::matmul(A, B)); }, [] {},
+        [&] {
+          pdgemm_("N", "N", &ni, &ni, &ni, &one, A.data(), &i1, &i1, A.descriptor().data(), B.data(), &i1, &i1,
+                  B.descriptor().data(), &zero, C.data(), &i1, &i1, C.descriptor().data(), 1, 1);
+        });
   } else if (op == "lu") {
     std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
     tm = best_of(
-        reps, [&] { keep(tt::lu_factor(A)); }, refresh, [&] { pdgetrf_(&ni, &ni, W.data(), &i1, &i1, d, ipiv.data(), &info); },
-        refill, [&] { keep(tt::lu_factor(std::move(*fresh))); });
+        reps, [&] { keep(tt::lu_factor(A)); }, refresh,
+        [&] { pdgetrf_(&ni, &ni, W.data(), &i1, &i1, d, ipiv.data(), &info); }, refill,
+        [&] { keep(tt::lu_factor(std::move(*fresh))); });
   } else if (op == "mixed" || op == "mixed_ill") {
     // solve_mixed against pdgesv on the same A and b. mixed_ill: singular values logspaced
     // from 1 to 1e-10 between two random orthogonal factors (its fallback's cost).
@@ -244,7 +249,8 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       auto Q1 = tt::qr(tt::random<double>(g, n, n, 5, b)).q;
       auto Q2 = tt::qr(tt::random<double>(g, n, n, 6, b)).q;
       for (std::int64_t jl = 0; jl < Q1.local_cols(); ++jl) {  // Q1 := Q1 diag(s)
-        const double sj = std::pow(1e10, -double(Q1.layout().global_col(jl, g.mycol())) / double(std::max<std::int64_t>(n - 1, 1)));
+        const double sj =
+            std::pow(1e10, -double(Q1.layout().global_col(jl, g.mycol())) / double(std::max<std::int64_t>(n - 1, 1)));
         for (std::int64_t il = 0; il < Q1.local_rows(); ++il) Q1.data()[il + jl * Q1.lld()] *= sj;
       }
       A = tt::matmul(Q1, Q2);
@@ -258,9 +264,15 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
         std::fprintf(stderr, "[bench] %s: %d refinement step(s), %s, backward error %.2e\n", op.c_str(), r.iterations,
                      r.reason.empty() ? "converged" : r.reason.c_str(), r.backward_error);
     }
-    tm = best_of(reps, [&] { keep(tt::solve_mixed(A, x)); }, [&] { refresh(); bx.local() = x.local(); }, [&] {
-      pdgesv_(&ni, &i1, W.data(), &i1, &i1, d, ipiv.data(), bx.data(), &i1, &i1, bx.descriptor().data(), &info);
-    });
+    tm = best_of(
+        reps, [&] { keep(tt::solve_mixed(A, x)); },
+        [&] {
+          refresh();
+          bx.local() = x.local();
+        },
+        [&] {
+          pdgesv_(&ni, &i1, W.data(), &i1, &i1, d, ipiv.data(), bx.data(), &i1, &i1, bx.descriptor().data(), &info);
+        });
   } else if (op == "tsqr") {
     // qr (reduced: Q and R) of a tall-skinny matrix against pdgeqrf + pdorgqr on the same data.
     const std::int64_t m = m_arg > 0 ? m_arg : 100 * n;
@@ -276,15 +288,22 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     {
       const auto r = tt::qr(At);  // untimed: which method runs
       if (g.rank() == 0)
-        std::fprintf(stderr, "[bench] tsqr %lldx%lld: %s%s%s\n", (long long)m, (long long)n, tt::qr_method_name(r.method),
-                     r.fallback.empty() ? "" : ": ", r.fallback.c_str());
+        std::fprintf(stderr, "[bench] tsqr %lldx%lld: %s%s%s\n", (long long)m, (long long)n,
+                     tt::qr_method_name(r.method), r.fallback.empty() ? "" : ": ", r.fallback.c_str());
     }
-    tm = best_of(reps, [&] { keep(tt::qr(At)); }, [&] { Wt.local() = At.local(); }, [&] {
-      const int lwork = int(work.size());
-      pdgeqrf_(&mi, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
-      pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
-    });
-    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0, tm.tartan_comm, tm.raw_comm};
+    tm = best_of(
+        reps, [&] { keep(tt::qr(At)); }, [&] { Wt.local() = At.local(); },
+        [&] {
+          const int lwork = int(work.size());
+          pdgeqrf_(&mi, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
+          pdorgqr_(&mi, &ni, &ni, Wt.data(), &i1, &i1, dt, tau.data(), work.data(), &lwork, &info);
+        });
+    return {op,         n,
+            nb,         g.prows(),
+            g.pcols(),  tm.tartan,
+            tm.raw,     flops_of(op, double(n), double(m)),
+            0,          tm.tartan_comm,
+            tm.raw_comm};
   } else if (op == "lstsq_tall") {
     // lstsq (which also gives the singular values, rank and residual) against pdgels, which
     // gives x alone: the ratio flatters pdgels.
@@ -297,27 +316,42 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
     double wq = 0;
     pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, &wq, &query, &info, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
-    tm = best_of(reps, [&] { keep(tt::lstsq(At, Bt)); }, [&] { Wt.local() = At.local(); Xt.local() = Bt.local(); }, [&] {
-      const int lwork = int(work.size());
-      pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, work.data(), &lwork, &info, 1);
-    });
-    return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n), double(m)), 0, tm.tartan_comm, tm.raw_comm};
+    tm = best_of(
+        reps, [&] { keep(tt::lstsq(At, Bt)); },
+        [&] {
+          Wt.local() = At.local();
+          Xt.local() = Bt.local();
+        },
+        [&] {
+          const int lwork = int(work.size());
+          pdgels_("N", &mi, &ni, &one_rhs, Wt.data(), &i1, &i1, dt, Xt.data(), &i1, &i1, dx, work.data(), &lwork, &info,
+                  1);
+        });
+    return {op,         n,
+            nb,         g.prows(),
+            g.pcols(),  tm.tartan,
+            tm.raw,     flops_of(op, double(n), double(m)),
+            0,          tm.tartan_comm,
+            tm.raw_comm};
   } else if (op == "cholesky") {
     tm = best_of(
-        reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); }, refill,
-        [&] { keep(tt::cholesky(std::move(*fresh))); });
+        reps, [&] { keep(tt::cholesky(A)); }, refresh, [&] { pdpotrf_("L", &ni, W.data(), &i1, &i1, d, &info, 1); },
+        refill, [&] { keep(tt::cholesky(std::move(*fresh))); });
   } else if (op == "qr") {
     std::vector<double> tau(std::size_t(W.local_cols() + nb));
     double wq = 0;
     pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), &wq, &query, &info);
     std::vector<double> work(std::size_t(wq) + 1024);
-    tm = best_of(reps, [&] { keep(tt::qr(A, {.mode = tt::QrMode::r})); }, refresh, [&] {
-      const int lwork = int(work.size());
-      pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), work.data(), &lwork, &info);
-    }, refill, [&] { keep(tt::qr(std::move(*fresh), {.mode = tt::QrMode::r})); });
+    tm = best_of(
+        reps, [&] { keep(tt::qr(A, {.mode = tt::QrMode::r})); }, refresh,
+        [&] {
+          const int lwork = int(work.size());
+          pdgeqrf_(&ni, &ni, W.data(), &i1, &i1, d, tau.data(), work.data(), &lwork, &info);
+        },
+        refill, [&] { keep(tt::qr(std::move(*fresh), {.mode = tt::QrMode::r})); });
   } else if (eigh) {
     // eigh: the default driver (auto); eigh_<driver>: that driver. All against raw pdsyevd.
-    const auto drv = op == "eigh"                 ? std::optional{tt::EighDriver::automatic}
+    const auto drv = op == "eigh"                ? std::optional{tt::EighDriver::automatic}
                      : op.rfind("eigh_", 0) == 0 ? cli::eigh_driver(op.substr(5))
                                                  : std::nullopt;
     if (!drv || (op != "eigh" && *drv == tt::EighDriver::automatic))
@@ -337,11 +371,13 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
              &iq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     std::vector<int> iwork(std::size_t(std::max<double>(iq, 7.0 * n + 8 * g.pcols() + 2)) + 1024);
-    tm = best_of(reps, [&] { keep(tt::eigh(A, o)); }, refresh, [&] {
-      const int lwork = int(work.size()), liwork = int(iwork.size());
-      pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(), work.data(),
-               &lwork, iwork.data(), &liwork, &info, 1, 1);
-    });
+    tm = best_of(
+        reps, [&] { keep(tt::eigh(A, o)); }, refresh,
+        [&] {
+          const int lwork = int(work.size()), liwork = int(iwork.size());
+          pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(),
+                   work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
+        });
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -358,22 +394,29 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
              VT.data(), &i1, &i1, VT.descriptor().data(), &wq, &query, &info, 1, 1);
     std::vector<double> work(std::size_t(wq * 1.1) + 1024);
     const tt::SvdOptions o{.driver = op == "svd_gesvd" ? tt::SvdDriver::gesvd : tt::SvdDriver::gesdd};
-    tm = best_of(reps, [&] { keep(tt::svd(At, o)); }, [&] { Wt.local() = At.local(); }, [&] {
-      const int lwork = int(work.size());
-      pdgesvd_("V", "V", &mi, &ni, Wt.data(), &i1, &i1, dt, s.data(), U.data(), &i1, &i1, U.descriptor().data(),
-               VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
-    });
+    tm = best_of(
+        reps, [&] { keep(tt::svd(At, o)); }, [&] { Wt.local() = At.local(); },
+        [&] {
+          const int lwork = int(work.size());
+          pdgesvd_("V", "V", &mi, &ni, Wt.data(), &i1, &i1, dt, s.data(), U.data(), &i1, &i1, U.descriptor().data(),
+                   VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
+        });
   } else {
-    throw cli::UsageError("unknown op '" + op + "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
+    throw cli::UsageError("unknown op '" + op +
+                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+                          "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
   }
-  return {op, n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm, tm.raw_comm};
+  return {
+      op,         n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm,
+      tm.raw_comm};
 }
 
 int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"}, {"--help", "--link"});
+  cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"},
+                 {"--help", "--link"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
@@ -418,8 +461,9 @@ int run(int argc, char** argv, tt::Environment& env) {
     for (auto n : ns)
       for (auto nb : nbs)
         for (auto& op : ops) {
-          if (rank == 0) std::fprintf(stderr, "[bench] %s n=%lld nb=%lld grid %dx%d ...\n", op.c_str(), (long long)n,
-                                      (long long)nb, p, q);
+          if (rank == 0)
+            std::fprintf(stderr, "[bench] %s n=%lld nb=%lld grid %dx%d ...\n", op.c_str(), (long long)n, (long long)nb,
+                         p, q);
           Row r = run_op(op, g, n, nb, reps, m_arg);
           rows.push_back(r);
           if (rank == 0) {
@@ -461,33 +505,39 @@ int run(int argc, char** argv, tt::Environment& env) {
       for (auto& r : rows) {
         const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
         char ratio[24] = "-";
-        if (bound > 0 && r.tartan_comm.counted()) std::snprintf(ratio, sizeof ratio, "%.3f", r.tartan_comm.bytes / bound);
+        if (bound > 0 && r.tartan_comm.counted())
+          std::snprintf(ratio, sizeof ratio, "%.3f", r.tartan_comm.bytes / bound);
         char model[24] = "";
         if (link && r.tartan_comm.counted())
-          std::snprintf(model, sizeof model, " %9.4f", link->alpha * r.tartan_comm.messages + link->beta * r.tartan_comm.bytes);
+          std::snprintf(model, sizeof model, " %9.4f",
+                        link->alpha * r.tartan_comm.messages + link->beta * r.tartan_comm.bytes);
         std::printf("%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s%s\n", r.op.c_str(), (long long)r.n,
                     (long long)r.nb, r.p, r.q, mb(r.tartan_comm.bytes).c_str(), count(r.tartan_comm.messages).c_str(),
                     mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio, model);
       }
-      std::printf("received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
-                  "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
-                  "rank must receive in 2D (gemm, lu, cholesky; bench/comm_bounds.hpp); /bound = tartan_MB / bound_MB\n");
+      std::printf(
+          "received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
+          "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
+          "rank must receive in 2D (gemm, lu, cholesky; bench/comm_bounds.hpp); /bound = tartan_MB / bound_MB\n");
       if (link)
-        std::printf("model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
-                    "measured link, with nothing overlapped (a model, not a measurement)\n");
+        std::printf(
+            "model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
+            "measured link, with nothing overlapped (a model, not a measurement)\n");
     }
-    std::printf("\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
-                dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
-    std::printf("ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
-                "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
+    std::printf(
+        "\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
+        dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
+    std::printf(
+        "ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
+        "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
     if (args.has("--csv")) {
       std::ofstream f(args.get("--csv", ""));
       f << std::setprecision(12);
       f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
            "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
       for (auto& r : rows)
-        f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ','
-          << r.scalapack_s << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
+        f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ',' << r.scalapack_s
+          << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
           << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
           << r.inplace_s << ',' << r.tartan_comm.bytes << ',' << r.tartan_comm.messages << ',' << r.raw_comm.bytes
           << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << '\n';
@@ -500,8 +550,8 @@ int run(int argc, char** argv, tt::Environment& env) {
       f << ",\"results\":[";
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\""
-          << r.p << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
+        f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\"" << r.p
+          << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
           << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s;
         if (r.tartan_comm.counted())
           f << ",\"tartan_recv_bytes\":" << r.tartan_comm.bytes << ",\"tartan_messages\":" << r.tartan_comm.messages;

@@ -6,8 +6,8 @@
 
 #include <cstdio>
 #include <limits>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "common/cli.hpp"
@@ -110,8 +110,8 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
                          job.dry_run, job.json))
       return cli::exit_ok;
   }
-  tt::DistMatrix<T> A = from_file ? cli::load_matrix<T>(grid, job.matrix, b, "--matrix")
-                                  : tt::random<T>(grid, job.n, job.n, job.seed, b);
+  tt::DistMatrix<T> A =
+      from_file ? cli::load_matrix<T>(grid, job.matrix, b, "--matrix") : tt::random<T>(grid, job.n, job.n, job.seed, b);
   if (!from_file && !job.svd) A = tt::redistribute(T(0.5) * (A + tt::adjoint(A)), grid, b);
   if (!job.svd && A.rows() != A.cols())
     throw cli::UsageError("--matrix '" + job.matrix + "' is " + std::to_string(A.rows()) + "x" +
@@ -158,8 +158,9 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
   }
   const bool passed = resid < 50 && orth < 50 && resid == resid && orth == orth;
   if (passed && !job.values.empty()) {
-    auto w = tt::from_function<R>(grid, static_cast<std::int64_t>(values.size()), 1,
-                                  [&](std::int64_t i, std::int64_t) { return values[static_cast<std::size_t>(i)]; }, b);
+    auto w = tt::from_function<R>(
+        grid, static_cast<std::int64_t>(values.size()), 1,
+        [&](std::int64_t i, std::int64_t) { return values[static_cast<std::size_t>(i)]; }, b);
     outputs.write("--values", w);
   }
   if (passed && !job.vectors.empty()) outputs.write("--vectors", V);
@@ -172,13 +173,12 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
     const char* what = job.svd ? "svd" : "eigh";
     if (job.json) {
       o << "{\"program\":\"tartan-eig\",\"method\":\"" << what << "\",\"dtype\":\"" << tt::dtype_name(job.dtype)
-        << "\",\"m\":" << m << ",\"n\":" << A.cols() << ",\"nb\":" << job.nb << ",\"grid\":\"" << job.P << "x"
-        << job.Q << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads()
-        << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"driver\":\"" << used << "\",\"fallback\":"
-        << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"")
-        << ",\"seconds\":" << seconds << ",\"gflops\":" << gflops
-        << ",\"residual\":" << resid << ",\"orthogonality\":" << orth
-        << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
+        << "\",\"m\":" << m << ",\"n\":" << A.cols() << ",\"nb\":" << job.nb << ",\"grid\":\"" << job.P << "x" << job.Q
+        << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"blas_kernel\":\""
+        << env.blas_kernel() << "\",\"driver\":\"" << used
+        << "\",\"fallback\":" << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"")
+        << ",\"seconds\":" << seconds << ",\"gflops\":" << gflops << ",\"residual\":" << resid
+        << ",\"orthogonality\":" << orth << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
     } else {
       char line[256];
       o << "tartan-eig " << tt::version_string << ": " << what << " of "
@@ -193,7 +193,8 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
       std::snprintf(line, sizeof line, "%-8s %11lld %5lld %5d %5d %18.2f %22.4e\n", job.svd ? "WR_SVD" : "WR_EIGH",
                     static_cast<long long>(A.cols()), static_cast<long long>(job.nb), job.P, job.Q, seconds, gflops);
       o << line << "--------------------------------------------------------------------------------\n";
-      if (k > 0) o << (job.svd ? "s_max, s_min = " : "w_min, w_max = ") << values.front() << ", " << values.back() << "\n";
+      if (k > 0)
+        o << (job.svd ? "s_max, s_min = " : "w_min, w_max = ") << values.front() << ", " << values.back() << "\n";
       std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", "residual  (threshold 50)", resid,
                     resid < 50 ? "PASSED" : "FAILED");
       o << line;
@@ -212,7 +213,8 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv, {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
+  cli::Args args(argc, argv,
+                 {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
                  {"--svd", "--json", "--help", "--dry-run"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
@@ -228,7 +230,8 @@ int run(int argc, char** argv, tt::Environment& env) {
     throw cli::UsageError("--driver '" + job.driver + "': expected " +
                           (job.svd ? "gesdd or gesvd for --svd" : "auto, elpa, elpa2, evd or evr for eigh"));
   if (!job.svd && (job.driver == "elpa" || job.driver == "elpa2") && !tt::have_elpa())
-    throw cli::UsageError("--driver " + job.driver + ": this build of Tartan has no ELPA (install libelpa-dev and rebuild)");
+    throw cli::UsageError("--driver " + job.driver +
+                          ": this build of Tartan has no ELPA (install libelpa-dev and rebuild)");
   job.json = args.has("--json");
   job.dry_run = args.has("--dry-run");
   job.matrix = args.get("--matrix", "");

@@ -112,7 +112,7 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
                          tt::memory_estimate<T>(op, grid, m, n, k, b), tt::operation_name(op), p.dry_run, p.json))
       return cli::exit_ok;
   }
-  auto A = from_file ? cli::load_matrix<T>(grid, p.matrix, b, "--matrix")
+  auto A = from_file                ? cli::load_matrix<T>(grid, p.matrix, b, "--matrix")
            : p.method == "cholesky" ? hpd<T>(grid, p.n, p.seed, b)
                                     : tt::random<T>(grid, p.m, p.n, p.seed, b);
   if (from_file) {
@@ -131,7 +131,7 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-  int iterations = -1;  // refinement steps of lu-mixed
+  int iterations = -1;   // refinement steps of lu-mixed
   std::string fallback;  // lu-mixed's reason for falling back, or empty
   auto run_solver = [&]() -> tt::DistMatrix<T> {
     if (p.method == "lstsq") return tt::lstsq(A, B).x;
@@ -143,8 +143,8 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
         return std::move(r.x);
       }
     }
-    return tt::solve(A, B, {.assume = p.method == "cholesky" ? tt::Structure::positive_definite
-                                                             : tt::Structure::general});
+    return tt::solve(A, B,
+                     {.assume = p.method == "cholesky" ? tt::Structure::positive_definite : tt::Structure::general});
   };
   tt::DistMatrix<T> X = run_solver();
   const double seconds = cli::max_over(MPI_Wtime() - t0);
@@ -183,8 +183,8 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
         << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"seconds\":" << seconds << ",\"gflops\":" << gflops
         << ",\"residual\":" << resid << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false");
       if (iterations >= 0)
-        o << ",\"iterations\":" << iterations << ",\"fallback\":"
-          << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"");
+        o << ",\"iterations\":" << iterations
+          << ",\"fallback\":" << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"");
       o << "}\n";
     } else {
       char line[256];
@@ -228,9 +228,10 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(argc, argv,
-                 {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out", "--dtype"},
-                 {"--json", "--help", "--dry-run"});
+  cli::Args args(
+      argc, argv,
+      {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out", "--dtype"},
+      {"--json", "--help", "--dry-run"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;

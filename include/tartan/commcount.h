@@ -35,13 +35,13 @@ extern "C" {
 #endif
 
 typedef struct tartan_comm_counts {
-  unsigned long long p2p_sent_bytes;     /* point to point, sent by this rank */
+  unsigned long long p2p_sent_bytes; /* point to point, sent by this rank */
   unsigned long long p2p_sent_messages;
-  unsigned long long p2p_recv_bytes;     /* point to point, addressed to this rank */
+  unsigned long long p2p_recv_bytes; /* point to point, addressed to this rank */
   unsigned long long p2p_recv_messages;
-  unsigned long long coll_recv_bytes;    /* collectives' payload from the other ranks */
-  unsigned long long coll_calls;         /* collective calls with more than one rank */
-  unsigned long long coll_rounds;        /* sum of ceil(log2 p) over those calls */
+  unsigned long long coll_recv_bytes; /* collectives' payload from the other ranks */
+  unsigned long long coll_calls;      /* collective calls with more than one rank */
+  unsigned long long coll_rounds;     /* sum of ceil(log2 p) over those calls */
 } tartan_comm_counts;
 
 /* Zero this rank's counters and count from now on. Local. */

@@ -40,8 +40,7 @@ DistMatrix<T> from_function(const Grid& grid, std::int64_t m, std::int64_t n, F&
 /// float <-> double, complex<float> <-> complex<double>, and real to complex. As numpy, an
 /// entry beyond the range of U becomes +-inf. No communication.
 template <class U, class T>
-  requires(is_complex_v<U> || !is_complex_v<T>)
-DistMatrix<U> astype(const DistMatrix<T>& A) {
+requires(is_complex_v<U> || !is_complex_v<T>) DistMatrix<U> astype(const DistMatrix<T>& A) {
   DistMatrix<U> out(A.grid(), A.rows(), A.cols(), A.block(), A.source());
   const std::int64_t mr = A.local_rows(), mc = A.local_cols();
   for (std::int64_t j = 0; j < mc; ++j) {
@@ -55,8 +54,8 @@ DistMatrix<U> astype(const DistMatrix<T>& A) {
 /// Scatters M, significant on rank root of grid.comm() only, into a new distributed matrix.
 /// M's shape is broadcast from root. Throws InvalidArgument for a root outside the grid.
 template <class T>
-DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& M,
-                         int root = 0, Block block = {});
+DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& M, int root = 0,
+                         Block block = {});
 template <class Derived>
 auto from_eigen(const Grid& grid, const Eigen::MatrixBase<Derived>& M, int root = 0, Block block = {}) {
   using T = typename Derived::Scalar;

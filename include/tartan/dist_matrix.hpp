@@ -46,8 +46,7 @@ class DistMatrix {
  public:
   using value_type = T;
   using LocalMap = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
-  using ConstLocalMap =
-      Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
+  using ConstLocalMap = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
 
   /// An m x n zero matrix on grid. Throws InvalidArgument for negative sizes, bad blocks,
   /// a source outside the grid, or sizes beyond ScaLAPACK's 32-bit descriptors, and
@@ -167,7 +166,8 @@ class DistMatrix {
   // Global index of each local row (one division per row, not per entry).
   std::vector<std::int64_t> global_rows() const {
     std::vector<std::int64_t> r(static_cast<std::size_t>(local_rows_));
-    for (std::int64_t il = 0; il < local_rows_; ++il) r[static_cast<std::size_t>(il)] = layout_.global_row(il, grid_.myrow());
+    for (std::int64_t il = 0; il < local_rows_; ++il)
+      r[static_cast<std::size_t>(il)] = layout_.global_row(il, grid_.myrow());
     return r;
   }
 

@@ -24,10 +24,14 @@ const char* dtype_name(Dtype d) noexcept;
 /// The Dtype of T.
 template <class T>
 constexpr Dtype dtype_of() noexcept {
-  if constexpr (std::is_same_v<T, float>) return Dtype::f4;
-  else if constexpr (std::is_same_v<T, double>) return Dtype::f8;
-  else if constexpr (std::is_same_v<T, std::complex<float>>) return Dtype::c8;
-  else return Dtype::c16;
+  if constexpr (std::is_same_v<T, float>)
+    return Dtype::f4;
+  else if constexpr (std::is_same_v<T, double>)
+    return Dtype::f8;
+  else if constexpr (std::is_same_v<T, std::complex<float>>)
+    return Dtype::c8;
+  else
+    return Dtype::c16;
 }
 
 /// What a matrix file holds, from its header alone.

@@ -24,4 +24,3 @@
 #include "tartan/linalg/solve.hpp"
 #include "tartan/linalg/svd.hpp"
 #include "tartan/linalg/triangular.hpp"
-

@@ -39,8 +39,8 @@ struct MemoryEstimate {
 /// agreed within 25 % at n = 1500 and 2500 on 1 and 2 ranks (tests/core/test_memory.cpp).
 /// Allocates nothing and communicates only to learn the ranks per node (collective over grid).
 template <class T>
-MemoryEstimate memory_estimate(Operation op, const Grid& grid, std::int64_t m, std::int64_t n,
-                               std::int64_t nrhs = 1, Block block = {});
+MemoryEstimate memory_estimate(Operation op, const Grid& grid, std::int64_t m, std::int64_t n, std::int64_t nrhs = 1,
+                               Block block = {});
 
 /// Bytes this rank may still allocate (the `available` of memory_estimate). Not collective.
 std::int64_t available_memory(const Grid& grid);

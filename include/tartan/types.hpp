@@ -10,8 +10,8 @@ namespace tartan {
 
 /// The element types Tartan supports: float, double, complex<float>, complex<double>.
 template <class T>
-concept Scalar = std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                 std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>;
+concept Scalar = std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::complex<float>> ||
+    std::is_same_v<T, std::complex<double>>;
 
 namespace detail {
 template <class T>

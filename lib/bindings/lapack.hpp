@@ -24,68 +24,68 @@ using fortran::flen;
                             flen, flen);
 TARTAN_LP_SYEVD(s, float, float)
 TARTAN_LP_SYEVD(d, double, double)
-#define TARTAN_LP_HEEVD(p, T, R)                                                                              \
+#define TARTAN_LP_HEEVD(p, T, R)                                                                                \
   extern "C" void p##heevd_(fchar, fchar, const int*, T*, const int*, R*, T*, const int*, R*, const int*, int*, \
                             const int*, int*, flen, flen);
 TARTAN_LP_HEEVD(c, cfloat, float)
 TARTAN_LP_HEEVD(z, cdouble, double)
 
-#define TARTAN_LP_SYEVR(p, T, R)                                                                                 \
-  extern "C" void p##syevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,    \
+#define TARTAN_LP_SYEVR(p, T, R)                                                                                    \
+  extern "C" void p##syevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,        \
                             const int*, const R*, int*, R*, T*, const int*, int*, T*, const int*, int*, const int*, \
                             int*, flen, flen, flen);
 TARTAN_LP_SYEVR(s, float, float)
 TARTAN_LP_SYEVR(d, double, double)
-#define TARTAN_LP_HEEVR(p, T, R)                                                                                 \
-  extern "C" void p##heevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,    \
+#define TARTAN_LP_HEEVR(p, T, R)                                                                                  \
+  extern "C" void p##heevr_(fchar, fchar, fchar, const int*, T*, const int*, const R*, const R*, const int*,      \
                             const int*, const R*, int*, R*, T*, const int*, int*, T*, const int*, R*, const int*, \
                             int*, const int*, int*, flen, flen, flen);
 TARTAN_LP_HEEVR(c, cfloat, float)
 TARTAN_LP_HEEVR(z, cdouble, double)
 
-#define TARTAN_LP_GESDD_REAL(p, T, R)                                                                            \
+#define TARTAN_LP_GESDD_REAL(p, T, R)                                                                              \
   extern "C" void p##gesdd_(fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, T*, \
                             const int*, int*, int*, flen);
 TARTAN_LP_GESDD_REAL(s, float, float)
 TARTAN_LP_GESDD_REAL(d, double, double)
-#define TARTAN_LP_GESDD_COMPLEX(p, T, R)                                                                         \
+#define TARTAN_LP_GESDD_COMPLEX(p, T, R)                                                                           \
   extern "C" void p##gesdd_(fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, T*, \
                             const int*, R*, int*, int*, flen);
 TARTAN_LP_GESDD_COMPLEX(c, cfloat, float)
 TARTAN_LP_GESDD_COMPLEX(z, cdouble, double)
 
-#define TARTAN_LP_GESVD_REAL(p, T, R)                                                                         \
-  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*,     \
-                            const int*, T*, const int*, int*, flen, flen);
+#define TARTAN_LP_GESVD_REAL(p, T, R)                                                                                 \
+  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, \
+                            T*, const int*, int*, flen, flen);
 TARTAN_LP_GESVD_REAL(s, float, float)
 TARTAN_LP_GESVD_REAL(d, double, double)
-#define TARTAN_LP_GESVD_COMPLEX(p, T, R)                                                                      \
-  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*,     \
-                            const int*, T*, const int*, R*, int*, flen, flen);
+#define TARTAN_LP_GESVD_COMPLEX(p, T, R)                                                                              \
+  extern "C" void p##gesvd_(fchar, fchar, const int*, const int*, T*, const int*, R*, T*, const int*, T*, const int*, \
+                            T*, const int*, R*, int*, flen, flen);
 TARTAN_LP_GESVD_COMPLEX(c, cfloat, float)
 TARTAN_LP_GESVD_COMPLEX(z, cdouble, double)
 
-#define TARTAN_LP_GELSD_REAL(p, T, R)                                                                             \
+#define TARTAN_LP_GELSD_REAL(p, T, R)                                                                               \
   extern "C" void p##gelsd_(const int*, const int*, const int*, T*, const int*, T*, const int*, R*, const R*, int*, \
                             T*, const int*, int*, int*);
 TARTAN_LP_GELSD_REAL(s, float, float)
 TARTAN_LP_GELSD_REAL(d, double, double)
-#define TARTAN_LP_GELSD_COMPLEX(p, T, R)                                                                          \
+#define TARTAN_LP_GELSD_COMPLEX(p, T, R)                                                                            \
   extern "C" void p##gelsd_(const int*, const int*, const int*, T*, const int*, T*, const int*, R*, const R*, int*, \
                             T*, const int*, R*, int*, int*);
 TARTAN_LP_GELSD_COMPLEX(c, cfloat, float)
 TARTAN_LP_GELSD_COMPLEX(z, cdouble, double)
 
 // Divide and conquer on a real bidiagonal matrix (?bdsdc), the core of ?gesdd.
-#define TARTAN_LP_BDSDC(p, R)                                                                                 \
-  extern "C" void p##bdsdc_(fchar, fchar, const int*, R*, R*, R*, const int*, R*, const int*, R*, int*, R*, int*, \
-                            int*, flen, flen);                                                                \
+#define TARTAN_LP_BDSDC(p, R)                                                                                       \
+  extern "C" void p##bdsdc_(fchar, fchar, const int*, R*, R*, R*, const int*, R*, const int*, R*, int*, R*, int*,   \
+                            int*, flen, flen);                                                                      \
   inline int bdsdc(char uplo, char compq, int n, R* d, R* e, R* u, int ldu, R* vt, int ldvt, R* work, int* iwork) { \
-    int info = 0;                                                                                             \
-    R q = 0;                                                                                                  \
-    int iq = 0;                                                                                               \
-    p##bdsdc_(&uplo, &compq, &n, d, e, u, &ldu, vt, &ldvt, &q, &iq, work, iwork, &info, 1, 1);                \
-    return info;                                                                                              \
+    int info = 0;                                                                                                   \
+    R q = 0;                                                                                                        \
+    int iq = 0;                                                                                                     \
+    p##bdsdc_(&uplo, &compq, &n, d, e, u, &ldu, vt, &ldvt, &q, &iq, work, iwork, &info, 1, 1);                      \
+    return info;                                                                                                    \
   }
 TARTAN_LP_BDSDC(s, float)
 TARTAN_LP_BDSDC(d, double)
@@ -94,17 +94,17 @@ inline std::int64_t bdsdc_lwork(std::int64_t n, bool vectors) { return vectors ?
 inline std::int64_t bdsdc_liwork(std::int64_t n) { return 8 * n + 16; }
 
 namespace raw {
-#define TARTAN_LP_RAW_GELSD_REAL(p, T, R)                                                                      \
-  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk,     \
-                    int lw, R*, int* iw, int* info) {                                                          \
-    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, iw, info);                            \
+#define TARTAN_LP_RAW_GELSD_REAL(p, T, R)                                                                              \
+  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk, int lw, R*, \
+                    int* iw, int* info) {                                                                              \
+    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, iw, info);                                    \
   }
 TARTAN_LP_RAW_GELSD_REAL(s, float, float)
 TARTAN_LP_RAW_GELSD_REAL(d, double, double)
-#define TARTAN_LP_RAW_GELSD_COMPLEX(p, T, R)                                                                   \
-  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk,     \
-                    int lw, R* rw, int* iw, int* info) {                                                       \
-    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, rw, iw, info);                        \
+#define TARTAN_LP_RAW_GELSD_COMPLEX(p, T, R)                                                                       \
+  inline void gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, int* rank, T* wk, int lw, \
+                    R* rw, int* iw, int* info) {                                                                   \
+    p##gelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, wk, &lw, rw, iw, info);                            \
   }
 TARTAN_LP_RAW_GELSD_COMPLEX(c, cfloat, float)
 TARTAN_LP_RAW_GELSD_COMPLEX(z, cdouble, double)
@@ -124,43 +124,43 @@ inline void syevd(char j, char u, int n, cdouble* a, int lda, double* w, cdouble
                   int* iw, int liw, int* info) {
   zheevd_(&j, &u, &n, a, &lda, w, wk, &lw, rw, &lrw, iw, &liw, info, 1, 1);
 }
-#define TARTAN_LP_RAW_SYEVR(p, T, R, name)                                                                          \
-  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z,  \
-                    int ldz, int* isuppz, T* wk, int lw, R*, int, int* iw, int liw, int* info) {                   \
-    const R abstol = 0;                                                                                            \
+#define TARTAN_LP_RAW_SYEVR(p, T, R, name)                                                                           \
+  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z,    \
+                    int ldz, int* isuppz, T* wk, int lw, R*, int, int* iw, int liw, int* info) {                     \
+    const R abstol = 0;                                                                                              \
     p##name##_(&j, &r, &u, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, wk, &lw, iw, &liw, info, \
-               1, 1, 1);                                                                                           \
+               1, 1, 1);                                                                                             \
   }
 TARTAN_LP_RAW_SYEVR(s, float, float, syevr)
 TARTAN_LP_RAW_SYEVR(d, double, double, syevr)
-#define TARTAN_LP_RAW_HEEVR(p, T, R)                                                                                 \
-  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z,   \
-                    int ldz, int* isuppz, T* wk, int lw, R* rw, int lrw, int* iw, int liw, int* info) {             \
-    const R abstol = 0;                                                                                             \
-    p##heevr_(&j, &r, &u, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, wk, &lw, rw, &lrw, iw, &liw, \
-              info, 1, 1, 1);                                                                                       \
+#define TARTAN_LP_RAW_HEEVR(p, T, R)                                                                              \
+  inline void syevr(char j, char r, char u, int n, T* a, int lda, R vl, R vu, int il, int iu, int* m, R* w, T* z, \
+                    int ldz, int* isuppz, T* wk, int lw, R* rw, int lrw, int* iw, int liw, int* info) {           \
+    const R abstol = 0;                                                                                           \
+    p##heevr_(&j, &r, &u, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, wk, &lw, rw, &lrw, iw, \
+              &liw, info, 1, 1, 1);                                                                               \
   }
 TARTAN_LP_RAW_HEEVR(c, cfloat, float)
 TARTAN_LP_RAW_HEEVR(z, cdouble, double)
-#define TARTAN_LP_RAW_GESDD_REAL(p, T, R)                                                                       \
+#define TARTAN_LP_RAW_GESDD_REAL(p, T, R)                                                                         \
   inline void gesdd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R*, \
-                    int* iw, int* info) {                                                                       \
-    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, iw, info, 1);                                \
-  }                                                                                                             \
+                    int* iw, int* info) {                                                                         \
+    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, iw, info, 1);                                  \
+  }                                                                                                               \
   inline void gesvd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R*, \
-                    int* info) {                                                                                \
-    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, info, 1, 1);                             \
+                    int* info) {                                                                                  \
+    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, info, 1, 1);                               \
   }
 TARTAN_LP_RAW_GESDD_REAL(s, float, float)
 TARTAN_LP_RAW_GESDD_REAL(d, double, double)
-#define TARTAN_LP_RAW_GESDD_COMPLEX(p, T, R)                                                                       \
+#define TARTAN_LP_RAW_GESDD_COMPLEX(p, T, R)                                                                         \
   inline void gesdd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R* rw, \
-                    int* iw, int* info) {                                                                          \
-    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, iw, info, 1);                               \
-  }                                                                                                                \
+                    int* iw, int* info) {                                                                            \
+    p##gesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, iw, info, 1);                                 \
+  }                                                                                                                  \
   inline void gesvd(char j, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt, T* wk, int lw, R* rw, \
-                    int* info) {                                                                                   \
-    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, info, 1, 1);                            \
+                    int* info) {                                                                                     \
+    p##gesvd_(&j, &j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, wk, &lw, rw, info, 1, 1);                              \
   }
 TARTAN_LP_RAW_GESDD_COMPLEX(c, cfloat, float)
 TARTAN_LP_RAW_GESDD_COMPLEX(z, cdouble, double)
@@ -174,7 +174,9 @@ int heevd(char jobz, char uplo, int n, T* a, int lda, R* w) {
       [&](const WorkArgs<T>& x, int* info) {
         raw::syevd(jobz, uplo, n, a, lda, w, x.work, x.lwork, x.rwork, x.lrwork, x.iwork, x.liwork, info);
       },
-      [](const Workspace& q) { return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16}; });
+      [](const Workspace& q) {
+        return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16};
+      });
 }
 
 /// Eigenpairs by range ('A', 'V' (vl, vu], 'I' il..iu 1-based) by MRRR (?syevr/?heevr):
@@ -188,7 +190,9 @@ int heevr(char jobz, char range, char uplo, int n, T* a, int lda, R vl, R vu, in
         raw::syevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, found, w, z, ldz, isuppz.data(), x.work, x.lwork,
                    x.rwork, x.lrwork, x.iwork, x.liwork, info);
       },
-      [](const Workspace& q) { return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16}; });
+      [](const Workspace& q) {
+        return Workspace{q.lwork + 16, q.lrwork + 16, q.liwork + 16};
+      });
 }
 
 /// SVD of the m x n a (destroyed): jobz 'S' (u m x k, vt k x n) or 'N' (values only).
@@ -237,12 +241,12 @@ int gelsd(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, R* s, R rcond, i
 }
 
 // Cholesky factor of a small matrix on one process (?potrf): CholeskyQR's Gram matrix.
-#define TARTAN_LP_POTRF(p, T)                                                 \
+#define TARTAN_LP_POTRF(p, T)                                               \
   extern "C" void p##potrf_(fchar, const int*, T*, const int*, int*, flen); \
-  inline int potrf(char uplo, int n, T* a, int lda) {                        \
-    int info = 0;                                                            \
-    p##potrf_(&uplo, &n, a, &lda, &info, 1);                                 \
-    return info;                                                             \
+  inline int potrf(char uplo, int n, T* a, int lda) {                       \
+    int info = 0;                                                           \
+    p##potrf_(&uplo, &n, a, &lda, &info, 1);                                \
+    return info;                                                            \
   }
 TARTAN_LP_POTRF(s, float)
 TARTAN_LP_POTRF(d, double)
@@ -250,23 +254,23 @@ TARTAN_LP_POTRF(c, cfloat)
 TARTAN_LP_POTRF(z, cdouble)
 
 // Reciprocal condition number of a triangular matrix in the 1-norm (?trcon).
-#define TARTAN_LP_TRCON_REAL(p, T, R)                                                                           \
+#define TARTAN_LP_TRCON_REAL(p, T, R)                                                                              \
   extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, int*, int*, flen, flen, \
-                            flen);                                                                              \
-  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R*, int* iwork) {                         \
-    int info = 0;                                                                                               \
-    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, iwork, &info, 1, 1, 1);                                  \
-    return info;                                                                                                \
+                            flen);                                                                                 \
+  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R*, int* iwork) {                          \
+    int info = 0;                                                                                                  \
+    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, iwork, &info, 1, 1, 1);                                     \
+    return info;                                                                                                   \
   }
 TARTAN_LP_TRCON_REAL(s, float, float)
 TARTAN_LP_TRCON_REAL(d, double, double)
-#define TARTAN_LP_TRCON_COMPLEX(p, T, R)                                                                        \
+#define TARTAN_LP_TRCON_COMPLEX(p, T, R)                                                                         \
   extern "C" void p##trcon_(fchar, fchar, fchar, const int*, const T*, const int*, R*, T*, R*, int*, flen, flen, \
-                            flen);                                                                              \
-  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R* rwork, int*) {                         \
-    int info = 0;                                                                                               \
-    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, rwork, &info, 1, 1, 1);                                  \
-    return info;                                                                                                \
+                            flen);                                                                               \
+  inline int trcon_upper(int n, const T* a, int lda, R* rcond, T* work, R* rwork, int*) {                        \
+    int info = 0;                                                                                                \
+    p##trcon_("1", "U", "N", &n, a, &lda, rcond, work, rwork, &info, 1, 1, 1);                                   \
+    return info;                                                                                                 \
   }
 TARTAN_LP_TRCON_COMPLEX(c, cfloat, float)
 TARTAN_LP_TRCON_COMPLEX(z, cdouble, double)

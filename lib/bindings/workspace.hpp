@@ -82,10 +82,10 @@ int local_workspace_call(Call&& call, Size&& size, std::int64_t query_rwork = 1)
 
 /// What this process holds of the routine's matrix, for the formulas.
 struct LocalExtent {
-  std::int64_t n;        ///< order of the (square) matrix
-  std::int64_t nb;       ///< block size (MB == NB)
-  std::int64_t np, nq;   ///< local rows and columns here
-  std::int64_t np0, nq0; ///< local rows and columns of process (0, 0): the most any process holds
+  std::int64_t n;         ///< order of the (square) matrix
+  std::int64_t nb;        ///< block size (MB == NB)
+  std::int64_t np, nq;    ///< local rows and columns here
+  std::int64_t np0, nq0;  ///< local rows and columns of process (0, 0): the most any process holds
   int nprow, npcol;
 };
 

@@ -18,7 +18,7 @@ DistMatrix<T> transposed(const DistMatrix<T>& A, bool conj) {
   DistMatrix<T> C(A.grid(), A.cols(), A.rows(), Block{A.block().nb, A.block().mb});
   if (A.rows() > 0 && A.cols() > 0)
     detail::pblas::tran(conj, static_cast<int>(A.cols()), static_cast<int>(A.rows()), T(1), A.data(), 1, 1,
-                     A.descriptor().data(), T(0), C.data(), 1, 1, C.descriptor().data());
+                        A.descriptor().data(), T(0), C.data(), 1, 1, C.descriptor().data());
   return C;
 }
 
@@ -31,7 +31,7 @@ void add_into(T alpha, const DistMatrix<T>& A, T beta, DistMatrix<T>& C, const c
                           ", expected equal shapes");
   if (A.rows() == 0 || A.cols() == 0) return;
   detail::pblas::geadd('N', static_cast<int>(A.rows()), static_cast<int>(A.cols()), alpha, A.data(), 1, 1,
-                    A.descriptor().data(), beta, C.data(), 1, 1, C.descriptor().data());
+                       A.descriptor().data(), beta, C.data(), 1, 1, C.descriptor().data());
 }
 
 }  // namespace
@@ -90,13 +90,13 @@ T dot(const DistMatrix<T>& X, const DistMatrix<T>& Y) {
   return sum;
 }
 
-#define TARTAN_INSTANTIATE(T)                                                          \
-  template DistMatrix<T> transpose<T>(const DistMatrix<T>&);                           \
-  template DistMatrix<T> adjoint<T>(const DistMatrix<T>&);                             \
-  template DistMatrix<T> operator+ <T>(const DistMatrix<T>&, const DistMatrix<T>&);    \
-  template DistMatrix<T> operator- <T>(const DistMatrix<T>&, const DistMatrix<T>&);    \
-  template DistMatrix<T> operator* <T>(T, const DistMatrix<T>&);                       \
-  template void axpy<T>(T, const DistMatrix<T>&, DistMatrix<T>&);                      \
+#define TARTAN_INSTANTIATE(T)                                                      \
+  template DistMatrix<T> transpose<T>(const DistMatrix<T>&);                       \
+  template DistMatrix<T> adjoint<T>(const DistMatrix<T>&);                         \
+  template DistMatrix<T> operator+<T>(const DistMatrix<T>&, const DistMatrix<T>&); \
+  template DistMatrix<T> operator-<T>(const DistMatrix<T>&, const DistMatrix<T>&); \
+  template DistMatrix<T> operator*<T>(T, const DistMatrix<T>&);                    \
+  template void axpy<T>(T, const DistMatrix<T>&, DistMatrix<T>&);                  \
   template T dot<T>(const DistMatrix<T>&, const DistMatrix<T>&);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

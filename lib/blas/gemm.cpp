@@ -61,10 +61,10 @@ void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_iden
             C);
     return;
   }
-  detail::pblas::gemm(detail::fortran::op_char<T>(opA), detail::fortran::op_char<T>(opB), static_cast<int>(m), static_cast<int>(n),
-                   static_cast<int>(k), alpha, A.matrix().data(), A.ia(), A.ja(), A.matrix().descriptor().data(),
-                   B.matrix().data(), B.ia(), B.ja(), B.matrix().descriptor().data(), beta, C.matrix().data(), C.ia(),
-                   C.ja(), C.matrix().descriptor().data());
+  detail::pblas::gemm(detail::fortran::op_char<T>(opA), detail::fortran::op_char<T>(opB), static_cast<int>(m),
+                      static_cast<int>(n), static_cast<int>(k), alpha, A.matrix().data(), A.ia(), A.ja(),
+                      A.matrix().descriptor().data(), B.matrix().data(), B.ia(), B.ja(), B.matrix().descriptor().data(),
+                      beta, C.matrix().data(), C.ia(), C.ja(), C.matrix().descriptor().data());
 }
 
 template <class T>
@@ -78,7 +78,7 @@ DistMatrix<T> matmul(const DistMatrix<T>& A, const DistMatrix<T>& B) {
   return C;
 }
 
-#define TARTAN_INSTANTIATE(T)                                             \
+#define TARTAN_INSTANTIATE(T)                                                 \
   template void gemm<T>(T, View<const T>, Op, View<const T>, Op, T, View<T>); \
   template DistMatrix<T> matmul<T>(const DistMatrix<T>&, const DistMatrix<T>&);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -15,7 +15,7 @@ real_t<T> norm(View<const T> A, Norm kind) {
   std::vector<real_t<T>> work(
       static_cast<std::size_t>(M.local_rows() + M.local_cols() + M.block().mb + M.block().nb + 1));
   return detail::pblas::lange(static_cast<char>(kind), static_cast<int>(A.rows()), static_cast<int>(A.cols()), M.data(),
-                           A.ia(), A.ja(), M.descriptor().data(), work.data());
+                              A.ia(), A.ja(), M.descriptor().data(), work.data());
 }
 
 #define TARTAN_INSTANTIATE(T) template real_t<T> norm<T>(View<const T>, Norm);

@@ -49,11 +49,11 @@ void herk(real_t<T> alpha, const DistMatrix<T>& A, Op op, real_t<T> beta, DistMa
   rank_k<T>("herk", A, op, C, true, [&](bool trans, int n, int k, const DistMatrix<T>& a, DistMatrix<T>& c) {
     const char u = detail::fortran::uplo_char(lower);
     if constexpr (is_complex_v<T>)
-      detail::pblas::herk(u, trans ? 'C' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
-                       c.descriptor().data());
+      detail::pblas::herk(u, trans ? 'C' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1,
+                          1, c.descriptor().data());
     else
-      detail::pblas::syrk(u, trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1, 1,
-                       c.descriptor().data());
+      detail::pblas::syrk(u, trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1, a.descriptor().data(), beta, c.data(), 1,
+                          1, c.descriptor().data());
   });
 }
 
@@ -62,7 +62,7 @@ void syrk(std::type_identity_t<T> alpha, const DistMatrix<T>& A, Op op, std::typ
           bool lower) {
   rank_k<T>("syrk", A, op, C, false, [&](bool trans, int n, int k, const DistMatrix<T>& a, DistMatrix<T>& c) {
     detail::pblas::syrk(detail::fortran::uplo_char(lower), trans ? 'T' : 'N', n, k, alpha, a.data(), 1, 1,
-                     a.descriptor().data(), beta, c.data(), 1, 1, c.descriptor().data());
+                        a.descriptor().data(), beta, c.data(), 1, 1, c.descriptor().data());
   });
 }
 

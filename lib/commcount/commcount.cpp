@@ -244,15 +244,15 @@ int MPI_Comm_free(MPI_Comm* comm) {  // a freed handle can come back for a new c
 
 // ---- point to point ------------------------------------------------------------------
 // One wrapper per send mode, counted alike.
-#define TARTAN_SEND(mode)                                                                   \
+#define TARTAN_SEND(mode)                                                                     \
   int MPI_##mode(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c) { \
-    count_send(count, t, dest, c);                                                          \
-    return PMPI_##mode(buf, count, t, dest, tag, c);                                        \
+    count_send(count, t, dest, c);                                                            \
+    return PMPI_##mode(buf, count, t, dest, tag, c);                                          \
   }
-#define TARTAN_ISEND(mode)                                                                              \
+#define TARTAN_ISEND(mode)                                                                                    \
   int MPI_##mode(const void* buf, int count, MPI_Datatype t, int dest, int tag, MPI_Comm c, MPI_Request* r) { \
-    count_send(count, t, dest, c);                                                                      \
-    return PMPI_##mode(buf, count, t, dest, tag, c, r);                                                 \
+    count_send(count, t, dest, c);                                                                            \
+    return PMPI_##mode(buf, count, t, dest, tag, c, r);                                                       \
   }
 TARTAN_SEND(Send)
 TARTAN_SEND(Ssend)
@@ -308,8 +308,7 @@ int MPI_Reduce_scatter(const void* sbuf, void* rbuf, const int rcounts[], MPI_Da
   if (state().on) count_everywhere(c, rcounts[comm_rank(c)], t);
   return PMPI_Reduce_scatter(sbuf, rbuf, rcounts, t, op, c);
 }
-int MPI_Allgather(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt,
-                  MPI_Comm c) {
+int MPI_Allgather(const void* sbuf, int scount, MPI_Datatype st, void* rbuf, int rcount, MPI_Datatype rt, MPI_Comm c) {
   count_block_from_each(c, rcount, rt);
   return PMPI_Allgather(sbuf, scount, st, rbuf, rcount, rt, c);
 }
@@ -371,12 +370,12 @@ int MPI_Iallreduce(const void* sbuf, void* rbuf, int count, MPI_Datatype t, MPI_
 // ---- the Fortran bindings (mpif.h / use mpi names) -----------------------------------
 // Open MPI's Fortran layer calls PMPI_ directly, so a Fortran caller (ELPA) is counted here,
 // by the same rules, and forwarded to the next definition of the symbol (libmpi_mpifh).
-#define TARTAN_FORWARD(name, ...)                                                      \
-  using fn = void (*)(__VA_ARGS__);                                                     \
-  static fn next = reinterpret_cast<fn>(dlsym(RTLD_NEXT, name));                        \
-  if (!next) {                                                                          \
-    std::fprintf(stderr, "libtartan_commcount: no %s after this library\n", name);     \
-    PMPI_Abort(MPI_COMM_WORLD, 1);                                                      \
+#define TARTAN_FORWARD(name, ...)                                                  \
+  using fn = void (*)(__VA_ARGS__);                                                \
+  static fn next = reinterpret_cast<fn>(dlsym(RTLD_NEXT, name));                   \
+  if (!next) {                                                                     \
+    std::fprintf(stderr, "libtartan_commcount: no %s after this library\n", name); \
+    PMPI_Abort(MPI_COMM_WORLD, 1);                                                 \
   }
 
 using F = MPI_Fint;
@@ -397,15 +396,13 @@ void mpi_sendrecv_(const void* sbuf, F* scount, F* st, F* dest, F* stag, void* r
   count_send(*scount, PMPI_Type_f2c(*st), *dest, PMPI_Comm_f2c(*c));
   next(sbuf, scount, st, dest, stag, rbuf, rcount, rt, source, rtag, c, status, ierr);
 }
-void mpi_sendrecv_replace_(void* buf, F* count, F* t, F* dest, F* stag, F* source, F* rtag, F* c, F* status,
-                           F* ierr) {
+void mpi_sendrecv_replace_(void* buf, F* count, F* t, F* dest, F* stag, F* source, F* rtag, F* c, F* status, F* ierr) {
   TARTAN_FORWARD("mpi_sendrecv_replace_", void*, F*, F*, F*, F*, F*, F*, F*, F*, F*)
   count_send(*count, PMPI_Type_f2c(*t), *dest, PMPI_Comm_f2c(*c));
   next(buf, count, t, dest, stag, source, rtag, c, status, ierr);
 }
 void mpi_comm_free_(F* c, F* ierr) {  // a freed handle can come back for a new communicator
-  TARTAN_FORWARD("mpi_comm_free_", F*, F*)
-  {
+  TARTAN_FORWARD("mpi_comm_free_", F*, F*) {
     State& s = state();
     std::lock_guard<std::mutex> hold(s.lock);
     s.to_world.erase(PMPI_Comm_f2c(*c));

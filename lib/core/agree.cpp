@@ -62,17 +62,27 @@ Failure failure_of(const std::exception_ptr& e) {
 
 void throw_failure(const Failure& f) {
   switch (f.kind) {
-    case Failure::singular: throw SingularMatrix(f.message, f.value);
-    case Failure::not_positive_definite: throw NotPositiveDefinite(f.message, f.value);
-    case Failure::no_convergence: throw NoConvergence(f.message);
-    case Failure::linalg: throw LinAlgError(f.message);
-    case Failure::nonfinite: throw NonFiniteInput(f.message);
-    case Failure::invalid_argument: throw InvalidArgument(f.message);
-    case Failure::format: throw FormatError(f.message);
-    case Failure::io: throw IoError(f.message);
-    case Failure::out_of_memory: throw OutOfMemory(f.message, f.value);
+    case Failure::singular:
+      throw SingularMatrix(f.message, f.value);
+    case Failure::not_positive_definite:
+      throw NotPositiveDefinite(f.message, f.value);
+    case Failure::no_convergence:
+      throw NoConvergence(f.message);
+    case Failure::linalg:
+      throw LinAlgError(f.message);
+    case Failure::nonfinite:
+      throw NonFiniteInput(f.message);
+    case Failure::invalid_argument:
+      throw InvalidArgument(f.message);
+    case Failure::format:
+      throw FormatError(f.message);
+    case Failure::io:
+      throw IoError(f.message);
+    case Failure::out_of_memory:
+      throw OutOfMemory(f.message, f.value);
     case Failure::none:
-    case Failure::error: break;
+    case Failure::error:
+      break;
   }
   throw Error(f.message);
 }

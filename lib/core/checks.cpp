@@ -19,10 +19,9 @@ void require_same_grid(const Grid& a, const Grid& b, const char* func, const cha
 // Global indices grow with local ones, so the owned part of a window is one local block.
 LocalWindow local_window(const Layout& l, int myrow, int mycol, std::int64_t i0, std::int64_t j0, std::int64_t m,
                          std::int64_t n) {
-  return {numroc(i0, l.mb(), myrow, l.source().row, l.prows()),
-          numroc(i0 + m, l.mb(), myrow, l.source().row, l.prows()),
-          numroc(j0, l.nb(), mycol, l.source().col, l.pcols()),
-          numroc(j0 + n, l.nb(), mycol, l.source().col, l.pcols())};
+  return {
+      numroc(i0, l.mb(), myrow, l.source().row, l.prows()), numroc(i0 + m, l.mb(), myrow, l.source().row, l.prows()),
+      numroc(j0, l.nb(), mycol, l.source().col, l.pcols()), numroc(j0 + n, l.nb(), mycol, l.source().col, l.pcols())};
 }
 
 template <class T>

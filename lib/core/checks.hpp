@@ -50,8 +50,7 @@ void require_finite(View<const T> a, const char* func, const char* name) {
 /// The checks of a system A X = B, in order: A square (when asked), same grid, rows of B
 /// equal to rows of A, and (when asked) no NaN/Inf in A or B.
 template <class T>
-void require_system(const DistMatrix<T>& A, const DistMatrix<T>& B, const char* func, bool square,
-                    bool check_finite) {
+void require_system(const DistMatrix<T>& A, const DistMatrix<T>& B, const char* func, bool square, bool check_finite) {
   if (square) require_square(A, func, "A");
   require_same_grid(A.grid(), B.grid(), func, "A", "B");
   if (B.rows() != A.rows())

@@ -11,8 +11,8 @@
 
 #include "bindings/pblas.hpp"
 #include "core/format.hpp"
-#include "core/memory.hpp"
 #include "core/instantiate.hpp"
+#include "core/memory.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -53,8 +53,7 @@ inline double uniform_entry(std::uint64_t seed, std::int64_t i, std::int64_t j, 
 }  // namespace
 
 template <class T>
-DistMatrix<T> random(const Grid& grid, std::int64_t m, std::int64_t n, std::uint64_t seed, Block block,
-                     Source src) {
+DistMatrix<T> random(const Grid& grid, std::int64_t m, std::int64_t n, std::uint64_t seed, Block block, Source src) {
   DistMatrix<T> a(grid, m, n, block, src);
   a.for_each_local([seed](std::int64_t i, std::int64_t j, T& x) {
     if constexpr (is_complex_v<T>)
@@ -98,7 +97,7 @@ DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic
   T dummy{};
   const T* src = grid.rank() == root ? M.data() : &dummy;
   detail::pblas::gemr2d(static_cast<int>(mn[0]), static_cast<int>(mn[1]), src, 1, 1, d.data(), a.data(), 1, 1,
-                     a.descriptor().data(), grid.blacs_context());
+                        a.descriptor().data(), grid.blacs_context());
   return a;
 }
 
@@ -111,16 +110,16 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int r
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> out;
   // Only root allocates, so a failure there must reach the others before gemr2d does.
   const std::int64_t bytes = m * n * static_cast<std::int64_t>(sizeof(T));
-  detail::agreed_allocation(grid, grid.rank() == root ? bytes : 0, "to_eigen: the whole " + detail::shape(m, n) +
-                            " matrix on rank " + std::to_string(root), bytes >= detail::agreed_allocation_threshold,
-                            [&] {
+  detail::agreed_allocation(grid, grid.rank() == root ? bytes : 0,
+                            "to_eigen: the whole " + detail::shape(m, n) + " matrix on rank " + std::to_string(root),
+                            bytes >= detail::agreed_allocation_threshold, [&] {
                               if (grid.rank() == root) out.resize(m, n);
                             });
   if (m == 0 || n == 0) return out;
   T dummy{};
   T* dst = grid.rank() == root ? out.data() : &dummy;
   detail::pblas::gemr2d(static_cast<int>(m), static_cast<int>(n), A.matrix().data(), A.ia(), A.ja(),
-                     A.matrix().descriptor().data(), dst, 1, 1, d.data(), grid.blacs_context());
+                        A.matrix().descriptor().data(), dst, 1, 1, d.data(), grid.blacs_context());
   return out;
 }
 
@@ -143,8 +142,8 @@ DistMatrix<T> redistribute(View<const T> A, const Grid& grid2, Block block, Sour
   DistMatrix<T> b(grid2, A.rows(), A.cols(), block, src);
   if (A.rows() > 0 && A.cols() > 0)
     detail::pblas::gemr2d(static_cast<int>(A.rows()), static_cast<int>(A.cols()), A.matrix().data(), A.ia(), A.ja(),
-                       A.matrix().descriptor().data(), b.data(), 1, 1, b.descriptor().data(),
-                       A.grid().blacs_context());
+                          A.matrix().descriptor().data(), b.data(), 1, 1, b.descriptor().data(),
+                          A.grid().blacs_context());
   return b;
 }
 
@@ -163,19 +162,19 @@ void assign(View<T> dst, View<const T> src) {
   require_same_processes(src.grid(), dst.grid(), "assign");
   if (src.rows() == 0 || src.cols() == 0) return;
   detail::pblas::gemr2d(static_cast<int>(src.rows()), static_cast<int>(src.cols()), src.matrix().data(), src.ia(),
-                     src.ja(), src.matrix().descriptor().data(), dst.matrix().data(), dst.ia(), dst.ja(),
-                     dst.matrix().descriptor().data(), src.grid().blacs_context());
+                        src.ja(), src.matrix().descriptor().data(), dst.matrix().data(), dst.ia(), dst.ja(),
+                        dst.matrix().descriptor().data(), src.grid().blacs_context());
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                                \
-  template DistMatrix<T> zeros<T>(const Grid&, std::int64_t, std::int64_t, Block, Source);                   \
-  template DistMatrix<T> identity<T>(const Grid&, std::int64_t, Block, Source);                              \
-  template DistMatrix<T> random<T>(const Grid&, std::int64_t, std::int64_t, std::uint64_t, Block, Source);   \
-  template DistMatrix<T> from_eigen<T>(const Grid&, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>&, \
-                                       int, Block);                                                          \
-  template Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen<T>(View<const T>, int);                 \
-  template DistMatrix<T> redistribute<T>(View<const T>, const Grid&, Block, Source);                         \
-  template DistMatrix<T> copy<T>(View<const T>);                                                             \
+#define TARTAN_INSTANTIATE(T)                                                                                     \
+  template DistMatrix<T> zeros<T>(const Grid&, std::int64_t, std::int64_t, Block, Source);                        \
+  template DistMatrix<T> identity<T>(const Grid&, std::int64_t, Block, Source);                                   \
+  template DistMatrix<T> random<T>(const Grid&, std::int64_t, std::int64_t, std::uint64_t, Block, Source);        \
+  template DistMatrix<T> from_eigen<T>(const Grid&, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>&, int, \
+                                       Block);                                                                    \
+  template Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen<T>(View<const T>, int);                      \
+  template DistMatrix<T> redistribute<T>(View<const T>, const Grid&, Block, Source);                              \
+  template DistMatrix<T> copy<T>(View<const T>);                                                                  \
   template void assign<T>(View<T>, View<const T>);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

@@ -6,17 +6,17 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <complex>
 #include <cstdlib>
 #include <limits>
 #include <new>
-#include <complex>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 
 #include "core/agree.hpp"
 #include "core/format.hpp"
-#include "core/memory.hpp"
 #include "core/instantiate.hpp"
+#include "core/memory.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -55,15 +55,19 @@ std::int64_t largest_block_bytes(const Layout& l, std::size_t elem) {
          static_cast<std::int64_t>(elem);
 }
 std::string describe(const Layout& l, const char* type) {
-  return "a " + detail::shape(l.rows(), l.cols()) + " DistMatrix<" + type + "> in " +
-         detail::shape(l.mb(), l.nb()) + " blocks";
+  return "a " + detail::shape(l.rows(), l.cols()) + " DistMatrix<" + type + "> in " + detail::shape(l.mb(), l.nb()) +
+         " blocks";
 }
 template <class T>
 const char* type_name() {
-  if constexpr (std::is_same_v<T, float>) return "float";
-  else if constexpr (std::is_same_v<T, double>) return "double";
-  else if constexpr (std::is_same_v<T, std::complex<float>>) return "complex<float>";
-  else return "complex<double>";
+  if constexpr (std::is_same_v<T, float>)
+    return "float";
+  else if constexpr (std::is_same_v<T, double>)
+    return "double";
+  else if constexpr (std::is_same_v<T, std::complex<float>>)
+    return "complex<float>";
+  else
+    return "complex<double>";
 }
 }  // namespace
 
@@ -149,7 +153,7 @@ View<T>::View(Matrix& a, std::int64_t i, std::int64_t j, std::int64_t m, std::in
                           " matrix, expected 0 <= i, i + m <= rows, 0 <= j, j + n <= cols");
 }
 
-#define TARTAN_INSTANTIATE(T) \
+#define TARTAN_INSTANTIATE(T)   \
   template class DistMatrix<T>; \
   template class View<T>;       \
   template class View<const T>;

@@ -22,7 +22,8 @@ int parse_thread_count(const char* text, const char* var) {
   char* end = nullptr;
   const long v = std::strtol(text, &end, 10);
   if (end == text || *end != '\0' || v < 1 || v > 4096)
-    throw InvalidArgument(std::string("Environment: ") + var + "='" + text + "', expected a whole number from 1 to 4096");
+    throw InvalidArgument(std::string("Environment: ") + var + "='" + text +
+                          "', expected a whole number from 1 to 4096");
   return static_cast<int>(v);
 }
 

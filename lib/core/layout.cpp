@@ -21,8 +21,10 @@ std::int64_t numroc(std::int64_t n, std::int64_t nb, int iproc, int isrc, int np
   const std::int64_t nblocks = n / nb;
   std::int64_t num = (nblocks / nprocs) * nb;
   const std::int64_t extra = nblocks % nprocs;
-  if (mydist < extra) num += nb;
-  else if (mydist == extra) num += n % nb;
+  if (mydist < extra)
+    num += nb;
+  else if (mydist == extra)
+    num += n % nb;
   return num;
 }
 

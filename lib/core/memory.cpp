@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -44,16 +44,21 @@ static std::int64_t user_cap() {
   char* end = nullptr;
   const double x = std::strtod(v, &end);
   double mult = 1;
-  if (end && (*end == 'K' || *end == 'k')) mult = 1024.0, ++end;
-  else if (end && (*end == 'M' || *end == 'm')) mult = 1024.0 * 1024, ++end;
-  else if (end && (*end == 'G' || *end == 'g')) mult = 1024.0 * 1024 * 1024, ++end;
-  if (end == v || (end && *end != '\0') || !(x >= 0) || x * mult > 9e18) return std::numeric_limits<std::int64_t>::max();
+  if (end && (*end == 'K' || *end == 'k'))
+    mult = 1024.0, ++end;
+  else if (end && (*end == 'M' || *end == 'm'))
+    mult = 1024.0 * 1024, ++end;
+  else if (end && (*end == 'G' || *end == 'g'))
+    mult = 1024.0 * 1024 * 1024, ++end;
+  if (end == v || (end && *end != '\0') || !(x >= 0) || x * mult > 9e18)
+    return std::numeric_limits<std::int64_t>::max();
   return static_cast<std::int64_t>(x * mult);
 }
 
 std::int64_t available_bytes(int ranks_on_node) {
   const std::int64_t node = mem_available();
-  const std::int64_t share = node == std::numeric_limits<std::int64_t>::max() ? node : node / std::max(1, ranks_on_node);
+  const std::int64_t share =
+      node == std::numeric_limits<std::int64_t>::max() ? node : node / std::max(1, ranks_on_node);
   return std::min({share, user_cap(), address_space_left()});
 }
 

@@ -28,8 +28,7 @@ inline constexpr std::int64_t agreed_allocation_threshold = std::int64_t(1) << 2
 /// this rank) unless my_bytes exceeds what is available, and throws OutOfMemory on every
 /// rank when any rank could not allocate. what names the object ("eigh: workspace").
 template <class F>
-void agreed_allocation(const Grid& g, std::int64_t my_bytes, const std::string& what, bool agree_over_grid,
-                       F&& alloc) {
+void agreed_allocation(const Grid& g, std::int64_t my_bytes, const std::string& what, bool agree_over_grid, F&& alloc) {
   Failure mine;
   const std::int64_t avail = available_bytes(g.ranks_on_node());
   if (my_bytes > avail) {
@@ -45,8 +44,10 @@ void agreed_allocation(const Grid& g, std::int64_t my_bytes, const std::string& 
                   " and the allocation failed (" + human_bytes(double(avail)) + " available there)"};
     }
   }
-  if (agree_over_grid) agree(g.comm(), mine);
-  else if (mine) throw_failure(mine);
+  if (agree_over_grid)
+    agree(g.comm(), mine);
+  else if (mine)
+    throw_failure(mine);
 }
 
 }  // namespace tartan::detail

@@ -25,16 +25,15 @@ std::string directory_of(const std::string& path) {
 }
 }  // namespace
 
-
 void require_regular_file(const std::string& path, const char* func) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     throw IoError(std::string(func) + ": cannot open '" + path + "': " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) {
-    const char* what = S_ISFIFO(st.st_mode)  ? "a FIFO"
-                       : S_ISDIR(st.st_mode) ? "a directory"
-                       : S_ISCHR(st.st_mode) ? "a character device"
-                       : S_ISBLK(st.st_mode) ? "a block device"
+    const char* what = S_ISFIFO(st.st_mode)   ? "a FIFO"
+                       : S_ISDIR(st.st_mode)  ? "a directory"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
                        : S_ISSOCK(st.st_mode) ? "a socket"
                                               : "not a regular file";
     throw IoError(std::string(func) + ": '" + path + "' is " + what + ", expected a regular file");
@@ -46,8 +45,10 @@ void require_mpiio_name(const std::string& path, const char* func) {
   const std::string name = base_name(path);
   if (name.size() > limit)
     throw IoError(std::string(func) + ": the file name '" + name.substr(0, 40) + "...' is " +
-                  std::to_string(name.size()) + " characters long; Open MPI's MPI-IO aborts on names over about 236, "
-                  "so Tartan reads names of at most " + std::to_string(limit) + ": rename the file or link to it");
+                  std::to_string(name.size()) +
+                  " characters long; Open MPI's MPI-IO aborts on names over about 236, "
+                  "so Tartan reads names of at most " +
+                  std::to_string(limit) + ": rename the file or link to it");
 }
 
 std::string mpi_error_string(int rc) {

@@ -115,16 +115,23 @@ class MtxReader {
     if (h.size() != 5 || h[0] != "%%MatrixMarket" || lower(h[1]) != "matrix")
       fail("bad header: expected '%%MatrixMarket matrix <format> <field> <symmetry>'");
     const std::string format = lower(h[2]), field = lower(h[3]), symmetry = lower(h[4]);
-    if (format == "coordinate") h_.coordinate = 1;
-    else if (format != "array") fail("bad header: format '" + format + "', expected coordinate or array");
-    if (field == "complex") h_.complex = 1;
-    else if (field == "pattern") h_.pattern = 1;
+    if (format == "coordinate")
+      h_.coordinate = 1;
+    else if (format != "array")
+      fail("bad header: format '" + format + "', expected coordinate or array");
+    if (field == "complex")
+      h_.complex = 1;
+    else if (field == "pattern")
+      h_.pattern = 1;
     else if (field != "real" && field != "integer" && field != "double")
       fail("bad header: field '" + field + "', expected real, integer, complex or pattern");
     if (h_.pattern && !h_.coordinate) fail("bad header: pattern needs the coordinate format");
-    if (symmetry == "symmetric") h_.symmetry = 1;
-    else if (symmetry == "skew-symmetric") h_.symmetry = 2;
-    else if (symmetry == "hermitian") h_.symmetry = 3;
+    if (symmetry == "symmetric")
+      h_.symmetry = 1;
+    else if (symmetry == "skew-symmetric")
+      h_.symmetry = 2;
+    else if (symmetry == "hermitian")
+      h_.symmetry = 3;
     else if (symmetry != "general")
       fail("bad header: symmetry '" + symmetry + "', expected general, symmetric, skew-symmetric or hermitian");
     if (h_.symmetry == 3 && !h_.complex) h_.symmetry = 1;  // a real Hermitian matrix is symmetric
@@ -141,8 +148,10 @@ class MtxReader {
     } else {
       const std::int64_t n = h_.n;
       bool overflow = false;
-      if (h_.symmetry == 0) overflow = __builtin_mul_overflow(h_.m, h_.n, &h_.count);
-      else overflow = __builtin_mul_overflow(n, h_.symmetry == 2 ? n - 1 : n + 1, &h_.count);
+      if (h_.symmetry == 0)
+        overflow = __builtin_mul_overflow(h_.m, h_.n, &h_.count);
+      else
+        overflow = __builtin_mul_overflow(n, h_.symmetry == 2 ? n - 1 : n + 1, &h_.count);
       if (overflow) fail("the matrix is " + std::to_string(h_.m) + "x" + std::to_string(h_.n) + ": too large");
       if (h_.symmetry != 0) h_.count /= 2;
     }
@@ -160,7 +169,8 @@ class MtxReader {
         fail("truncated: expected " + std::to_string(h_.count) + " entries, found " + std::to_string(read_));
       const auto t = tokens(line);
       const std::size_t nidx = h_.coordinate ? 2 : 0, nval = h_.pattern ? 0 : (h_.complex ? 2 : 1);
-      if (t.size() != nidx + nval) fail("bad entry '" + line + "': expected " + std::to_string(nidx + nval) + " numbers");
+      if (t.size() != nidx + nval)
+        fail("bad entry '" + line + "': expected " + std::to_string(nidx + nval) + " numbers");
       MtxEntry e{0, 0, 1.0, 0.0};
       if (h_.coordinate) {
         if (!parse_integer(t[0], e.i) || !parse_integer(t[1], e.j)) fail("bad entry '" + line + "': bad index");
@@ -177,7 +187,9 @@ class MtxReader {
         fail("bad entry '" + line + "': '" + t[nidx + 1] + "' is not a number");
       if (h_.symmetry != 0 && e.j > e.i)
         fail("entry above the diagonal in a " +
-             std::string(h_.symmetry == 1 ? "symmetric" : h_.symmetry == 2 ? "skew-symmetric" : "hermitian") +
+             std::string(h_.symmetry == 1   ? "symmetric"
+                         : h_.symmetry == 2 ? "skew-symmetric"
+                                            : "hermitian") +
              " file: (" + std::to_string(e.i + 1) + ", " + std::to_string(e.j + 1) + ")");
       ++read_;
       out.push_back(e);
@@ -238,7 +250,8 @@ class MtxReader {
         }
         line += static_cast<char>(c);
       }
-      if (std::ferror(f_.get())) throw IoError(std::string(func_) + ": reading '" + path_ + "' failed: " + std::strerror(errno));
+      if (std::ferror(f_.get()))
+        throw IoError(std::string(func_) + ": reading '" + path_ + "' failed: " + std::strerror(errno));
       if (!any) return false;
       ++lineno_;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -300,7 +313,8 @@ DistMatrix<T> load_mtx(const Grid& grid, const std::string& path, Block block) {
       sorted.resize(chunk.size());
       std::vector<int> pos = displs;
       for (const auto& e : chunk)
-        sorted[static_cast<std::size_t>(pos[static_cast<std::size_t>(grid.rank_of(l.row_owner(e.i), l.col_owner(e.j)))]++)] = e;
+        sorted[static_cast<std::size_t>(
+            pos[static_cast<std::size_t>(grid.rank_of(l.row_owner(e.i), l.col_owner(e.j)))]++)] = e;
       for (auto& c : counts) c *= static_cast<int>(sizeof(MtxEntry));
       for (auto& d : displs) d *= static_cast<int>(sizeof(MtxEntry));
     });
@@ -362,8 +376,7 @@ void save_mtx(const DistMatrix<T>& A, const std::string& path) {
       ok = ok && std::fflush(f) == 0 && !std::ferror(f) && fsync(fileno(f)) == 0;
       const std::string why = std::strerror(errno);
       ok = std::fclose(f) == 0 && ok;
-      if (!ok)
-        throw IoError("save_mtx: writing '" + path + "' failed: " + why + "; '" + path + "' is unchanged");
+      if (!ok) throw IoError("save_mtx: writing '" + path + "' failed: " + why + "; '" + path + "' is unchanged");
     });
   } catch (const IoError&) {
     discard(g.comm(), tmp);

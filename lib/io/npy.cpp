@@ -25,10 +25,14 @@ namespace tartan {
 
 const char* dtype_name(Dtype d) noexcept {
   switch (d) {
-    case Dtype::f4: return "<f4";
-    case Dtype::f8: return "<f8";
-    case Dtype::c8: return "<c8";
-    case Dtype::c16: return "<c16";
+    case Dtype::f4:
+      return "<f4";
+    case Dtype::f8:
+      return "<f8";
+    case Dtype::c8:
+      return "<c8";
+    case Dtype::c16:
+      return "<c16";
   }
   return "?";
 }
@@ -39,10 +43,13 @@ using namespace detail::io;
 
 std::size_t dtype_size(Dtype d) {
   switch (d) {
-    case Dtype::f4: return 4;
+    case Dtype::f4:
+      return 4;
     case Dtype::f8:
-    case Dtype::c8: return 8;
-    case Dtype::c16: return 16;
+    case Dtype::c8:
+      return 8;
+    case Dtype::c16:
+      return 16;
   }
   return 0;
 }
@@ -147,8 +154,8 @@ class HeaderParser {
     ++i_;
   }
   void ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r' ||
-                              s_[i_] == '\f' || s_[i_] == '\v'))
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\f' || s_[i_] == '\v'))
       ++i_;
   }
   std::string string_literal() {
@@ -257,8 +264,9 @@ NpyInfo parse_npy_header(const std::string& path, const char* func) {
       __builtin_add_overflow(need, static_cast<std::uint64_t>(info.offset), &need);
   if (overflow || size < need)
     throw FormatError(where + "truncated: " + std::to_string(info.m) + "x" + std::to_string(info.n) + " " +
-                      dtype_name(info.dtype) + " needs " + (overflow ? std::string("more than 2^64") : std::to_string(need)) +
-                      " bytes, the file has " + std::to_string(size));
+                      dtype_name(info.dtype) + " needs " +
+                      (overflow ? std::string("more than 2^64") : std::to_string(need)) + " bytes, the file has " +
+                      std::to_string(size));
   return info;
 }
 
@@ -309,8 +317,8 @@ DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r
   detail::collectively(g.comm(), [&] {
     if (rr != MPI_SUCCESS) throw IoError("load_npy: reading '" + path + "' failed: " + mpi_error_string(rr));
     if (got != count)
-      throw IoError("load_npy: reading '" + path + "' failed: " + std::to_string(got) + " of " +
-                    std::to_string(count) + " values read (did the file shrink?)");
+      throw IoError("load_npy: reading '" + path + "' failed: " + std::to_string(got) + " of " + std::to_string(count) +
+                    " values read (did the file shrink?)");
   });
   return D;
 }
@@ -318,9 +326,8 @@ DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r
 template <class T, class F>
 DistMatrix<T> load_npy_as(const Grid& g, const std::string& path, const NpyInfo& info, Block block) {
   const Block b = resolve_block(block);
-  DistMatrix<F> D = info.fortran
-                        ? read_darray<F>(g, path, info.m, info.n, info.offset, b)
-                        : transpose(read_darray<F>(g, path, info.n, info.m, info.offset, Block{b.nb, b.mb}));
+  DistMatrix<F> D = info.fortran ? read_darray<F>(g, path, info.m, info.n, info.offset, b)
+                                 : transpose(read_darray<F>(g, path, info.n, info.m, info.offset, Block{b.nb, b.mb}));
   if constexpr (std::is_same_v<T, F>) {
     return D;
   } else {
@@ -345,7 +352,8 @@ DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block) {
     throw FormatError("load_npy: '" + path + "': dtype " + dtype_name(info.dtype) +
                       " does not convert losslessly to the requested " + dtype_name(dtype_of<T>()));
   switch (info.dtype) {
-    case Dtype::f4: return load_npy_as<T, float>(grid, path, info, block);
+    case Dtype::f4:
+      return load_npy_as<T, float>(grid, path, info, block);
     case Dtype::f8:
       if constexpr (std::is_same_v<real_t<T>, double>) return load_npy_as<T, double>(grid, path, info, block);
       break;
@@ -369,9 +377,8 @@ void save_npy(const DistMatrix<T>& A, const std::string& path) {
     moved = redistribute(A, g, A.block(), Source{});
     src = &moved;
   }
-  std::string header = std::string("{'descr': '") + dtype_name(dtype_of<T>()) +
-                       "', 'fortran_order': True, 'shape': (" + std::to_string(A.rows()) + ", " +
-                       std::to_string(A.cols()) + "), }";
+  std::string header = std::string("{'descr': '") + dtype_name(dtype_of<T>()) + "', 'fortran_order': True, 'shape': (" +
+                       std::to_string(A.rows()) + ", " + std::to_string(A.cols()) + "), }";
   const bool v2 = header.size() + 11 > 65535;
   const std::size_t pre = v2 ? 12 : 10;
   header.append((64 - (pre + header.size() + 1) % 64) % 64, ' ');

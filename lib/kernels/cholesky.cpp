@@ -1,11 +1,12 @@
 // Cholesky kernels: p?potrf, p?potrs.
 
+#include "kernels/cholesky.hpp"
+
 #include <string>
 
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/cholesky.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -29,7 +30,7 @@ void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* fun
   ReportScope scope;
   int info = 0;
   scalapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
-            C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
+                   C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(C.grid(), info, func, "p?potrs", describe(C));
 }
 

@@ -1,6 +1,8 @@
 // CholeskyQR2 and shifted CholeskyQR3 for tall-skinny matrices: local BLAS-3 on whole rows,
 // one n x n allreduce and one broadcast per pass.
 
+#include "kernels/cholqr.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -10,11 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "bindings/lapack.hpp"
 #include "bindings/blas.hpp"
+#include "bindings/lapack.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/cholqr.hpp"
 #include "linalg/common.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"

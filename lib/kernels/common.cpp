@@ -1,6 +1,8 @@
 // What every kernel ends with: INFO and ScaLAPACK's argument reports agreed over the grid,
 // workspace allocated alike on every rank, and small results replicated.
 
+#include "kernels/common.hpp"
+
 #include <limits>
 #include <string>
 
@@ -8,7 +10,6 @@
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
-#include "kernels/common.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -56,8 +57,8 @@ WorkArrays<T> allocate_workspace(const Grid& g, std::int64_t lwork, std::int64_t
     workspace_int(liwork, func, routine);
   });
   WorkArrays<T> a;
-  const std::int64_t bytes = lwork * std::int64_t(sizeof(T)) + lrwork * std::int64_t(sizeof(real_t<T>)) +
-                             liwork * std::int64_t(sizeof(int));
+  const std::int64_t bytes =
+      lwork * std::int64_t(sizeof(T)) + lrwork * std::int64_t(sizeof(real_t<T>)) + liwork * std::int64_t(sizeof(int));
   agreed_allocation(g, bytes, std::string(func) + ": the workspace of " + routine, true, [&] {
     a.work.resize(static_cast<std::size_t>(std::max<std::int64_t>(lwork, 1)));
     a.rwork.resize(static_cast<std::size_t>(std::max<std::int64_t>(lrwork, 1)));
@@ -73,12 +74,11 @@ template <class R, class T>
 void replicate_from_source(std::vector<R>& v, const DistMatrix<T>& W) {
   if (v.empty()) return;
   const Grid& g = W.grid();
-  MPI_Bcast(v.data(), static_cast<int>(v.size()), mpi_type<R>(), g.rank_of(W.source().row, W.source().col),
-            g.comm());
+  MPI_Bcast(v.data(), static_cast<int>(v.size()), mpi_type<R>(), g.rank_of(W.source().row, W.source().col), g.comm());
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                                     \
-  template void replicate_from_source<real_t<T>, T>(std::vector<real_t<T>>&, const DistMatrix<T>&);              \
+#define TARTAN_INSTANTIATE(T)                                                                                      \
+  template void replicate_from_source<real_t<T>, T>(std::vector<real_t<T>>&, const DistMatrix<T>&);                \
   template WorkArrays<T> allocate_workspace<T>(const Grid&, std::int64_t, std::int64_t, std::int64_t, const char*, \
                                                const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

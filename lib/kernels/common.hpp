@@ -69,7 +69,10 @@ template <class T, class Call>
 int call_with_workspace(const Grid& g, Call&& call, const char* func, const char* routine, const std::string& what) {
   return with_workspace<T>(
       g, [&](const WorkArgs<T>& a, int* info) { call(a.work, a.lwork, info); },
-      [](const Workspace& q) { return Workspace{padded(q.lwork), 1, 1}; }, func, routine, what);
+      [](const Workspace& q) {
+        return Workspace{padded(q.lwork), 1, 1};
+      },
+      func, routine, what);
 }
 
 /// "n x n in nb x nb blocks on a P x Q grid", for messages.

@@ -16,6 +16,8 @@
 // Debian's libelpa19 is built for MPI and ScaLAPACK, without OpenMP, with ELPA's generic
 // kernels only.
 
+#include "kernels/elpa.hpp"
+
 #include <limits>
 #include <mutex>
 #include <string>
@@ -23,7 +25,6 @@
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/testing.hpp"
-#include "kernels/elpa.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -32,7 +33,6 @@
 #endif
 
 namespace tartan::detail {
-
 
 bool elpa_serves(const Grid& g, std::int64_t n, std::int64_t nb) {
   // Every process owns at least one row and one column of A. With a process left empty ELPA
@@ -108,8 +108,8 @@ class Handle {
 }  // namespace
 
 template <class T>
-std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two_stage, bool vectors,
-                                    std::string* why, const char* func) {
+std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two_stage, bool vectors, std::string* why,
+                                    const char* func) {
   using R = real_t<T>;
   const Grid& g = H.grid();
   const std::int64_t n = H.rows();
@@ -146,8 +146,10 @@ std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two
     *why = elpa_message(c) + (e.what().empty() ? "" : std::string(" setting ") + e.what()) + " for " + what;
     return std::nullopt;
   }
-  if (vectors) elpa_eigenvectors(e.get(), H.data(), w.data(), Z.data(), &code);
-  else elpa_eigenvalues(e.get(), H.data(), w.data(), &code);
+  if (vectors)
+    elpa_eigenvectors(e.get(), H.data(), w.data(), Z.data(), &code);
+  else
+    elpa_eigenvalues(e.get(), H.data(), w.data(), &code);
   if (int c = agreed_code(g, code); c != ELPA_OK) {
     *why = elpa_message(c) + " in " + (two_stage ? "the two-stage" : "the one-stage") + " solver for " + what;
     return std::nullopt;
@@ -169,10 +171,9 @@ std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>&, std::int64_t, bool, bool, st
 
 #endif
 
-#define TARTAN_INSTANTIATE(T)                                                                                  \
-  template bool elpa_serves<T>(const DistMatrix<T>&);                                                          \
-  template std::optional<EigPair<T>> elpa_eigh<T>(DistMatrix<T>&, std::int64_t, bool, bool, std::string*, \
-                                                  const char*);
+#define TARTAN_INSTANTIATE(T)                         \
+  template bool elpa_serves<T>(const DistMatrix<T>&); \
+  template std::optional<EigPair<T>> elpa_eigh<T>(DistMatrix<T>&, std::int64_t, bool, bool, std::string*, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan::detail

@@ -25,7 +25,7 @@ inline std::int64_t elpa_block(std::int64_t nb) { return std::min<std::int64_t>(
 /// nev eigenvalues, and with vectors all n columns of Z, whose first nev are their
 /// eigenvectors. std::nullopt, and why, when ELPA reports an error on any process. Collective.
 template <class T>
-std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two_stage, bool vectors,
-                                    std::string* why, const char* func);
+std::optional<EigPair<T>> elpa_eigh(DistMatrix<T>& H, std::int64_t nev, bool two_stage, bool vectors, std::string* why,
+                                    const char* func);
 
 }  // namespace tartan::detail

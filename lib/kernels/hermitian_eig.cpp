@@ -2,6 +2,8 @@
 // only), p?sygst/p?hegst (reduction of the generalized problem), and LAPACK on the one
 // process that holds a matrix of a single block.
 
+#include "kernels/hermitian_eig.hpp"
+
 #include <string>
 #include <utility>
 
@@ -11,7 +13,6 @@
 #include "bindings/workspace.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/hermitian_eig.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -22,8 +23,14 @@ namespace {
 template <class T>
 LocalExtent extent_of(const DistMatrix<T>& W) {
   const Layout& l = W.layout();
-  return {W.rows(),        W.block().nb,    W.local_rows(),       W.local_cols(),
-          l.local_rows(l.source().row), l.local_cols(l.source().col), W.grid().prows(), W.grid().pcols()};
+  return {W.rows(),
+          W.block().nb,
+          W.local_rows(),
+          W.local_cols(),
+          l.local_rows(l.source().row),
+          l.local_cols(l.source().col),
+          W.grid().prows(),
+          W.grid().pcols()};
 }
 
 template <class T>
@@ -61,8 +68,8 @@ EigPair<T> heev_serial(DistMatrix<T>& W, bool lower, const EigRange& r, bool vec
       } else {
         z.resize(n, vectors ? n : 1);
         counts[0] = lapack::heevr(vectors ? 'V' : 'N', r.range, fortran::uplo_char(lower), n, a.data(), std::max(n, 1),
-                              static_cast<R>(r.vl), static_cast<R>(r.vu), r.il, r.iu, &counts[1], w.data(), z.data(),
-                              std::max(n, 1));
+                                  static_cast<R>(r.vl), static_cast<R>(r.vu), r.il, r.iu, &counts[1], w.data(),
+                                  z.data(), std::max(n, 1));
         z.conservativeResize(n, vectors ? counts[1] : 0);
       }
     });
@@ -196,14 +203,14 @@ real_t<T> hegst(DistMatrix<T>& C, const DistMatrix<T>& L, bool lower, const char
   if (C.rows() == 0) return scale;
   ReportScope scope;
   int info = 0;
-  scalapack::hegst(1, fortran::uplo_char(lower), static_cast<int>(C.rows()), C.data(), 1, 1, C.descriptor().data(), L.data(), 1, 1,
-            L.descriptor().data(), &scale, &info);
+  scalapack::hegst(1, fortran::uplo_char(lower), static_cast<int>(C.rows()), C.data(), 1, 1, C.descriptor().data(),
+                   L.data(), 1, 1, L.descriptor().data(), &scale, &info);
   agreed_info(C.grid(), info, func, "p?sygst/p?hegst", describe(C));
   return scale;
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                             \
-  template EigPair<T> heev<T>(DistMatrix<T>&, bool, const EigRange&, bool, const char*, bool);             \
+#define TARTAN_INSTANTIATE(T)                                                                  \
+  template EigPair<T> heev<T>(DistMatrix<T>&, bool, const EigRange&, bool, const char*, bool); \
   template real_t<T> hegst<T>(DistMatrix<T>&, const DistMatrix<T>&, bool, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

@@ -1,5 +1,7 @@
 // Least squares on one process: LAPACK's ?gelsd for problems too small to distribute.
 
+#include "kernels/lstsq.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -7,7 +9,6 @@
 #include "bindings/reports.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/lstsq.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -30,7 +31,7 @@ LeastSquares<T> gelsd_serial(const DistMatrix<T>& A, const DistMatrix<T>& B, dou
       Mat bx = Mat::Zero(std::max({m, n, 1}), nrhs);
       bx.topRows(m) = b;
       head[0] = lapack::gelsd(m, n, nrhs, a.data(), std::max(m, 1), bx.data(), static_cast<int>(bx.rows()),
-                          out.s.data(), static_cast<R>(rcond), &head[1]);
+                              out.s.data(), static_cast<R>(rcond), &head[1]);
       x = bx.topRows(n);
       if (head[0] == 0 && head[1] == n && m > n)
         for (int j = 0; j < nrhs; ++j) out.residuals.push_back(bx.col(j).segment(n, m - n).squaredNorm());

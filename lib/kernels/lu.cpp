@@ -1,12 +1,13 @@
 // LU kernels: p?getrf, p?getrs, p?getri.
 
+#include "kernels/lu.hpp"
+
 #include <string>
 
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/lu.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -18,7 +19,7 @@ std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func) {
   ReportScope scope;
   int info = 0;
   scalapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
-            ipiv.data(), &info);
+                   ipiv.data(), &info);
   info = agreed_info(W.grid(), info, func, "p?getrf", describe(W));
   return info > 0 ? info - 1 : -1;
 }
@@ -29,7 +30,7 @@ void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistM
   ReportScope scope;
   int info = 0;
   scalapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
-            F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
+                   F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(F.grid(), info, func, "p?getrs", describe(F));
 }
 
@@ -43,7 +44,9 @@ void getri(DistMatrix<T>& W, const std::vector<int>& ipiv, const char* func) {
         scalapack::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work, a.lwork, a.iwork, a.liwork,
                          inf);
       },
-      [&](const Workspace& q) { return Workspace{padded(q.lwork), 1, padded(q.liwork, W.local_cols() + W.block().nb)}; },
+      [&](const Workspace& q) {
+        return Workspace{padded(q.lwork), 1, padded(q.liwork, W.local_cols() + W.block().nb)};
+      },
       func, "p?getri", describe(W));
   if (info > 0)
     throw SingularMatrix(std::string(func) + ": singular matrix: U(" + std::to_string(info - 1) + "," +

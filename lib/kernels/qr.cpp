@@ -1,10 +1,11 @@
 // QR kernels: p?geqrf, p?orgqr/p?ungqr, p?gels.
 
+#include "kernels/qr.hpp"
+
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
-#include "kernels/qr.hpp"
 
 namespace tartan::detail {
 
@@ -15,7 +16,9 @@ std::vector<T> geqrf(DistMatrix<T>& W, const char* func) {
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols());
   call_with_workspace<T>(
       W.grid(),
-      [&](T* w, int lw, int* info) { scalapack::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), w, lw, info); },
+      [&](T* w, int lw, int* info) {
+        scalapack::geqrf(m, n, W.data(), 1, 1, W.descriptor().data(), tau.data(), w, lw, info);
+      },
       func, "p?geqrf", describe(W));
   return tau;
 }
@@ -38,8 +41,8 @@ void gels(DistMatrix<T>& W, DistMatrix<T>& X, const char* func) {
   call_with_workspace<T>(
       W.grid(),
       [&](T* w, int lw, int* info) {
-        scalapack::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), w, lw,
-                 info);
+        scalapack::gels('N', m, n, nrhs, W.data(), 1, 1, W.descriptor().data(), X.data(), 1, 1, X.descriptor().data(),
+                        w, lw, info);
       },
       func, "p?gels", describe(W));
 }

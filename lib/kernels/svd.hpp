@@ -51,10 +51,10 @@ class BidiagonalSvd {
   void apply_qr(DistMatrix<T>& U) const;  ///< U := Q_qr U (p?ormqr/p?unmqr)
   const char* func_;
   std::int64_t m_, n_;
-  Grid home_;  ///< W's grid: where the factors are returned (brd_ may live on another)
-  DistMatrix<T> qr_;   ///< p?geqrf's reflectors (tall W), else 0 x 0
+  Grid home_;         ///< W's grid: where the factors are returned (brd_ may live on another)
+  DistMatrix<T> qr_;  ///< p?geqrf's reflectors (tall W), else 0 x 0
   std::vector<T> tau_qr_;
-  DistMatrix<T> brd_;  ///< p?gebrd's reflectors; R itself when serial_
+  DistMatrix<T> brd_;    ///< p?gebrd's reflectors; R itself when serial_
   bool serial_ = false;  ///< R on_one_process: LAPACK's ?gesdd of R on one process
   std::vector<T> tauq_, taup_;
   std::vector<R> d_, e_;

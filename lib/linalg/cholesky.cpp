@@ -51,10 +51,10 @@ DistMatrix<T> Cholesky<T>::solve(const DistMatrix<T>& B) const {
   return X;
 }
 
-#define TARTAN_INSTANTIATE(T)                                                 \
-  template class Cholesky<T>;                                                 \
-  template DistMatrix<T> cholesky<T>(const DistMatrix<T>&, CholeskyOptions);  \
-  template DistMatrix<T> cholesky<T>(DistMatrix<T>&&, CholeskyOptions);       \
+#define TARTAN_INSTANTIATE(T)                                                \
+  template class Cholesky<T>;                                                \
+  template DistMatrix<T> cholesky<T>(const DistMatrix<T>&, CholeskyOptions); \
+  template DistMatrix<T> cholesky<T>(DistMatrix<T>&&, CholeskyOptions);      \
   template Cholesky<T> cho_factor<T>(const DistMatrix<T>&, CholeskyOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

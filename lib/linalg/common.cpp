@@ -49,7 +49,7 @@ std::string singular_message(const char* func, std::int64_t index) {
          ") is exactly zero";
 }
 
-#define TARTAN_INSTANTIATE(T)                                \
+#define TARTAN_INSTANTIATE(T)                           \
   template void zero_triangle<T>(DistMatrix<T>&, bool); \
   template DistMatrix<T> from_triangle<T>(const DistMatrix<T>&, bool, bool);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -5,22 +5,27 @@
 #include <string>
 #include <type_traits>
 
+#include "bindings/pblas.hpp"
 #include "core/instantiate.hpp"
 #include "kernels/cholesky.hpp"
 #include "kernels/elpa.hpp"
 #include "kernels/hermitian_eig.hpp"
 #include "linalg/common.hpp"
-#include "bindings/pblas.hpp"
 
 namespace tartan {
 
 const char* driver_name(EighDriver d) {
   switch (d) {
-    case EighDriver::automatic: return "auto";
-    case EighDriver::elpa: return "elpa";
-    case EighDriver::elpa2: return "elpa2";
-    case EighDriver::evd: return "evd";
-    case EighDriver::evr: return "evr";
+    case EighDriver::automatic:
+      return "auto";
+    case EighDriver::elpa:
+      return "elpa";
+    case EighDriver::elpa2:
+      return "elpa2";
+    case EighDriver::evd:
+      return "evd";
+    case EighDriver::evr:
+      return "evr";
   }
   return "?";
 }
@@ -47,8 +52,7 @@ void check_driver(const EighOptions& o, const detail::EigRange& r, const char* f
 // The Hermitian problem in C (the working copy, destroyed) by the driver of o: ELPA where it
 // was asked for or chosen and can serve, ScaLAPACK otherwise, LAPACK on one process.
 template <class T>
-EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRange& r, bool vectors,
-                    const char* func) {
+EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRange& r, bool vectors, const char* func) {
   EighResult<T> res{{}, DistMatrix<T>(C.grid(), 0, 0), EighDriver::evd, {}};
   const std::int64_t n = C.rows();
   const bool mrrr = o.driver == EighDriver::evr || r.range != 'A';
@@ -67,8 +71,8 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
       why = "A is one block or has fewer rows than processes: LAPACK on one process";
     } else if (!detail::elpa_serves(C.grid(), n, eb.nb)) {
       why = "ELPA needs rows and columns of A on every process (n = " + std::to_string(n) + " in blocks of " +
-            std::to_string(eb.nb) + " on " + std::to_string(C.grid().prows()) + "x" +
-            std::to_string(C.grid().pcols()) + ")";
+            std::to_string(eb.nb) + " on " + std::to_string(C.grid().prows()) + "x" + std::to_string(C.grid().pcols()) +
+            ")";
     } else {
       // ELPA reads both triangles: the other one is rebuilt from the one the caller chose.
       DistMatrix<T> H = detail::from_triangle(C, o.lower, is_complex_v<T>);
@@ -161,8 +165,8 @@ EighResult<T> eigh_general_impl(const DistMatrix<T>& A, const DistMatrix<T>& B, 
   if (vectors && Y.cols() > 0) {
     // x = L^-H y (lower) or U^-1 y (upper)
     const char trans = o.lower ? (is_complex_v<T> ? 'C' : 'T') : 'N';
-    detail::pblas::trsm('L', uplo, trans, 'N', static_cast<int>(Y.rows()), static_cast<int>(Y.cols()), T(1), L.data(), 1,
-                     1, L.descriptor().data(), Y.data(), 1, 1, Y.descriptor().data());
+    detail::pblas::trsm('L', uplo, trans, 'N', static_cast<int>(Y.rows()), static_cast<int>(Y.cols()), T(1), L.data(),
+                        1, 1, L.descriptor().data(), Y.data(), 1, 1, Y.descriptor().data());
   }
   return res;
 }
@@ -186,10 +190,10 @@ std::vector<real_t<T>> eigvalsh(const DistMatrix<T>& A, const DistMatrix<T>& B, 
   return eigh_general_impl(A, B, opts, false, "eigvalsh").eigenvalues;
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                     \
-  template EighResult<T> eigh<T>(const DistMatrix<T>&, EighOptions);                              \
-  template EighResult<T> eigh<T>(const DistMatrix<T>&, const DistMatrix<T>&, EighOptions);        \
-  template std::vector<real_t<T>> eigvalsh<T>(const DistMatrix<T>&, EighOptions);                 \
+#define TARTAN_INSTANTIATE(T)                                                              \
+  template EighResult<T> eigh<T>(const DistMatrix<T>&, EighOptions);                       \
+  template EighResult<T> eigh<T>(const DistMatrix<T>&, const DistMatrix<T>&, EighOptions); \
+  template std::vector<real_t<T>> eigvalsh<T>(const DistMatrix<T>&, EighOptions);          \
   template std::vector<real_t<T>> eigvalsh<T>(const DistMatrix<T>&, const DistMatrix<T>&, EighOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

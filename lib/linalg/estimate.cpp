@@ -2,8 +2,6 @@
 // follows the call's code path (which copies are alive together, which workspaces it
 // allocates, with bindings/workspace.hpp's sizes); ELPA's own arrays were measured.
 
-#include "tartan/memory.hpp"
-
 #include <algorithm>
 #include <sstream>
 
@@ -17,19 +15,28 @@
 #include "kernels/svd.hpp"
 #include "tartan/layout.hpp"
 #include "tartan/linalg/eigh.hpp"
+#include "tartan/memory.hpp"
 
 namespace tartan {
 
 const char* operation_name(Operation op) noexcept {
   switch (op) {
-    case Operation::lu_factor: return "lu_factor";
-    case Operation::solve: return "solve";
-    case Operation::cholesky: return "cholesky";
-    case Operation::solve_mixed: return "solve_mixed";
-    case Operation::qr: return "qr";
-    case Operation::lstsq: return "lstsq";
-    case Operation::eigh: return "eigh";
-    case Operation::svd: return "svd";
+    case Operation::lu_factor:
+      return "lu_factor";
+    case Operation::solve:
+      return "solve";
+    case Operation::cholesky:
+      return "cholesky";
+    case Operation::solve_mixed:
+      return "solve_mixed";
+    case Operation::qr:
+      return "qr";
+    case Operation::lstsq:
+      return "lstsq";
+    case Operation::eigh:
+      return "eigh";
+    case Operation::svd:
+      return "svd";
   }
   return "unknown";
 }
@@ -112,13 +119,14 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         const double x = cholesky_qr(p);
         // p?gemr2d's send and receive buffers while Q moves back: about 2.5 X allocated
         // (counted at malloc: 2.4 X at 40000 x 100 and 2.6 X at 64000 x 160 on 1 x 2)
-        if (Q > 1 && op == Operation::qr) p.add("Q moved back to A's grid, with p?gemr2d's buffers", local(m, n) + 2.5 * x);
+        if (Q > 1 && op == Operation::qr)
+          p.add("Q moved back to A's grid, with p?gemr2d's buffers", local(m, n) + 2.5 * x);
         if (op == Operation::lstsq) p.add("Q^H B, x, the residual", 3 * local(m, nrhs));
         (void)x;
         break;
       }
-      const detail::LocalExtent e{n, nb, numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q),
-                                  numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), P, Q};
+      const detail::LocalExtent e{
+          n, nb, numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), numroc(m, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), P, Q};
       const double ws = double(detail::padded(nb * (e.np0 + e.nq0 + nb))) * S;  // p?geqrf, p?orgqr, p?gebrd
       if (op == Operation::qr) {
         p.add("A's copy (then Q)", local(m, n));
@@ -148,8 +156,9 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         p.add("ELPA's eigenvectors", local(n, n, eb));
         p.add("ELPA's own arrays", 4 * local(n, n, eb));
       } else {
-        const detail::LocalExtent e{n, nb, numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q),
-                                    numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), P, Q};
+        const detail::LocalExtent e{
+            n, nb, numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q), numroc(n, nb, 0, 0, P), numroc(n, nb, 0, 0, Q),
+            P, Q};
         const detail::Workspace w = detail::heevd_workspace(is_complex_v<T>, e, {1, 1, 1});
         p.add("eigenvectors", local(n, n));
         p.add("p?syevd's workspace", double(w.lwork) * S + double(w.lrwork) * SR + double(w.liwork) * sizeof(int));
@@ -164,8 +173,10 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         p.add("R's factors on every process", 2.0 * double(N) * double(N) * S);
         p.add("Vh", local(N, N));
         // p?gemr2d's send and receive buffers while U moves: about 2 X (measured)
-        if (Q > 1) p.add("U moved to A's grid, with p?gemr2d's buffers", local(M, N) + 2 * x);
-        else p.add("U on those rows", x);
+        if (Q > 1)
+          p.add("U moved to A's grid, with p?gemr2d's buffers", local(M, N) + 2 * x);
+        else
+          p.add("U on those rows", x);
         break;
       }
       const bool qr_first = 5 * M >= 8 * N;
@@ -183,17 +194,18 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         break;
       }
       p.add("the bidiagonal's factors on every process", fac);
-      if (work >= dist) p.add("?bdsdc's workspace", work);
-      else p.add("U and Vh", dist);
+      if (work >= dist)
+        p.add("?bdsdc's workspace", work);
+      else
+        p.add("U and Vh", dist);
       break;
     }
   }
   return MemoryEstimate{p.bytes, available_memory(g), p.text.str()};
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                                   \
-  template MemoryEstimate memory_estimate<T>(Operation, const Grid&, std::int64_t, std::int64_t, std::int64_t, \
-                                             Block);
+#define TARTAN_INSTANTIATE(T) \
+  template MemoryEstimate memory_estimate<T>(Operation, const Grid&, std::int64_t, std::int64_t, std::int64_t, Block);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -26,7 +26,7 @@ DistMatrix<T> inv(const DistMatrix<T>& A, CheckOptions opts) {
   return detail::inv_impl(A, opts.check_finite, "inv");
 }
 
-#define TARTAN_INSTANTIATE(T)                                         \
+#define TARTAN_INSTANTIATE(T)                                        \
   template DistMatrix<T> inv<T>(const DistMatrix<T>&, CheckOptions); \
   template DistMatrix<T> detail::inv_impl<T>(const DistMatrix<T>&, bool, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

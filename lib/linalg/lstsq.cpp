@@ -64,8 +64,10 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   std::optional<detail::BidiagonalSvd<T>> bd;
   bd.emplace(wide ? detail::working_copy(adjoint(A)) : detail::working_copy(A), f);
   std::string why;
-  if (auto s = bd->values(&why)) res.s = std::move(*s);
-  else res.s = detail::svdvals_impl(A, false, f);  // p?gesvd
+  if (auto s = bd->values(&why))
+    res.s = std::move(*s);
+  else
+    res.s = detail::svdvals_impl(A, false, f);               // p?gesvd
   detail::require_finite_values(A.grid().comm(), res.s, f);  // a NaN must not decide the rank
   const double cutoff = rcond * static_cast<double>(res.s[0]);
   res.rank = std::count_if(res.s.begin(), res.s.end(), [&](R v) { return static_cast<double>(v) > cutoff; });
@@ -89,8 +91,10 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   // Rank deficient: x = V diag(1/s_i for the first rank values) U^H B.
   std::optional<SvdResult<T>> svd;
   if (auto fac = bd->vectors(&why)) {
-    if (!wide) svd = SvdResult<T>{std::move(fac->u), std::move(fac->s), std::move(fac->vt)};
-    else svd = SvdResult<T>{adjoint(fac->vt), std::move(fac->s), adjoint(fac->u)};
+    if (!wide)
+      svd = SvdResult<T>{std::move(fac->u), std::move(fac->s), std::move(fac->vt)};
+    else
+      svd = SvdResult<T>{adjoint(fac->vt), std::move(fac->s), adjoint(fac->u)};
   }
   bd.reset();
   if (!svd) svd = detail::svd_impl(A, false, false, f, SvdDriver::gesvd);
@@ -98,7 +102,8 @@ LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOption
   DistMatrix<T> C(A.grid(), k, nrhs, Block{U.block().nb, B.block().nb});
   gemm<T>(T(1), U, Op::adjoint, B, Op::none, T(0), C);
   const std::int64_t rank = res.rank;
-  C.for_each_local([&](std::int64_t i, std::int64_t, T& x) { x = i < rank ? x / s[static_cast<std::size_t>(i)] : T(0); });
+  C.for_each_local(
+      [&](std::int64_t i, std::int64_t, T& x) { x = i < rank ? x / s[static_cast<std::size_t>(i)] : T(0); });
   gemm<T>(T(1), Vh, Op::adjoint, C, Op::none, T(0), res.x);
   return res;
 }

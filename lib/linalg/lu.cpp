@@ -112,11 +112,11 @@ T det(const DistMatrix<T>& A, CheckOptions opts) {
   return lu_factor_impl<T>(A, opts.check_finite, "det").det();
 }
 
-#define TARTAN_INSTANTIATE(T)                                     \
-  template class LU<T>;                                           \
-  template LU<T> lu_factor<T>(const DistMatrix<T>&, LuOptions);   \
-  template LU<T> lu_factor<T>(DistMatrix<T>&&, LuOptions);        \
-  template T det<T>(const DistMatrix<T>&, CheckOptions);          \
+#define TARTAN_INSTANTIATE(T)                                   \
+  template class LU<T>;                                         \
+  template LU<T> lu_factor<T>(const DistMatrix<T>&, LuOptions); \
+  template LU<T> lu_factor<T>(DistMatrix<T>&&, LuOptions);      \
+  template T det<T>(const DistMatrix<T>&, CheckOptions);        \
   template SlogdetResult<T> slogdet<T>(const DistMatrix<T>&, CheckOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

@@ -23,10 +23,14 @@ namespace tartan {
 
 const char* fallback_name(MixedFallback f) noexcept {
   switch (f) {
-    case MixedFallback::none: return "none";
-    case MixedFallback::overflow: return "overflow";
-    case MixedFallback::singular_low: return "singular in single precision";
-    case MixedFallback::no_convergence: return "no convergence";
+    case MixedFallback::none:
+      return "none";
+    case MixedFallback::overflow:
+      return "overflow";
+    case MixedFallback::singular_low:
+      return "singular in single precision";
+    case MixedFallback::no_convergence:
+      return "no convergence";
   }
   return "unknown";
 }
@@ -121,8 +125,8 @@ std::string sci(double v) {
 }  // namespace
 
 template <class T>
-  requires(std::is_same_v<real_t<T>, double>)
-MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, MixedOptions opts) {
+requires(std::is_same_v<real_t<T>, double>) MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A,
+                                                                            const DistMatrix<T>& B, MixedOptions opts) {
   using L = low_t<T>;
   const char* f = "solve_mixed";
   detail::require_system(A, B, f, /*square=*/true, opts.check_finite);
@@ -138,8 +142,8 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
     double backward_error = 0;
   } out;
   auto result = [&](DistMatrix<T>&& x) {
-    return MixedSolveResult<T>{std::move(x), out.iterations, out.converged, out.fallback, std::move(out.reason),
-                               out.backward_error};
+    return MixedSolveResult<T>{std::move(x), out.iterations,        out.converged,
+                               out.fallback, std::move(out.reason), out.backward_error};
   };
 
   // The double-precision A in the working layout (A itself when it is in it) for the
@@ -174,8 +178,8 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
     } else if (narrow(Bw, C)) {
       fail(MixedFallback::overflow, "B has entries beyond the single-precision range (3.4e38)");
     } else if (const std::int64_t zero = detail::getrf(S, ipiv, f); zero >= 0) {
-      fail(MixedFallback::singular_low, "U(" + std::to_string(zero) + "," + std::to_string(zero) +
-                                            ") of the single-precision LU is exactly zero");
+      fail(MixedFallback::singular_low,
+           "U(" + std::to_string(zero) + "," + std::to_string(zero) + ") of the single-precision LU is exactly zero");
     } else if (detail::getrs(S, ipiv, Op::none, C, f); any_nonfinite(C)) {
       // numpy would return the true x here; single precision cannot hold it.
       fail(MixedFallback::overflow, "the single-precision solution has entries beyond its range (3.4e38)");
@@ -223,9 +227,8 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
                 std::to_string(static_cast<long long>(std::ceil(needed))) + " more steps, beyond max_iterations " +
                 std::to_string(opts.max_iterations);
         if (!why.empty()) {
-          fail(MixedFallback::no_convergence,
-               why + " (max ||r_j|| / (sqrt(max(n, 16)) eps ||A|| ||x_j||) = " + sci(w) +
-                   "); A is likely too ill-conditioned for single-precision factors");
+          fail(MixedFallback::no_convergence, why + " (max ||r_j|| / (sqrt(max(n, 16)) eps ||A|| ||x_j||) = " + sci(w) +
+                                                  "); A is likely too ill-conditioned for single-precision factors");
           break;
         }
         if (narrow(R, C)) {
@@ -234,8 +237,8 @@ MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, 
         }
         detail::getrs(S, ipiv, Op::none, C, f);
         if (any_nonfinite(C)) {
-          fail(MixedFallback::overflow,
-               "the correction of step " + std::to_string(step + 1) + " has entries beyond the single-precision range (3.4e38)");
+          fail(MixedFallback::overflow, "the correction of step " + std::to_string(step + 1) +
+                                            " has entries beyond the single-precision range (3.4e38)");
           break;
         }
         add_widened(X, C);

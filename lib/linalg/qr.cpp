@@ -6,18 +6,21 @@
 #include <utility>
 
 #include "core/instantiate.hpp"
-#include "tartan/error.hpp"
 #include "kernels/cholqr.hpp"
 #include "kernels/qr.hpp"
 #include "linalg/common.hpp"
+#include "tartan/error.hpp"
 
 namespace tartan {
 
 const char* qr_method_name(QrMethod m) noexcept {
   switch (m) {
-    case QrMethod::automatic: return "automatic";
-    case QrMethod::householder: return "householder";
-    case QrMethod::cholesky_qr: return "cholesky_qr";
+    case QrMethod::automatic:
+      return "automatic";
+    case QrMethod::householder:
+      return "householder";
+    case QrMethod::cholesky_qr:
+      return "cholesky_qr";
   }
   return "unknown";
 }
@@ -77,7 +80,7 @@ QrResult<T> qr(DistMatrix<T>&& A, QrOptions opts) {
   return qr_impl<T>(std::move(own), opts.mode, opts.check_finite, opts.method, "qr");
 }
 
-#define TARTAN_INSTANTIATE(T)                                         \
+#define TARTAN_INSTANTIATE(T)                                  \
   template QrResult<T> qr<T>(const DistMatrix<T>&, QrOptions); \
   template QrResult<T> qr<T>(DistMatrix<T>&&, QrOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -33,8 +33,7 @@ DistMatrix<T> solve(const DistMatrix<T>& A, const DistMatrix<T>& B, SolveOptions
   return X;
 }
 
-#define TARTAN_INSTANTIATE(T) \
-  template DistMatrix<T> solve<T>(const DistMatrix<T>&, const DistMatrix<T>&, SolveOptions);
+#define TARTAN_INSTANTIATE(T) template DistMatrix<T> solve<T>(const DistMatrix<T>&, const DistMatrix<T>&, SolveOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "bindings/lapack.hpp"
 #include "bindings/blas.hpp"
+#include "bindings/lapack.hpp"
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/testing.hpp"
@@ -74,7 +74,7 @@ bool small_svd(const DistMatrix<T>& r, const std::vector<T>& r_all, bool vectors
       std::vector<T> a = r_all;
       T dummy{};
       info = lapack::gesdd(vectors ? 'S' : 'N', n, n, a.data(), n, s.data(), vectors ? u.data() : &dummy, n,
-                       vectors ? vt.data() : &dummy, n);
+                           vectors ? vt.data() : &dummy, n);
     });
     MPI_Bcast(&info, 1, MPI_INT, 0, g.comm());
     agreed_info(g, g.rank() == 0 ? info : 0, f, "LAPACK ?gesdd/?gesvd", "R of the tall-skinny QR");
@@ -114,7 +114,7 @@ std::optional<SvdResult<T>> svd_cholqr(const DistMatrix<T>& A, std::string* why,
   DistMatrix<T> Uq(t->q.grid(), m, n, t->q.block());
   if (Uq.local_rows() > 0)
     blas::gemm(static_cast<int>(Uq.local_rows()), n, n, T(1), t->q.data(), static_cast<int>(t->q.lld()), ur.data(), n,
-             T(0), Uq.data(), static_cast<int>(Uq.lld()));
+               T(0), Uq.data(), static_cast<int>(Uq.lld()));
   t->q = DistMatrix<T>(g, 0, 0, wb);  // freed before the move to A's grid
   DistMatrix<T> Vh(g, n, n, wb);
   Vh.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = vt[std::size_t(i + j * n)]; });
@@ -168,8 +168,7 @@ std::vector<real_t<T>> svdvals_of_r(const DistMatrix<T>& r, const std::vector<T>
 }
 
 template <class T>
-SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* f,
-                      SvdDriver driver) {
+SvdResult<T> svd_impl(const DistMatrix<T>& A, bool full_matrices, bool check_finite, const char* f, SvdDriver driver) {
   check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
   std::optional<SvdResult<T>> res;
@@ -262,8 +261,7 @@ template <class T>
 std::int64_t matrix_rank(const DistMatrix<T>& A, RankOptions opts) {
   using R = real_t<T>;
   const char* f = "matrix_rank";
-  if (opts.tol && opts.rtol)
-    throw InvalidArgument("matrix_rank: both tol and rtol given, expected at most one");
+  if (opts.tol && opts.rtol) throw InvalidArgument("matrix_rank: both tol and rtol given, expected at most one");
   const double tol = detail::checked_tolerance(opts.tol, 0.0, f, "tol");
   const double rtol = detail::checked_tolerance(opts.rtol, detail::default_rtol<R>(A.rows(), A.cols()), f, "rtol");
   const auto s = detail::svdvals_impl(A, opts.check_finite, f);
@@ -298,15 +296,15 @@ real_t<T> cond(const DistMatrix<T>& A, Norm kind) {
   }
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                           \
-  template SvdResult<T> svd<T>(const DistMatrix<T>&, SvdOptions);                                       \
-  template std::vector<real_t<T>> svdvals<T>(const DistMatrix<T>&, CheckOptions);                       \
-  template DistMatrix<T> pinv<T>(const DistMatrix<T>&, PinvOptions);                                    \
-  template std::int64_t matrix_rank<T>(const DistMatrix<T>&, RankOptions);                              \
-  template real_t<T> cond<T>(const DistMatrix<T>&);                                                     \
-  template real_t<T> cond<T>(const DistMatrix<T>&, Norm);                                               \
-  template SvdResult<T> detail::svd_impl<T>(const DistMatrix<T>&, bool, bool, const char*, SvdDriver);  \
-  template std::vector<real_t<T>> detail::svdvals_impl<T>(const DistMatrix<T>&, bool, const char*);            \
+#define TARTAN_INSTANTIATE(T)                                                                          \
+  template SvdResult<T> svd<T>(const DistMatrix<T>&, SvdOptions);                                      \
+  template std::vector<real_t<T>> svdvals<T>(const DistMatrix<T>&, CheckOptions);                      \
+  template DistMatrix<T> pinv<T>(const DistMatrix<T>&, PinvOptions);                                   \
+  template std::int64_t matrix_rank<T>(const DistMatrix<T>&, RankOptions);                             \
+  template real_t<T> cond<T>(const DistMatrix<T>&);                                                    \
+  template real_t<T> cond<T>(const DistMatrix<T>&, Norm);                                              \
+  template SvdResult<T> detail::svd_impl<T>(const DistMatrix<T>&, bool, bool, const char*, SvdDriver); \
+  template std::vector<real_t<T>> detail::svdvals_impl<T>(const DistMatrix<T>&, bool, const char*);    \
   template std::vector<real_t<T>> detail::svdvals_of_r<T>(const DistMatrix<T>&, const std::vector<T>&, const char*);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

@@ -23,15 +23,14 @@ DistMatrix<T> solve_triangular(const DistMatrix<T>& A, const DistMatrix<T>& B, T
     });
     first = detail::min_over(A.grid().comm(), first);
     if (first < A.rows())
-      throw SingularMatrix(std::string(f) + ": singular matrix: diagonal entry " + std::to_string(first) +
-                               " is exactly zero",
-                           first);
+      throw SingularMatrix(
+          std::string(f) + ": singular matrix: diagonal entry " + std::to_string(first) + " is exactly zero", first);
   }
   DistMatrix<T> X = B.copy();
   if (A.rows() == 0 || B.cols() == 0) return X;
   detail::pblas::trsm('L', detail::fortran::uplo_char(opts.lower), detail::fortran::op_char<T>(opts.trans),
-                   opts.unit_diagonal ? 'U' : 'N', static_cast<int>(B.rows()), static_cast<int>(B.cols()), T(1),
-                   A.data(), 1, 1, A.descriptor().data(), X.data(), 1, 1, X.descriptor().data());
+                      opts.unit_diagonal ? 'U' : 'N', static_cast<int>(B.rows()), static_cast<int>(B.cols()), T(1),
+                      A.data(), 1, 1, A.descriptor().data(), X.data(), 1, 1, X.descriptor().data());
   return X;
 }
 

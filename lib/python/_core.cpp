@@ -54,10 +54,14 @@ struct PyGrid {
 
 template <class T>
 const char* dtype_str() {
-  if constexpr (std::is_same_v<T, float>) return "float32";
-  else if constexpr (std::is_same_v<T, double>) return "float64";
-  else if constexpr (std::is_same_v<T, cf>) return "complex64";
-  else return "complex128";
+  if constexpr (std::is_same_v<T, float>)
+    return "float32";
+  else if constexpr (std::is_same_v<T, double>)
+    return "float64";
+  else if constexpr (std::is_same_v<T, cf>)
+    return "complex64";
+  else
+    return "complex128";
 }
 
 // 0..3 for float32, float64, complex64, complex128; integers and booleans compute in
@@ -77,10 +81,14 @@ int code_of(const py::dtype& d) {
 template <class F>
 decltype(auto) with_type(int code, F&& f) {
   switch (code) {
-    case 0: return f.template operator()<float>();
-    case 1: return f.template operator()<double>();
-    case 2: return f.template operator()<cf>();
-    default: return f.template operator()<cd>();
+    case 0:
+      return f.template operator()<float>();
+    case 1:
+      return f.template operator()<double>();
+    case 2:
+      return f.template operator()<cf>();
+    default:
+      return f.template operator()<cd>();
   }
 }
 
@@ -104,7 +112,8 @@ py::object visit2(const Matrix& a, const Matrix& b, const char* func, F&& f) {
         using M = std::decay_t<decltype(x)>;
         const M* y = std::get_if<M>(&b.m);
         if (!y)
-          throw py::type_error(std::string("tartan: ") + func + ": operands have different dtypes; convert one with .astype()");
+          throw py::type_error(std::string("tartan: ") + func +
+                               ": operands have different dtypes; convert one with .astype()");
         return f(x, *y);
       },
       a.m);
@@ -206,10 +215,10 @@ py::object to_numpy(const Matrix& a, const py::object& root_obj) {
           const std::int64_t count = x.rows() * x.cols();
           for (std::int64_t off = 0; off < count; off += (1 << 28))
             MPI_Bcast(M.data() + off, static_cast<int>(std::min<std::int64_t>(count - off, 1 << 28)),
-                      tt::dtype_of<T>() == tt::Dtype::f4 ? MPI_FLOAT
+                      tt::dtype_of<T>() == tt::Dtype::f4   ? MPI_FLOAT
                       : tt::dtype_of<T>() == tt::Dtype::f8 ? MPI_DOUBLE
                       : tt::dtype_of<T>() == tt::Dtype::c8 ? MPI_C_FLOAT_COMPLEX
-                                                            : MPI_C_DOUBLE_COMPLEX,
+                                                           : MPI_C_DOUBLE_COMPLEX,
                       0, x.grid().comm());
         } else if (me != root) {
           return py::none();
@@ -247,7 +256,9 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
   MPI_Bcast(&code, 1, MPI_INT, root, g.comm());
   if (code == -4) throw py::type_error("tartan: from_numpy: the root rank passed no array");
   if (code == -2) throw py::value_error("tartan: from_numpy: expected a 1-D or 2-D array");
-  if (code == -3) throw py::type_error("tartan: from_numpy: the array's dtype is not float32, float64, complex64, complex128 or integer");
+  if (code == -3)
+    throw py::type_error(
+        "tartan: from_numpy: the array's dtype is not float32, float64, complex64, complex128 or integer");
   const tt::Block b = block_arg(block).value_or(tt::Block{});
   return with_type(code, [&]<class T>() {
     Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> M;
@@ -262,7 +273,8 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
 
 template <class T>
 T scalar_as(const py::object& v) {
-  if constexpr (tt::is_complex_v<T>) return v.cast<T>();
+  if constexpr (tt::is_complex_v<T>)
+    return v.cast<T>();
   else {
     if (PyComplex_Check(v.ptr())) throw py::type_error("tartan: a complex scalar needs a complex matrix");
     return v.cast<T>();
@@ -380,49 +392,63 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
                              })
       .def_property_readonly("block",
                              [](const Matrix& a) {
-                               return std::visit([](const auto& x) { return py::make_tuple(x.block().mb, x.block().nb); },
-                                                 a.m);
+                               return std::visit(
+                                   [](const auto& x) { return py::make_tuple(x.block().mb, x.block().nb); }, a.m);
                              })
-      .def_property_readonly("grid", [](const Matrix& a) { return PyGrid{grid_of(a), py::object()}; })
+      .def_property_readonly("grid",
+                             [](const Matrix& a) {
+                               return PyGrid{grid_of(a), py::object()};
+                             })
       .def_property_readonly("local", &local_view, "This rank's block: a writable numpy view (Fortran order).")
       .def("to_numpy", &to_numpy, py::arg("root") = 0,
            "Gathers the matrix as a numpy array on rank root (None elsewhere), or on every rank with root=None.")
-      .def("copy", [](const Matrix& a) {
-        return std::visit([](const auto& x) { return Matrix{Any(released([&] { return x.copy(); }))}; }, a.m);
-      })
-      .def("astype",
-           [](const Matrix& a, const py::object& dt) {
-             const int code = code_of(py::dtype::from_args(dt));
-             return std::visit(
-                 [&](const auto& x) {
-                   using T = typename std::decay_t<decltype(x)>::value_type;
-                   return with_type(code, [&]<class U>() -> Matrix {
-                     if constexpr (tt::is_complex_v<T> && !tt::is_complex_v<U>)
-                       throw py::type_error("tartan: astype: complex to real would drop the imaginary part");
-                     else
-                       return Matrix{Any(released([&] { return tt::astype<U>(x); }))};
-                   });
-                 },
-                 a.m);
-           },
-           py::arg("dtype"), "A copy with entries converted to dtype (numpy's astype).")
-      .def_property_readonly("T", [](const Matrix& a) {
-        return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::transpose(x); }))}; }, a.m);
-      })
-      .def_property_readonly("H", [](const Matrix& a) {
-        return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::adjoint(x); }))}; }, a.m);
-      })
+      .def("copy",
+           [](const Matrix& a) {
+             return std::visit([](const auto& x) { return Matrix{Any(released([&] { return x.copy(); }))}; }, a.m);
+           })
+      .def(
+          "astype",
+          [](const Matrix& a, const py::object& dt) {
+            const int code = code_of(py::dtype::from_args(dt));
+            return std::visit(
+                [&](const auto& x) {
+                  using T = typename std::decay_t<decltype(x)>::value_type;
+                  return with_type(code, [&]<class U>() -> Matrix {
+                    if constexpr (tt::is_complex_v<T> && !tt::is_complex_v<U>)
+                      throw py::type_error("tartan: astype: complex to real would drop the imaginary part");
+                    else
+                      return Matrix{Any(released([&] { return tt::astype<U>(x); }))};
+                  });
+                },
+                a.m);
+          },
+          py::arg("dtype"), "A copy with entries converted to dtype (numpy's astype).")
+      .def_property_readonly(
+          "T",
+          [](const Matrix& a) {
+            return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::transpose(x); }))}; },
+                              a.m);
+          })
+      .def_property_readonly(
+          "H",
+          [](const Matrix& a) {
+            return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::adjoint(x); }))}; }, a.m);
+          })
       .def("__matmul__",
            [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "@", [](const auto& x, const auto& y) { return wrap(released([&] { return tt::matmul(x, y); })); });
+             return visit2(a, b, "@", [](const auto& x, const auto& y) {
+               return wrap(released([&] { return tt::matmul(x, y); }));
+             });
            })
       .def("__add__",
            [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "+", [](const auto& x, const auto& y) { return wrap(released([&] { return x + y; })); });
+             return visit2(a, b, "+",
+                           [](const auto& x, const auto& y) { return wrap(released([&] { return x + y; })); });
            })
       .def("__sub__",
            [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "-", [](const auto& x, const auto& y) { return wrap(released([&] { return x - y; })); });
+             return visit2(a, b, "-",
+                           [](const auto& x, const auto& y) { return wrap(released([&] { return x - y; })); });
            })
       .def("__mul__", scale, py::is_operator())
       .def("__rmul__", scale, py::is_operator())
@@ -438,20 +464,23 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       });
 
   // Creation.
-  mod.def("zeros",
-          [](const PyGrid& g, std::int64_t m, std::int64_t n, const py::object& dtype, const py::object& block) {
-            const int code = code_of(py::dtype::from_args(dtype));
-            const tt::Block b = block_arg(block).value_or(tt::Block{});
-            return with_type(code, [&]<class T>() { return Matrix{Any(released([&] { return tt::zeros<T>(g.g, m, n, b); }))}; });
-          },
-          py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("dtype") = "float64", py::arg("block") = py::none(),
-          "An m x n zero matrix (numpy.zeros((m, n), dtype)). Collective.");
+  mod.def(
+      "zeros",
+      [](const PyGrid& g, std::int64_t m, std::int64_t n, const py::object& dtype, const py::object& block) {
+        const int code = code_of(py::dtype::from_args(dtype));
+        const tt::Block b = block_arg(block).value_or(tt::Block{});
+        return with_type(code,
+                         [&]<class T>() { return Matrix{Any(released([&] { return tt::zeros<T>(g.g, m, n, b); }))}; });
+      },
+      py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("dtype") = "float64", py::arg("block") = py::none(),
+      "An m x n zero matrix (numpy.zeros((m, n), dtype)). Collective.");
   mod.def(
       "identity",
       [](const PyGrid& g, std::int64_t n, const py::object& dtype, const py::object& block) {
         const int code = code_of(py::dtype::from_args(dtype));
         const tt::Block b = block_arg(block).value_or(tt::Block{});
-        return with_type(code, [&]<class T>() { return Matrix{Any(released([&] { return tt::identity<T>(g.g, n, b); }))}; });
+        return with_type(code,
+                         [&]<class T>() { return Matrix{Any(released([&] { return tt::identity<T>(g.g, n, b); }))}; });
       },
       py::arg("grid"), py::arg("n"), py::arg("dtype") = "float64", py::arg("block") = py::none(),
       "The n x n identity (numpy.identity(n, dtype)). Collective.");
@@ -461,8 +490,8 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
          const py::object& block) {
         const int code = code_of(py::dtype::from_args(dtype));
         const tt::Block b = block_arg(block).value_or(tt::Block{});
-        return with_type(code,
-                         [&]<class T>() { return Matrix{Any(released([&] { return tt::random<T>(g.g, m, n, seed, b); }))}; });
+        return with_type(
+            code, [&]<class T>() { return Matrix{Any(released([&] { return tt::random<T>(g.g, m, n, seed, b); }))}; });
       },
       py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("seed") = 1, py::arg("dtype") = "float64",
       py::arg("block") = py::none(),
@@ -476,10 +505,12 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         return with_type(code, [&]<class T>() {
           tt::DistMatrix<T> A(g.g, m, n, b);
           // f is called once, on this rank's global index arrays I and J (as numpy.fromfunction).
-          py::array_t<std::int64_t> I({static_cast<py::ssize_t>(A.local_rows()), static_cast<py::ssize_t>(A.local_cols())},
-                                      {py::ssize_t(8), py::ssize_t(8) * std::max<py::ssize_t>(A.local_rows(), 1)});
-          py::array_t<std::int64_t> J({static_cast<py::ssize_t>(A.local_rows()), static_cast<py::ssize_t>(A.local_cols())},
-                                      {py::ssize_t(8), py::ssize_t(8) * std::max<py::ssize_t>(A.local_rows(), 1)});
+          py::array_t<std::int64_t> I(
+              {static_cast<py::ssize_t>(A.local_rows()), static_cast<py::ssize_t>(A.local_cols())},
+              {py::ssize_t(8), py::ssize_t(8) * std::max<py::ssize_t>(A.local_rows(), 1)});
+          py::array_t<std::int64_t> J(
+              {static_cast<py::ssize_t>(A.local_rows()), static_cast<py::ssize_t>(A.local_cols())},
+              {py::ssize_t(8), py::ssize_t(8) * std::max<py::ssize_t>(A.local_rows(), 1)});
           auto* ip = I.mutable_data();
           auto* jp = J.mutable_data();
           for (std::int64_t jl = 0; jl < A.local_cols(); ++jl)
@@ -510,7 +541,8 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("block") = py::none(),
       "Entry (i, j) = f(I, J)[i, j], f called on each rank with the global index arrays of its block "
       "(numpy.fromfunction). Collective.");
-  mod.def("from_numpy", &from_numpy, py::arg("arr"), py::arg("grid"), py::arg("root") = 0, py::arg("block") = py::none(),
+  mod.def("from_numpy", &from_numpy, py::arg("arr"), py::arg("grid"), py::arg("root") = 0,
+          py::arg("block") = py::none(),
           "Scatters arr (significant on rank root only; pass None elsewhere) over grid. 1-D arrays become "
           "columns. Integer arrays become float64. Collective.");
 
@@ -518,7 +550,8 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       "redistribute",
       [](const Matrix& a, const PyGrid& g, const py::object& block) {
         const tt::Block b = block_arg(block).value_or(tt::Block{});
-        return std::visit([&](const auto& x) { return Matrix{Any(released([&] { return tt::redistribute(x, g.g, b); }))}; }, a.m);
+        return std::visit(
+            [&](const auto& x) { return Matrix{Any(released([&] { return tt::redistribute(x, g.g, b); }))}; }, a.m);
       },
       py::arg("a"), py::arg("grid"), py::arg("block") = py::none(),
       "A copy of a on grid (any shape over the same processes) in block x block pieces: for example "
@@ -536,22 +569,31 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
   };
   auto saver = [](auto save) {
     return [save](const Matrix& a, const std::string& path) {
-      std::visit([&](const auto& x) { released([&] { save(x, path); return 0; }); }, a.m);
+      std::visit(
+          [&](const auto& x) {
+            released([&] {
+              save(x, path);
+              return 0;
+            });
+          },
+          a.m);
     };
   };
-  mod.def("load_npy",
-          loader([](const tt::Grid& g, const std::string& p) { return tt::npy_info(g, p); },
-                 []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_npy<T>(g, p, b); }),
-          py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
-          "Reads a .npy file (each rank its own blocks) in its own dtype. Raises tartan.FileError. Collective.");
+  mod.def(
+      "load_npy",
+      loader([](const tt::Grid& g, const std::string& p) { return tt::npy_info(g, p); },
+             []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_npy<T>(g, p, b); }),
+      py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
+      "Reads a .npy file (each rank its own blocks) in its own dtype. Raises tartan.FileError. Collective.");
   mod.def("save_npy", saver([](const auto& x, const std::string& p) { tt::save_npy(x, p); }), py::arg("a"),
           py::arg("path"), "Writes a .npy file (numpy.save). Collective.");
-  mod.def("load_mtx",
-          loader([](const tt::Grid& g, const std::string& p) { return tt::mtx_info(g, p); },
-                 []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_mtx<T>(g, p, b); }),
-          py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
-          "Reads a Matrix Market file (scipy.io.mmread): real, integer and pattern as float64, complex as "
-          "complex128. Collective.");
+  mod.def(
+      "load_mtx",
+      loader([](const tt::Grid& g, const std::string& p) { return tt::mtx_info(g, p); },
+             []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_mtx<T>(g, p, b); }),
+      py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
+      "Reads a Matrix Market file (scipy.io.mmread): real, integer and pattern as float64, complex as "
+      "complex128. Collective.");
   mod.def("save_mtx", saver([](const auto& x, const std::string& p) { tt::save_mtx(x, p); }), py::arg("a"),
           py::arg("path"), "Writes a Matrix Market array file (scipy.io.mmwrite). Collective.");
 
@@ -563,14 +605,21 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         tt::SolveOptions o;
         o.lower = lower;
         o.check_finite = check_finite;
-        if (assume_a == "gen" || assume_a == "general") o.assume = tt::Structure::general;
-        else if (assume_a == "sym" || assume_a == "symmetric") o.assume = tt::Structure::symmetric;
-        else if (assume_a == "her" || assume_a == "hermitian") o.assume = tt::Structure::hermitian;
-        else if (assume_a == "pos" || assume_a == "positive definite") o.assume = tt::Structure::positive_definite;
-        else raise("InvalidArgument", "solve: assume_a is '" + assume_a + "', expected 'gen', 'sym', 'her' or 'pos'");
-        return visit2(a, b, "solve", [&](const auto& x, const auto& y) { return wrap(released([&] { return tt::solve(x, y, o); })); });
+        if (assume_a == "gen" || assume_a == "general")
+          o.assume = tt::Structure::general;
+        else if (assume_a == "sym" || assume_a == "symmetric")
+          o.assume = tt::Structure::symmetric;
+        else if (assume_a == "her" || assume_a == "hermitian")
+          o.assume = tt::Structure::hermitian;
+        else if (assume_a == "pos" || assume_a == "positive definite")
+          o.assume = tt::Structure::positive_definite;
+        else
+          raise("InvalidArgument", "solve: assume_a is '" + assume_a + "', expected 'gen', 'sym', 'her' or 'pos'");
+        return visit2(a, b, "solve",
+                      [&](const auto& x, const auto& y) { return wrap(released([&] { return tt::solve(x, y, o); })); });
       },
-      py::arg("a"), py::arg("b"), py::arg("assume_a") = "gen", py::arg("lower") = false, py::arg("check_finite") = true);
+      py::arg("a"), py::arg("b"), py::arg("assume_a") = "gen", py::arg("lower") = false,
+      py::arg("check_finite") = true);
   la.def(
       "solve_mixed",
       [](const Matrix& a, const Matrix& b, int max_iterations, bool check_finite) {
@@ -579,7 +628,9 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
           if constexpr (!std::is_same_v<tt::real_t<T>, double>) {
             raise("InvalidArgument", "solve_mixed: needs float64 or complex128 matrices");
           } else {
-            auto r = released([&] { return tt::solve_mixed(x, y, {.max_iterations = max_iterations, .check_finite = check_finite}); });
+            auto r = released([&] {
+              return tt::solve_mixed(x, y, {.max_iterations = max_iterations, .check_finite = check_finite});
+            });
             py::dict info;
             info["iterations"] = r.iterations;
             info["converged"] = r.converged;
@@ -592,12 +643,22 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("a"), py::arg("b"), py::arg("max_iterations") = 30, py::arg("check_finite") = true);
 
   py::class_<PyLU>(la, "LU", "An LU factorization kept for lu_solve (scipy.linalg.lu_factor's (lu, piv)).")
-      .def("det", [](const PyLU& f) { return std::visit([](const auto& x) -> py::object { return py::cast(released([&] { return x.det(); })); }, f.f); })
-      .def_property_readonly("singular_index", [](const PyLU& f) { return std::visit([](const auto& x) { return x.singular_index(); }, f.f); });
+      .def("det",
+           [](const PyLU& f) {
+             return std::visit([](const auto& x) -> py::object { return py::cast(released([&] { return x.det(); })); },
+                               f.f);
+           })
+      .def_property_readonly("singular_index", [](const PyLU& f) {
+        return std::visit([](const auto& x) { return x.singular_index(); }, f.f);
+      });
   la.def(
       "lu_factor",
       [](const Matrix& a, bool check_finite) {
-        return std::visit([&](const auto& x) { return PyLU{LuAny(released([&] { return tt::lu_factor(x, {.check_finite = check_finite}); }))}; }, a.m);
+        return std::visit(
+            [&](const auto& x) {
+              return PyLU{LuAny(released([&] { return tt::lu_factor(x, {.check_finite = check_finite}); }))};
+            },
+            a.m);
       },
       py::arg("a"), py::arg("check_finite") = true);
   la.def(
@@ -616,12 +677,19 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
             f.f);
       },
       py::arg("lu"), py::arg("b"), py::arg("trans") = 0);
-  py::class_<PyCho>(la, "Cholesky", "A Cholesky factorization kept for cho_solve (scipy.linalg.cho_factor's (c, lower)).")
-      .def_property_readonly("lower", [](const PyCho& c) { return std::visit([](const auto& x) { return x.lower(); }, c.f); });
+  py::class_<PyCho>(la, "Cholesky",
+                    "A Cholesky factorization kept for cho_solve (scipy.linalg.cho_factor's (c, lower)).")
+      .def_property_readonly("lower",
+                             [](const PyCho& c) { return std::visit([](const auto& x) { return x.lower(); }, c.f); });
   la.def(
       "cho_factor",
       [](const Matrix& a, bool lower, bool check_finite) {
-        return std::visit([&](const auto& x) { return PyCho{ChoAny(released([&] { return tt::cho_factor(x, {.lower = lower, .check_finite = check_finite}); }))}; }, a.m);
+        return std::visit(
+            [&](const auto& x) {
+              return PyCho{
+                  ChoAny(released([&] { return tt::cho_factor(x, {.lower = lower, .check_finite = check_finite}); }))};
+            },
+            a.m);
       },
       py::arg("a"), py::arg("lower") = false, py::arg("check_finite") = true);
   la.def(
@@ -640,7 +708,11 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
   la.def(
       "cholesky",
       [](const Matrix& a, bool lower, bool check_finite) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::cholesky(x, {.lower = lower, .check_finite = check_finite}); })); }, a.m);
+        return std::visit(
+            [&](const auto& x) {
+              return wrap(released([&] { return tt::cholesky(x, {.lower = lower, .check_finite = check_finite}); }));
+            },
+            a.m);
       },
       py::arg("a"), py::arg("lower") = true, py::arg("check_finite") = true);
   la.def(
@@ -648,14 +720,23 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       [](const Matrix& a, const std::string& mode, const std::string& method, bool check_finite) -> py::object {
         tt::QrOptions o;
         o.check_finite = check_finite;
-        if (mode == "reduced") o.mode = tt::QrMode::reduced;
-        else if (mode == "complete") o.mode = tt::QrMode::complete;
-        else if (mode == "r") o.mode = tt::QrMode::r;
-        else raise("InvalidArgument", "qr: mode is '" + mode + "', expected 'reduced', 'complete' or 'r'");
-        if (method == "automatic") o.method = tt::QrMethod::automatic;
-        else if (method == "householder") o.method = tt::QrMethod::householder;
-        else if (method == "cholesky_qr") o.method = tt::QrMethod::cholesky_qr;
-        else raise("InvalidArgument", "qr: method is '" + method + "', expected 'automatic', 'householder' or 'cholesky_qr'");
+        if (mode == "reduced")
+          o.mode = tt::QrMode::reduced;
+        else if (mode == "complete")
+          o.mode = tt::QrMode::complete;
+        else if (mode == "r")
+          o.mode = tt::QrMode::r;
+        else
+          raise("InvalidArgument", "qr: mode is '" + mode + "', expected 'reduced', 'complete' or 'r'");
+        if (method == "automatic")
+          o.method = tt::QrMethod::automatic;
+        else if (method == "householder")
+          o.method = tt::QrMethod::householder;
+        else if (method == "cholesky_qr")
+          o.method = tt::QrMethod::cholesky_qr;
+        else
+          raise("InvalidArgument",
+                "qr: method is '" + method + "', expected 'automatic', 'householder' or 'cholesky_qr'");
         return std::visit(
             [&](const auto& x) -> py::object {
               auto r = released([&] { return tt::qr(x, o); });
@@ -703,16 +784,21 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("check_finite") = true);
   la.def(
       "svd",
-      [](const Matrix& a, bool full_matrices, bool compute_uv, bool check_finite, const std::string& driver) -> py::object {
+      [](const Matrix& a, bool full_matrices, bool compute_uv, bool check_finite,
+         const std::string& driver) -> py::object {
         return std::visit(
             [&](const auto& x) -> py::object {
-              if (!compute_uv) return to_array(released([&] { return tt::svdvals(x, {.check_finite = check_finite}); }));
+              if (!compute_uv)
+                return to_array(released([&] { return tt::svdvals(x, {.check_finite = check_finite}); }));
               tt::SvdOptions o;
               o.full_matrices = full_matrices;
               o.check_finite = check_finite;
-              if (driver == "gesdd") o.driver = tt::SvdDriver::gesdd;
-              else if (driver == "gesvd") o.driver = tt::SvdDriver::gesvd;
-              else raise("InvalidArgument", "svd: lapack_driver is '" + driver + "', expected 'gesdd' or 'gesvd'");
+              if (driver == "gesdd")
+                o.driver = tt::SvdDriver::gesdd;
+              else if (driver == "gesvd")
+                o.driver = tt::SvdDriver::gesvd;
+              else
+                raise("InvalidArgument", "svd: lapack_driver is '" + driver + "', expected 'gesdd' or 'gesvd'");
               auto r = released([&] { return tt::svd(x, o); });
               return py::make_tuple(wrap(std::move(r.u)), to_array(r.s), wrap(std::move(r.vh)));
             },
@@ -723,13 +809,19 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
   la.def(
       "inv",
       [](const Matrix& a, bool check_finite) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::inv(x, {.check_finite = check_finite}); })); }, a.m);
+        return std::visit(
+            [&](const auto& x) { return wrap(released([&] { return tt::inv(x, {.check_finite = check_finite}); })); },
+            a.m);
       },
       py::arg("a"), py::arg("check_finite") = true);
   la.def(
       "det",
       [](const Matrix& a, bool check_finite) {
-        return std::visit([&](const auto& x) -> py::object { return py::cast(released([&] { return tt::det(x, {.check_finite = check_finite}); })); }, a.m);
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              return py::cast(released([&] { return tt::det(x, {.check_finite = check_finite}); }));
+            },
+            a.m);
       },
       py::arg("a"), py::arg("check_finite") = true);
   la.def(
@@ -791,7 +883,8 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       "norm",
       [norm_kind](const Matrix& a, const py::object& ord) {
         const tt::Norm k = norm_kind(ord);
-        return std::visit([&](const auto& x) { return static_cast<double>(released([&] { return tt::norm(x, k); })); }, a.m);
+        return std::visit([&](const auto& x) { return static_cast<double>(released([&] { return tt::norm(x, k); })); },
+                          a.m);
       },
       py::arg("a"), py::arg("ord") = py::none());
   la.def(
@@ -802,13 +895,16 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
               using T = typename std::decay_t<decltype(x)>::value_type;
               using R = tt::real_t<T>;
               const std::int64_t n = trans ? x.cols() : x.rows();
-              tt::DistMatrix<T> C = c.is_none() ? released([&] { return tt::zeros<T>(x.grid(), n, n, x.block()); })
-                                                : [&] {
-                                                    const auto* y = std::get_if<tt::DistMatrix<T>>(&c.cast<const Matrix&>().m);
-                                                    if (!y) throw py::type_error("tartan: herk: a and c have different dtypes");
-                                                    return released([&] { return y->copy(); });
-                                                  }();
-              released([&] { tt::herk<T>(R(alpha), x, trans ? tt::Op::adjoint : tt::Op::none, R(beta), C, lower); return 0; });
+              tt::DistMatrix<T> C =
+                  c.is_none() ? released([&] { return tt::zeros<T>(x.grid(), n, n, x.block()); }) : [&] {
+                    const auto* y = std::get_if<tt::DistMatrix<T>>(&c.cast<const Matrix&>().m);
+                    if (!y) throw py::type_error("tartan: herk: a and c have different dtypes");
+                    return released([&] { return y->copy(); });
+                  }();
+              released([&] {
+                tt::herk<T>(R(alpha), x, trans ? tt::Op::adjoint : tt::Op::none, R(beta), C, lower);
+                return 0;
+              });
               return wrap(std::move(C));
             },
             a.m);
@@ -823,7 +919,9 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         o.trans = op_of(trans);
         o.unit_diagonal = unit_diagonal;
         o.check_finite = check_finite;
-        return visit2(a, b, "solve_triangular", [&](const auto& x, const auto& y) { return wrap(released([&] { return tt::solve_triangular(x, y, o); })); });
+        return visit2(a, b, "solve_triangular", [&](const auto& x, const auto& y) {
+          return wrap(released([&] { return tt::solve_triangular(x, y, o); }));
+        });
       },
       py::arg("a"), py::arg("b"), py::arg("trans") = 0, py::arg("lower") = false, py::arg("unit_diagonal") = false,
       py::arg("check_finite") = true);

@@ -115,12 +115,14 @@ inline std::pair<int, int> parse_grid(const std::string& s, int ranks) {
 inline std::string json_escape(const std::string& s) {
   std::string o;
   for (const char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += c;
+    if (c == '"' || c == '\\')
+      o += '\\', o += c;
     else if (static_cast<unsigned char>(c) < 0x20) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
       o += buf;
-    } else o += c;
+    } else
+      o += c;
   }
   return o;
 }
@@ -181,10 +183,14 @@ inline tartan::Dtype promote(tartan::Dtype a, tartan::Dtype b) {
 template <class F>
 int dispatch(tartan::Dtype d, F&& f) {
   switch (d) {
-    case tartan::Dtype::f4: return f.template operator()<float>();
-    case tartan::Dtype::f8: return f.template operator()<double>();
-    case tartan::Dtype::c8: return f.template operator()<std::complex<float>>();
-    case tartan::Dtype::c16: return f.template operator()<std::complex<double>>();
+    case tartan::Dtype::f4:
+      return f.template operator()<float>();
+    case tartan::Dtype::f8:
+      return f.template operator()<double>();
+    case tartan::Dtype::c8:
+      return f.template operator()<std::complex<float>>();
+    case tartan::Dtype::c16:
+      return f.template operator()<std::complex<double>>();
   }
   return exit_usage;
 }
@@ -251,8 +257,8 @@ class Outputs {
     if (!why.empty()) throw UsageError(flag + " '" + path + "': " + why);
     // A short name (the target's may be near the file system's limit), unique per run.
     const std::string ext = path.substr(path.size() - 4);
-    const std::string temp = dir + "/.tartan-out-" + from_rank0(std::to_string(::getpid())) + "-" +
-                             std::to_string(files_.size()) + ext;
+    const std::string temp =
+        dir + "/.tartan-out-" + from_rank0(std::to_string(::getpid())) + "-" + std::to_string(files_.size()) + ext;
     files_.push_back({flag, path, temp, key, false});
   }
 
@@ -262,8 +268,10 @@ class Outputs {
   template <class T>
   void write(const std::string& flag, const tartan::DistMatrix<T>& A) {
     const File& f = find(flag);
-    if (ends_with(f.path, ".npy")) tartan::save_npy(A, f.temp);
-    else tartan::save_mtx(A, f.temp);
+    if (ends_with(f.path, ".npy"))
+      tartan::save_npy(A, f.temp);
+    else
+      tartan::save_mtx(A, f.temp);
   }
 
   /// Renames every temporary into place; throws UsageError on every rank if one cannot be.
@@ -325,9 +333,9 @@ double local_bytes(std::int64_t rows, std::int64_t cols, std::int64_t nb, int p,
 /// and returns true: the caller exits 0. Without, a plan that does not fit throws
 /// UsageError (exit 2) on every rank alike, with both numbers, the n that would fit here
 /// and how many nodes like this one the run needs; a plan that fits returns false.
-inline bool plan_memory(const char* program, const tartan::Grid& g, const std::string& what, std::int64_t n,
-                        double own, const std::string& own_detail, const tartan::MemoryEstimate& call,
-                        const char* call_name, bool dry_run, bool json) {
+inline bool plan_memory(const char* program, const tartan::Grid& g, const std::string& what, std::int64_t n, double own,
+                        const std::string& own_detail, const tartan::MemoryEstimate& call, const char* call_name,
+                        bool dry_run, bool json) {
   using tartan::format_bytes;
   std::int64_t avail = call.available;
   MPI_Allreduce(MPI_IN_PLACE, &avail, 1, MPI_INT64_T, MPI_MIN, g.comm());
@@ -342,15 +350,16 @@ inline bool plan_memory(const char* program, const tartan::Grid& g, const std::s
   if (dry_run) {
     if (g.rank() == 0) {
       if (json)
-        std::printf("{\"program\":\"%s\",\"dry_run\":true,\"problem\":\"%s\",\"bytes_per_rank\":%.0f,"
-                    "\"available_per_rank\":%lld,\"fits\":%s}\n",
-                    program, json_escape(what).c_str(), need, static_cast<long long>(avail), fits ? "true" : "false");
+        std::printf(
+            "{\"program\":\"%s\",\"dry_run\":true,\"problem\":\"%s\",\"bytes_per_rank\":%.0f,"
+            "\"available_per_rank\":%lld,\"fits\":%s}\n",
+            program, json_escape(what).c_str(), need, static_cast<long long>(avail), fits ? "true" : "false");
       else
-        std::printf("%s --dry-run: %s\npeak memory per rank: about %s (%s)\navailable per rank: %s "
-                    "(MemAvailable shared by the %d ranks of this node, TARTAN_MAX_MEMORY, ulimit -v)\n%s\n",
-                    program, what.c_str(), format_bytes(need).c_str(), detail.c_str(),
-                    format_bytes(double(avail)).c_str(), g.ranks_on_node(),
-                    fits ? "fits" : ("does not fit: " + advice).c_str());
+        std::printf(
+            "%s --dry-run: %s\npeak memory per rank: about %s (%s)\navailable per rank: %s "
+            "(MemAvailable shared by the %d ranks of this node, TARTAN_MAX_MEMORY, ulimit -v)\n%s\n",
+            program, what.c_str(), format_bytes(need).c_str(), detail.c_str(), format_bytes(double(avail)).c_str(),
+            g.ranks_on_node(), fits ? "fits" : ("does not fit: " + advice).c_str());
       std::fflush(stdout);
     }
     return true;

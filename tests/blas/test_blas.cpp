@@ -46,8 +46,10 @@ TEMPLATE_TEST_CASE("gemm with every op, alpha/beta and submatrix views", "", TAR
   for (auto opA : {tt::Op::none, tt::Op::transpose, tt::Op::adjoint})
     for (auto opB : {tt::Op::none, tt::Op::transpose, tt::Op::adjoint}) {
       const int m = 11, n = 9, k = 7;
-      auto A = opA == tt::Op::none ? tt::random<T>(g, m, k, 3, tt::Block{4, 4}) : tt::random<T>(g, k, m, 3, tt::Block{4, 4});
-      auto B = opB == tt::Op::none ? tt::random<T>(g, k, n, 4, tt::Block{2, 3}) : tt::random<T>(g, n, k, 4, tt::Block{2, 3});
+      auto A =
+          opA == tt::Op::none ? tt::random<T>(g, m, k, 3, tt::Block{4, 4}) : tt::random<T>(g, k, m, 3, tt::Block{4, 4});
+      auto B =
+          opB == tt::Op::none ? tt::random<T>(g, k, n, 4, tt::Block{2, 3}) : tt::random<T>(g, n, k, 4, tt::Block{2, 3});
       auto C = tt::random<T>(g, m, n, 5, tt::Block{5, 2});
       const Mat<T> a = gather_all(A), b = gather_all(B), c0 = gather_all(C);
       tt::gemm(alpha, A, opA, B, opB, beta, C);
@@ -116,9 +118,12 @@ TEMPLATE_TEST_CASE("solve_triangular: lower, upper, transposed, unit diagonal", 
     tt::Grid g(test_comm(), P, Q);
     for (int n : {1, 13, 31}) {
       // A well-conditioned triangle: random off-diagonal, diagonal n + 1.
-      auto A = tt::from_function<T>(g, n, n, [&](std::int64_t i, std::int64_t j) {
-        return i == j ? T(tt::real_t<T>(n + 1)) : T(tt::real_t<T>(std::sin(double(i * 7 + j * 3))));
-      }, tt::Block{4, 4});
+      auto A = tt::from_function<T>(
+          g, n, n,
+          [&](std::int64_t i, std::int64_t j) {
+            return i == j ? T(tt::real_t<T>(n + 1)) : T(tt::real_t<T>(std::sin(double(i * 7 + j * 3))));
+          },
+          tt::Block{4, 4});
       auto B = tt::random<T>(g, n, 3, 11, tt::Block{4, 2});
       const Mat<T> a = gather_all(A), b = gather_all(B);
       for (bool lower : {true, false})
@@ -130,11 +135,12 @@ TEMPLATE_TEST_CASE("solve_triangular: lower, upper, transposed, unit diagonal", 
             if (unit) tri.diagonal().setOnes();
             const Mat<T> x = gather_all(X);
             const Mat<T> opa = op_of(tri, op);
-            const double r = double((opa * x - b).cwiseAbs().rowwise().sum().maxCoeff()) /
-                             (eps<T>() * (double(opa.cwiseAbs().rowwise().sum().maxCoeff()) *
-                                              double(x.cwiseAbs().rowwise().sum().maxCoeff()) +
-                                          double(b.cwiseAbs().rowwise().sum().maxCoeff())) *
-                              n);
+            const double r =
+                double((opa * x - b).cwiseAbs().rowwise().sum().maxCoeff()) /
+                (eps<T>() *
+                 (double(opa.cwiseAbs().rowwise().sum().maxCoeff()) * double(x.cwiseAbs().rowwise().sum().maxCoeff()) +
+                  double(b.cwiseAbs().rowwise().sum().maxCoeff())) *
+                 n);
             REQUIRE(r < 16);
           }
       REQUIRE(gather_all(B) == b);  // B untouched

@@ -1,8 +1,7 @@
 // Solves a generated system with the installed Tartan and checks the HPL residual.
-#include <tartan/tartan.hpp>
-
 #include <cstdio>
 #include <limits>
+#include <tartan/tartan.hpp>
 
 namespace tt = tartan;
 
@@ -18,6 +17,7 @@ int main(int argc, char** argv) {
                    (eps * (tt::norm(A, tt::Norm::inf) * tt::norm(X, tt::Norm::inf) + tt::norm(B, tt::Norm::inf)) * n);
   auto [w, V] = tt::eigh(tt::matmul(tt::transpose(A), A));
   const bool ok = r < 16 && w.front() > 0;
-  if (grid.rank() == 0) std::printf("consumer: %d ranks, scaled residual %.3e, %s\n", grid.size(), r, ok ? "PASSED" : "FAILED");
+  if (grid.rank() == 0)
+    std::printf("consumer: %d ranks, scaled residual %.3e, %s\n", grid.size(), r, ok ? "PASSED" : "FAILED");
   return ok ? 0 : 1;
 }

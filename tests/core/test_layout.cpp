@@ -3,7 +3,6 @@
 // layout arithmetic: no MPI, no ScaLAPACK.
 
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "tartan/error.hpp"
@@ -28,8 +27,7 @@ TEST_CASE("numroc counts what the block-cyclic definition deals to each process"
     for (int nb = 1; nb <= 9; ++nb)
       for (int np = 1; np <= 5; ++np)
         for (int src = 0; src < np; ++src)
-          for (int p = 0; p < np; ++p)
-            REQUIRE(tartan::numroc(n, nb, p, src, np) == count_owned(n, nb, p, src, np));
+          for (int p = 0; p < np; ++p) REQUIRE(tartan::numroc(n, nb, p, src, np) == count_owned(n, nb, p, src, np));
 }
 
 TEST_CASE("global and local indices are inverse maps covering every entry once") {

@@ -46,7 +46,8 @@ tt::DistMatrix<T> spoiled(const tt::DistMatrix<T>& A, bool lower) {
 template <class T>
 std::string check(const Mat<T>& a, const tt::EighResult<T>& r, const Mat<T>& v, std::int64_t first) {
   const std::int64_t n = a.rows(), k = std::int64_t(r.eigenvalues.size());
-  if (v.rows() != n || v.cols() != k) return "eigenvectors are " + std::to_string(v.rows()) + "x" + std::to_string(v.cols());
+  if (v.rows() != n || v.cols() != k)
+    return "eigenvectors are " + std::to_string(v.rows()) + "x" + std::to_string(v.cols());
   Mat<T> d = Mat<T>::Zero(k, k);
   for (std::int64_t i = 0; i < k; ++i) d(i, i) = T(r.eigenvalues[std::size_t(i)]);
   const double an = std::max(one_norm(a), 1e-300);
@@ -77,7 +78,8 @@ void every_driver(const tt::Grid& g, std::int64_t n, Spectrum s, tt::Block b) {
       std::string fail;
       if (test_rank() == 0) fail = check<T>(a, r, v, 0);
       INFO("grid " << g.prows() << "x" << g.pcols() << " n " << n << " " << spectrum_name(s) << " driver "
-                   << tt::driver_name(d) << " ran " << tt::driver_name(r.driver) << " lower " << lower << " fallback '" << r.fallback << "': " << fail);
+                   << tt::driver_name(d) << " ran " << tt::driver_name(r.driver) << " lower " << lower << " fallback '"
+                   << r.fallback << "': " << fail);
       REQUIRE(all_ranks(fail.empty()));
       // auto on a matrix ELPA serves is ELPA, where Tartan has it
       if (d == tt::EighDriver::automatic && tt::have_elpa() && tt::detail::elpa_serves(A) &&
@@ -86,8 +88,10 @@ void every_driver(const tt::Grid& g, std::int64_t n, Spectrum s, tt::Block b) {
       if (d == tt::EighDriver::elpa || d == tt::EighDriver::elpa2) CHECK((r.driver == d || !r.fallback.empty()));
       if (d == tt::EighDriver::elpa2 && tt::is_complex_v<T>) CHECK(r.driver != tt::EighDriver::elpa2);
       if (d == tt::EighDriver::evd || d == tt::EighDriver::evr) CHECK(r.driver == d);
-      if (r.driver == d || d == tt::EighDriver::automatic) CHECK(r.fallback.empty());
-      else CHECK_FALSE(r.fallback.empty());
+      if (r.driver == d || d == tt::EighDriver::automatic)
+        CHECK(r.fallback.empty());
+      else
+        CHECK_FALSE(r.fallback.empty());
     }
     const auto w = tt::eigvalsh(A, {.driver = d});
     std::string fail;
@@ -169,7 +173,8 @@ TEST_CASE("subsets by index through ELPA's nev agree with p?syevr") {
     tt::Grid g(test_comm(), P, Q);
     auto A = hermitian<double>(g, 140, Spectrum::random, tt::Block{32, 32});
     const Mat<double> a = tt::to_eigen(A, 0);
-    for (auto range : std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 0}, {0, 9}, {5, 20}, {139, 139}, {0, 139}}) {
+    for (auto range :
+         std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 0}, {0, 9}, {5, 20}, {139, 139}, {0, 139}}) {
       auto re = tt::eigh(A, {.subset_by_index = range, .driver = tt::EighDriver::elpa});
       auto rr = tt::eigh(A, {.subset_by_index = range});
       CHECK(rr.driver == tt::EighDriver::evr);
@@ -215,7 +220,8 @@ TEST_CASE("the generalized problem through each driver") {
                  !passes(o, 50))
           fail = "||V^T B V - I|| = " + std::to_string(o);
       }
-      INFO("grid " << P << "x" << Q << " driver " << tt::driver_name(d) << " ran " << tt::driver_name(r.driver) << ": " << fail);
+      INFO("grid " << P << "x" << Q << " driver " << tt::driver_name(d) << " ran " << tt::driver_name(r.driver) << ": "
+                   << fail);
       REQUIRE(all_ranks(fail.empty()));
     }
   }
@@ -225,15 +231,20 @@ TEST_CASE("combinations no driver serves are refused alike on every rank") {
   tt::Grid g(test_comm());
   auto A = hermitian<double>(g, 50, Spectrum::random, tt::Block{16, 16});
   require_throws_everywhere<tt::InvalidArgument>(
-      [&] { tt::eigh(A, {.subset_by_index = std::pair<std::int64_t, std::int64_t>{0, 3}, .driver = tt::EighDriver::evd}); },
+      [&] {
+        tt::eigh(A, {.subset_by_index = std::pair<std::int64_t, std::int64_t>{0, 3}, .driver = tt::EighDriver::evd});
+      },
       "eigh: driver evd computes every eigenpair; use evr or auto for a subset");
   if (tt::have_elpa()) {
     require_throws_everywhere<tt::InvalidArgument>(
-        [&] { tt::eigvalsh(A, {.subset_by_value = std::pair{0.0, 1.0}, .driver = tt::EighDriver::elpa2}); },
+        [&] {
+          tt::eigvalsh(A, {.subset_by_value = std::pair{0.0, 1.0}, .driver = tt::EighDriver::elpa2});
+        },
         "eigvalsh: driver elpa2 has no subset_by_value; use evr or auto");
   } else {
-    require_throws_everywhere<tt::InvalidArgument>([&] { tt::eigh(A, {.driver = tt::EighDriver::elpa}); },
-                                      "eigh: driver elpa needs ELPA, and this libtartan was built without it");
+    require_throws_everywhere<tt::InvalidArgument>(
+        [&] { tt::eigh(A, {.driver = tt::EighDriver::elpa}); },
+        "eigh: driver elpa needs ELPA, and this libtartan was built without it");
   }
   CHECK(std::string(tt::driver_name(tt::EighDriver::automatic)) == "auto");
   auto [w, V] = tt::eigh(A);  // still unpacks as a pair

@@ -18,11 +18,16 @@ namespace {
 enum class Kind { random, graded, clustered, rank_deficient, zero };
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::random: return "random";
-    case Kind::graded: return "graded";
-    case Kind::clustered: return "clustered";
-    case Kind::rank_deficient: return "rank-deficient";
-    default: return "zero";
+    case Kind::random:
+      return "random";
+    case Kind::graded:
+      return "graded";
+    case Kind::clustered:
+      return "clustered";
+    case Kind::rank_deficient:
+      return "rank-deficient";
+    default:
+      return "zero";
   }
 }
 
@@ -57,12 +62,17 @@ void check(const tt::DistMatrix<T>& A, const tt::SvdResult<T>& r, const std::str
     const std::vector<double> ref_s = ref_svdvals(a);
     const double smax = k > 0 ? ref_s[std::size_t(0)] : 0.0;
     double dv = 0;
-    for (std::int64_t i = 0; i < k; ++i) dv = std::max(dv, std::abs(double(r.s[std::size_t(i)]) - ref_s[std::size_t(i)]));
+    for (std::int64_t i = 0; i < k; ++i)
+      dv = std::max(dv, std::abs(double(r.s[std::size_t(i)]) - ref_s[std::size_t(i)]));
     const double vtol = 50 * eps<T>() * double(std::max(m, n)) * std::max(smax, 1e-300);
-    if (!passes(recon<T>(a, Mat<T>(u * sig * vh)), 50)) fail = "||A - U S Vh|| = " + std::to_string(recon<T>(a, Mat<T>(u * sig * vh)));
-    else if (!passes(orthogonality<T>(u), 50)) fail = "||U^H U - I|| = " + std::to_string(orthogonality<T>(u));
-    else if (!passes(orthogonality<T>(Mat<T>(vh.adjoint())), 50)) fail = "||V^H V - I||";
-    else if (!(dv <= vtol) && !(smax == 0 && dv == 0)) fail = "values differ from Eigen's by " + std::to_string(dv);
+    if (!passes(recon<T>(a, Mat<T>(u * sig * vh)), 50))
+      fail = "||A - U S Vh|| = " + std::to_string(recon<T>(a, Mat<T>(u * sig * vh)));
+    else if (!passes(orthogonality<T>(u), 50))
+      fail = "||U^H U - I|| = " + std::to_string(orthogonality<T>(u));
+    else if (!passes(orthogonality<T>(Mat<T>(vh.adjoint())), 50))
+      fail = "||V^H V - I||";
+    else if (!(dv <= vtol) && !(smax == 0 && dv == 0))
+      fail = "values differ from Eigen's by " + std::to_string(dv);
     for (std::size_t i = 1; i < r.s.size() && fail.empty(); ++i)
       if (r.s[i] > r.s[i - 1]) fail = "values not descending";
   }
@@ -75,11 +85,13 @@ void check(const tt::DistMatrix<T>& A, const tt::SvdResult<T>& r, const std::str
 TEST_CASE("both drivers on graded, clustered, rank-deficient and zero matrices, tall, wide and square") {
   for (auto [P, Q] : grid_shapes()) {
     tt::Grid g(test_comm(), P, Q);
-    for (auto [m, n] : std::vector<std::pair<std::int64_t, std::int64_t>>{{150, 150}, {300, 120}, {120, 300}, {900, 40}, {40, 900}})
+    for (auto [m, n] :
+         std::vector<std::pair<std::int64_t, std::int64_t>>{{150, 150}, {300, 120}, {120, 300}, {900, 40}, {40, 900}})
       for (Kind kind : {Kind::random, Kind::graded, Kind::clustered, Kind::rank_deficient, Kind::zero})
         for (auto drv : {tt::SvdDriver::gesdd, tt::SvdDriver::gesvd}) {
           std::ostringstream w;
-          w << "grid " << P << "x" << Q << " " << m << "x" << n << " " << kind_name(kind) << " " << tt::driver_name(drv);
+          w << "grid " << P << "x" << Q << " " << m << "x" << n << " " << kind_name(kind) << " "
+            << tt::driver_name(drv);
           {
             auto A = test_matrix<double>(g, m, n, kind, tt::Block{32, 32});
             auto r = tt::svd(A, {.driver = drv});

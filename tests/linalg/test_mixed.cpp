@@ -34,7 +34,8 @@ Mat<T> conditioned(std::int64_t n, double kappa, std::uint64_t seed) {
   const Mat<T> q1 = ref_orthonormal_columns<T>(serial_random<T>(n, n, seed));
   const Mat<T> q2 = ref_orthonormal_columns<T>(serial_random<T>(n, n, seed + 1));
   Mat<T> d = Mat<T>::Zero(n, n);
-  for (std::int64_t i = 0; i < n; ++i) d(i, i) = T(std::pow(kappa, -double(i) / double(std::max<std::int64_t>(n - 1, 1))));
+  for (std::int64_t i = 0; i < n; ++i)
+    d(i, i) = T(std::pow(kappa, -double(i) / double(std::max<std::int64_t>(n - 1, 1))));
   return q1 * d * q2;
 }
 
@@ -56,8 +57,8 @@ TEMPLATE_TEST_CASE("solve_mixed converges at n near the default block, every gri
       for (tt::Block b : {tt::Block{}, tt::Block{4, 4}})
         for (tt::Source src : {tt::Source{}, tt::Source{P - 1, Q - 1}})
           for (int nrhs : {1, 3}) {
-            INFO("n=" << n << " block " << b.mb << " grid " << P << "x" << Q << " source " << src.row << ","
-                      << src.col << " nrhs " << nrhs);
+            INFO("n=" << n << " block " << b.mb << " grid " << P << "x" << Q << " source " << src.row << "," << src.col
+                      << " nrhs " << nrhs);
             auto A = tt::random<T>(g, n, n, 300 + n, b, src);
             auto B = tt::random<T>(g, n, nrhs, 400 + n, tt::Block{b.mb, 2});
             const Mat<T> a = gather_all(A), bb = gather_all(B);
@@ -94,8 +95,7 @@ TEMPLATE_TEST_CASE("solve_mixed takes several steps on moderately conditioned ma
   }
 }
 
-TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accurate", "", double,
-                   std::complex<double>) {
+TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accurate", "", double, std::complex<double>) {
   using T = TestType;
   for (auto [P, Q] : grid_shapes()) {
     tt::Grid g(test_comm(), P, Q);
@@ -121,7 +121,9 @@ TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accura
       return r;
     };
     auto check = [&](const Mat<T>& a, const Mat<T>& bb, tt::MixedFallback why, const std::string& text,
-                     tt::MixedOptions o = {}) { return check_any(a, bb, {{why, text}}, o); };
+                     tt::MixedOptions o = {}) {
+      return check_any(a, bb, {{why, text}}, o);
+    };
     for (std::int64_t n : {2, 65, 130}) {
       INFO("n=" << n);
       // Entries beyond the single-precision range, in A and then in B.
@@ -169,7 +171,8 @@ TEMPLATE_TEST_CASE("solve_mixed errors: same exception on every rank, inputs int
   auto b5 = tt::random<T>(g, 5, 1, 4);
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(rect, b6); },
                                                  "solve_mixed: A is 6x5, expected a square matrix");
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, b5); }, "solve_mixed: A is 6x6 and B is 5x1");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, b5); },
+                                                 "solve_mixed: A is 6x6 and B is 5x1");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve_mixed(sq, b6, {.max_iterations = -1}); },
                                                  "max_iterations is -1");
   tt::Grid other(test_comm());

@@ -98,13 +98,13 @@ RefSlogdet ref_slogdet(const Mat<T>& a) {
   return out;
 }
 
-#define TARTAN_TEST_REFERENCE(T)                                                          \
-  template std::vector<double> ref_svdvals<T>(const Mat<T>&);                             \
-  template std::vector<double> ref_eigvalsh<T>(const Mat<T>&);                            \
-  template std::vector<double> ref_eigvalsh<T>(const Mat<T>&, const Mat<T>&);             \
-  template Mat<T> ref_lstsq<T>(const Mat<T>&, const Mat<T>&, double);                     \
-  template Mat<T> ref_orthonormal_columns<T>(const Mat<T>&);                              \
-  template std::complex<double> ref_det<T>(const Mat<T>&);                                \
+#define TARTAN_TEST_REFERENCE(T)                                              \
+  template std::vector<double> ref_svdvals<T>(const Mat<T>&);                 \
+  template std::vector<double> ref_eigvalsh<T>(const Mat<T>&);                \
+  template std::vector<double> ref_eigvalsh<T>(const Mat<T>&, const Mat<T>&); \
+  template Mat<T> ref_lstsq<T>(const Mat<T>&, const Mat<T>&, double);         \
+  template Mat<T> ref_orthonormal_columns<T>(const Mat<T>&);                  \
+  template std::complex<double> ref_det<T>(const Mat<T>&);                    \
   template RefSlogdet ref_slogdet<T>(const Mat<T>&);
 
 }  // namespace tartan_test

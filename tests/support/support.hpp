@@ -2,10 +2,10 @@
 // Helpers for the MPI tests: agreement across ranks before asserting, the grids to try at
 // the current rank count, tolerances per element type, and collective error checks.
 
-#include <catch2/catch.hpp>
 #include <mpi.h>
 
 #include <Eigen/Core>
+#include <catch2/catch.hpp>
 #include <complex>
 #include <filesystem>
 #include <functional>

@@ -48,11 +48,12 @@ struct Config {
   int P, Q;
   tt::Block block;
   tt::Source src;
-  bool small;  ///< a small or non-square block (fewer sizes in the quick tier)
+  bool small;         ///< a small or non-square block (fewer sizes in the quick tier)
   bool tiny = false;  ///< 1x1 blocks: tiny sizes only, where every process holds a piece
   std::string str() const {
     std::ostringstream o;
-    o << "grid " << P << "x" << Q << " block " << (block.mb == 0 ? std::string("default") : std::to_string(block.mb) + "x" + std::to_string(block.nb))
+    o << "grid " << P << "x" << Q << " block "
+      << (block.mb == 0 ? std::string("default") : std::to_string(block.mb) + "x" + std::to_string(block.nb))
       << " source (" << src.row << "," << src.col << ")";
     return o.str();
   }
@@ -97,8 +98,20 @@ inline std::vector<std::pair<std::int64_t, std::int64_t>> shapes(const Config& c
     return s;
   }
   if (c.small) return {{1, 2}, {2, 1}, {13, 8}, {8, 13}, {65, 3}};
-  return {{0, 3},  {3, 0},       {1, 1},       {1, 2},         {2, 1},         {3, nb + 1}, {nb + 1, 3}, {2, 2 * nb + 1},
-          {2 * nb + 1, 2}, {nb - 1, 2 * nb + 1}, {2 * nb + 1, nb - 1}, {nb, 97}, {97, nb}, {97, 97}};
+  return {{0, 3},
+          {3, 0},
+          {1, 1},
+          {1, 2},
+          {2, 1},
+          {3, nb + 1},
+          {nb + 1, 3},
+          {2, 2 * nb + 1},
+          {2 * nb + 1, 2},
+          {nb - 1, 2 * nb + 1},
+          {2 * nb + 1, nb - 1},
+          {nb, 97},
+          {97, nb},
+          {97, 97}};
 }
 
 /// Runs f.template operator()<T>() for each of the four element types.
@@ -112,10 +125,14 @@ void for_types(F&& f) {
 
 template <class T>
 const char* type_name() {
-  if constexpr (std::is_same_v<T, float>) return "s";
-  else if constexpr (std::is_same_v<T, double>) return "d";
-  else if constexpr (std::is_same_v<T, std::complex<float>>) return "c";
-  else return "z";
+  if constexpr (std::is_same_v<T, float>)
+    return "s";
+  else if constexpr (std::is_same_v<T, double>)
+    return "d";
+  else if constexpr (std::is_same_v<T, std::complex<float>>)
+    return "c";
+  else
+    return "z";
 }
 
 /// Runs one case on every rank: f returns "" when its check passed (rank 0 judges against

@@ -28,8 +28,8 @@ TEST_CASE("sweep: creation, gather and scatter, redistribution") {
     auto A = tt::random<T>(g, m, n, 131, c.block, c.src);
     auto I = tt::identity<T>(g, m, c.block, c.src);
     auto Z = tt::zeros<T>(g, m, n, c.block, c.src);
-    auto F = tt::from_function<T>(g, m, n, [](std::int64_t i, std::int64_t j) { return T(tt::real_t<T>(i * 1000 + j)); },
-                                  c.block, c.src);
+    auto F = tt::from_function<T>(
+        g, m, n, [](std::int64_t i, std::int64_t j) { return T(tt::real_t<T>(i * 1000 + j)); }, c.block, c.src);
     const int root = test_size() - 1;
     auto S = tt::from_eigen(g, test_rank() == root ? ref : Mat<T>(), root, c.block);
     const Mat<T> back = tt::to_eigen(S, root);
@@ -120,35 +120,38 @@ TEST_CASE("sweep: gemm on offset windows with every op, matmul, aliasing") {
 }
 
 TEST_CASE("sweep: transpose, adjoint, sums, scaling, axpy, dot, norms") {
-  sweep_rect("elementwise", []<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, const Config& c) -> std::string {
-    auto A = tt::random<T>(g, m, n, 161, c.block, c.src);
-    auto B = tt::random<T>(g, m, n, 162, tt::Block{4, 3});  // another layout on purpose
-    auto Y = B.copy();
-    tt::axpy(T(2), A, Y);
-    const T d = tt::dot(A, B);
-    const double norms[4] = {double(tt::norm(A, tt::Norm::fro)), double(tt::norm(A, tt::Norm::one)),
-                             double(tt::norm(A, tt::Norm::inf)), double(tt::norm(A, tt::Norm::max))};
-    const std::int64_t i0 = m / 3, j0 = n / 3;
-    const double vnorm = double(tt::norm<T>(std::as_const(A).view(i0, j0, m - i0, n - j0), tt::Norm::one));
-    const Mat<T> a = tt::to_eigen(A, 0), b = tt::to_eigen(B, 0), t = tt::to_eigen(tt::transpose(A), 0),
-                 h = tt::to_eigen(tt::adjoint(A), 0), sum = tt::to_eigen(A + B, 0), dif = tt::to_eigen(A - B, 0),
-                 sc = tt::to_eigen(T(3) * A, 0), y = tt::to_eigen(Y, 0);
-    if (test_rank() != 0) return "";
-    const double tol = 8 * eps<T>() * (double(a.norm()) + double(b.norm()) + 1);
-    if (t != Mat<T>(a.transpose()) || h != Mat<T>(a.adjoint())) return "transpose/adjoint";
-    if ((sum - (a + b)).norm() > tol || (dif - (a - b)).norm() > tol) return "A + B or A - B";
-    if ((sc - T(3) * a).norm() > tol) return "scaling";
-    if ((y - (T(2) * a + b)).norm() > 2 * tol) return "axpy";
-    const T dref = (a.array().conjugate() * b.array()).sum();
-    if (std::abs(d - dref) > 100 * eps<T>() * (double(a.norm()) * double(b.norm()) + 1)) return "dot";
-    const double ref[4] = {double(a.norm()), one_norm(a), inf_norm(a), a.size() ? double(a.cwiseAbs().maxCoeff()) : 0.0};
-    const double ntol = 10 * eps<T>() * double(m + n + 1);
-    for (int q = 0; q < 4; ++q)
-      if (std::abs(norms[q] - ref[q]) > ntol * std::max(1.0, ref[q])) return "norm kind " + std::to_string(q);
-    const double vref = one_norm(Mat<T>(a.block(i0, j0, m - i0, n - j0)));
-    if (std::abs(vnorm - vref) > ntol * std::max(1.0, vref)) return "norm of a window";
-    return "";
-  });
+  sweep_rect("elementwise",
+             []<class T>(const tt::Grid& g, std::int64_t m, std::int64_t n, const Config& c) -> std::string {
+               auto A = tt::random<T>(g, m, n, 161, c.block, c.src);
+               auto B = tt::random<T>(g, m, n, 162, tt::Block{4, 3});  // another layout on purpose
+               auto Y = B.copy();
+               tt::axpy(T(2), A, Y);
+               const T d = tt::dot(A, B);
+               const double norms[4] = {double(tt::norm(A, tt::Norm::fro)), double(tt::norm(A, tt::Norm::one)),
+                                        double(tt::norm(A, tt::Norm::inf)), double(tt::norm(A, tt::Norm::max))};
+               const std::int64_t i0 = m / 3, j0 = n / 3;
+               const double vnorm = double(tt::norm<T>(std::as_const(A).view(i0, j0, m - i0, n - j0), tt::Norm::one));
+               const Mat<T> a = tt::to_eigen(A, 0), b = tt::to_eigen(B, 0), t = tt::to_eigen(tt::transpose(A), 0),
+                            h = tt::to_eigen(tt::adjoint(A), 0), sum = tt::to_eigen(A + B, 0),
+                            dif = tt::to_eigen(A - B, 0), sc = tt::to_eigen(T(3) * A, 0), y = tt::to_eigen(Y, 0);
+               if (test_rank() != 0) return "";
+               const double tol = 8 * eps<T>() * (double(a.norm()) + double(b.norm()) + 1);
+               if (t != Mat<T>(a.transpose()) || h != Mat<T>(a.adjoint())) return "transpose/adjoint";
+               if ((sum - (a + b)).norm() > tol || (dif - (a - b)).norm() > tol) return "A + B or A - B";
+               if ((sc - T(3) * a).norm() > tol) return "scaling";
+               if ((y - (T(2) * a + b)).norm() > 2 * tol) return "axpy";
+               const T dref = (a.array().conjugate() * b.array()).sum();
+               if (std::abs(d - dref) > 100 * eps<T>() * (double(a.norm()) * double(b.norm()) + 1)) return "dot";
+               const double ref[4] = {double(a.norm()), one_norm(a), inf_norm(a),
+                                      a.size() ? double(a.cwiseAbs().maxCoeff()) : 0.0};
+               const double ntol = 10 * eps<T>() * double(m + n + 1);
+               for (int q = 0; q < 4; ++q)
+                 if (std::abs(norms[q] - ref[q]) > ntol * std::max(1.0, ref[q]))
+                   return "norm kind " + std::to_string(q);
+               const double vref = one_norm(Mat<T>(a.block(i0, j0, m - i0, n - j0)));
+               if (std::abs(vnorm - vref) > ntol * std::max(1.0, vref)) return "norm of a window";
+               return "";
+             });
 }
 
 TEST_CASE("sweep: .npy and Matrix Market round trips between layouts") {

@@ -148,8 +148,8 @@ TEST_CASE("sweep: generalized eigh(A, B)") {
       const double scale = (one_norm(a) + one_norm(b)) * std::max(1.0, one_norm(v)) * n * eps<T>();
       if (const double r = one_norm(Mat<T>(a * v - b * v * diag_of<T>(w))) / scale; !passes(r, 50))
         fail = fails("||AV - BVW||", r, 50);
-      else if (const double o = one_norm(Mat<T>(v.adjoint() * b * v - Mat<T>::Identity(n, n))) /
-                                (eps<T>() * one_norm(b) * n);
+      else if (const double o =
+                   one_norm(Mat<T>(v.adjoint() * b * v - Mat<T>::Identity(n, n))) / (eps<T>() * one_norm(b) * n);
                !passes(o, 50))
         fail = fails("||V^H B V - I||", o, 50);
       const std::vector<double> es_w = ref_eigvalsh(a, b);

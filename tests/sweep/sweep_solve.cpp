@@ -47,7 +47,8 @@ TEST_CASE("sweep: lu_factor, transposed solves, det, slogdet") {
     const double logref = ref.logabsdet;
     const std::complex<double> phase = ref.sign;
     const double tol = 1e3 * eps<T>() * double(std::max<std::int64_t>(n, 1));
-    if (std::abs(double(sl.logabsdet) - logref) > tol) return fails("|logabsdet - ref|", std::abs(double(sl.logabsdet) - logref), tol);
+    if (std::abs(double(sl.logabsdet) - logref) > tol)
+      return fails("|logabsdet - ref|", std::abs(double(sl.logabsdet) - logref), tol);
     if (n > 0 && std::abs(std::complex<double>(sl.sign) - phase) > tol) return "slogdet's sign differs from Eigen's";
     if (logref < std::log(double(std::numeric_limits<tt::real_t<T>>::max())) - 10) {
       const std::complex<double> dref = phase * std::exp(logref);

@@ -24,16 +24,19 @@ TEST_CASE("sweep: svd reduced and full, svdvals") {
     auto [U, s, Vh] = tt::svd(A);
     auto full = tt::svd(A, {.full_matrices = true});
     const auto sv = tt::svdvals(A);
-    const Mat<T> a = tt::to_eigen(A, 0), u = tt::to_eigen(U, 0), vh = tt::to_eigen(Vh, 0),
-                 uf = tt::to_eigen(full.u, 0), vhf = tt::to_eigen(full.vh, 0);
+    const Mat<T> a = tt::to_eigen(A, 0), u = tt::to_eigen(U, 0), vh = tt::to_eigen(Vh, 0), uf = tt::to_eigen(full.u, 0),
+                 vhf = tt::to_eigen(full.vh, 0);
     if (test_rank() != 0) return "";
     const std::int64_t k = std::min(m, n);
-    if (u.rows() != m || u.cols() != k || vh.rows() != k || vh.cols() != n) return "reduced factors have the wrong shape";
-    if (uf.rows() != m || uf.cols() != m || vhf.rows() != n || vhf.cols() != n) return "full factors have the wrong shape";
+    if (u.rows() != m || u.cols() != k || vh.rows() != k || vh.cols() != n)
+      return "reduced factors have the wrong shape";
+    if (uf.rows() != m || uf.cols() != m || vhf.rows() != n || vhf.cols() != n)
+      return "full factors have the wrong shape";
     Mat<T> sig = Mat<T>::Zero(k, k), sigf = Mat<T>::Zero(m, n);
     for (std::int64_t i = 0; i < k; ++i) sig(i, i) = sigf(i, i) = T(s[std::size_t(i)]);
     if (const double r = recon<T>(a, Mat<T>(u * sig * vh)); !passes(r, 50)) return fails("||A - U S Vh||", r, 50);
-    if (const double r = recon<T>(a, Mat<T>(uf * sigf * vhf)); !passes(r, 50)) return fails("full ||A - U S Vh||", r, 50);
+    if (const double r = recon<T>(a, Mat<T>(uf * sigf * vhf)); !passes(r, 50))
+      return fails("full ||A - U S Vh||", r, 50);
     for (const Mat<T>* q : {&u, &uf})
       if (const double o = orthogonality<T>(*q); !passes(o, 50)) return fails("||U^H U - I||", o, 50);
     for (const Mat<T>* q : {&vh, &vhf})
@@ -61,8 +64,10 @@ TEST_CASE("sweep: pinv, matrix_rank, cond") {
     const double kref = ref.front() / ref.back();
     // Moore-Penrose: A X A = A and X A X = X, scaled by the condition number.
     const double tol = 1e3 * eps<T>() * double(std::max(m, n)) * kref;
-    if (const double r = one_norm(Mat<T>(a * x * a - a)) / one_norm(a); !(r <= tol)) return fails("||AXA - A||/||A||", r, tol);
-    if (const double r = one_norm(Mat<T>(x * a * x - x)) / one_norm(x); !(r <= tol)) return fails("||XAX - X||/||X||", r, tol);
+    if (const double r = one_norm(Mat<T>(a * x * a - a)) / one_norm(a); !(r <= tol))
+      return fails("||AXA - A||/||A||", r, tol);
+    if (const double r = one_norm(Mat<T>(x * a * x - x)) / one_norm(x); !(r <= tol))
+      return fails("||XAX - X||/||X||", r, tol);
     if (!(std::abs(cn - kref) <= 1e3 * eps<T>() * kref * kref * double(std::max(m, n)))) return fails("cond", cn, kref);
     return "";
   });
@@ -82,9 +87,12 @@ TEST_CASE("sweep: qr in every mode") {
     if (qc.rows() != m || qc.cols() != m || rc.rows() != m || rc.cols() != n) return "complete: wrong shapes";
     if (ro != r) return "mode r differs from the reduced R";
     for (auto [qq, rr, what] : {std::tuple{&q, &r, "reduced"}, std::tuple{&qc, &rc, "complete"}}) {
-      if (const double e = recon<T>(a, Mat<T>(*qq * *rr)); !passes(e, 50)) return fails(std::string(what) + " ||A - QR||", e, 50);
-      if (const double o = orthogonality<T>(*qq); !passes(o, 50)) return fails(std::string(what) + " ||Q^H Q - I||", o, 50);
-      if (!Mat<T>(rr->template triangularView<Eigen::StrictlyLower>()).isZero(0)) return std::string(what) + ": R not upper";
+      if (const double e = recon<T>(a, Mat<T>(*qq * *rr)); !passes(e, 50))
+        return fails(std::string(what) + " ||A - QR||", e, 50);
+      if (const double o = orthogonality<T>(*qq); !passes(o, 50))
+        return fails(std::string(what) + " ||Q^H Q - I||", o, 50);
+      if (!Mat<T>(rr->template triangularView<Eigen::StrictlyLower>()).isZero(0))
+        return std::string(what) + ": R not upper";
     }
     return "";
   });
@@ -103,7 +111,8 @@ TEST_CASE("sweep: lstsq, full rank, over- and under-determined") {
     // the minimum-norm solution, against Eigen's complete orthogonal decomposition
     const Mat<T> ref = ref_lstsq(a, b);
     const auto sref = ref_svdvals(a);
-    const double tol = 1e3 * eps<T>() * double(std::max(m, n)) * (sref.front() / sref.back()) * std::max(1.0, double(ref.norm()));
+    const double tol =
+        1e3 * eps<T>() * double(std::max(m, n)) * (sref.front() / sref.back()) * std::max(1.0, double(ref.norm()));
     if (const double d = double((x - ref).norm()); !(d <= tol)) return fails("||x - x_ref||", d, tol);
     if (m > n) {
       if (res.residuals.size() != 2) return "no residuals for an over-determined full-rank problem";

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 #include <vector>
+
 #include "tartan/dist_matrix.hpp"
 #include "tartan/types.hpp"
 
@@ -48,26 +49,32 @@ struct EighOptions {
 /// `auto [w, v] = eigh(A)`.
 template <class T>
 struct EighResult {
-  std::vector<real_t<T>> eigenvalues;  ///< ascending, on every rank
-  DistMatrix<T> eigenvectors;          ///< n x k, column i belongs to eigenvalues[i]
+  std::vector<real_t<T>> eigenvalues;   ///< ascending, on every rank
+  DistMatrix<T> eigenvectors;           ///< n x k, column i belongs to eigenvalues[i]
   EighDriver driver = EighDriver::evd;  ///< the algorithm used (never automatic; LAPACK's ?syevd or
                                         ///< ?syevr on one process count as evd and evr)
   std::string fallback;                 ///< why the requested or chosen ELPA driver fell back; else empty
 
   template <std::size_t I>
   auto& get() & {
-    if constexpr (I == 0) return eigenvalues;
-    else return eigenvectors;
+    if constexpr (I == 0)
+      return eigenvalues;
+    else
+      return eigenvectors;
   }
   template <std::size_t I>
   const auto& get() const& {
-    if constexpr (I == 0) return eigenvalues;
-    else return eigenvectors;
+    if constexpr (I == 0)
+      return eigenvalues;
+    else
+      return eigenvectors;
   }
   template <std::size_t I>
   auto&& get() && {
-    if constexpr (I == 0) return std::move(eigenvalues);
-    else return std::move(eigenvectors);
+    if constexpr (I == 0)
+      return std::move(eigenvalues);
+    else
+      return std::move(eigenvectors);
   }
 };
 

@@ -31,10 +31,10 @@ struct MixedOptions {
 template <class T>
 struct MixedSolveResult {
   DistMatrix<T> x;
-  int iterations = 0;          ///< refinement steps taken (each one residual and one correction)
-  bool converged = false;      ///< every column met the stopping rule in refinement
+  int iterations = 0;      ///< refinement steps taken (each one residual and one correction)
+  bool converged = false;  ///< every column met the stopping rule in refinement
   MixedFallback fallback = MixedFallback::none;
-  std::string reason;          ///< empty, or why it fell back, with the figures
+  std::string reason;  ///< empty, or why it fell back, with the figures
   /// max over columns j of ||b_j - A x_j||_oo / (||A||_oo ||x_j||_oo + ||b_j||_oo) for the
   /// returned x: the normwise backward error, about eps (1.1e-16) when all went well.
   double backward_error = 0;
@@ -56,7 +56,8 @@ struct MixedSolveResult {
 /// max_iterations), NonFiniteInput, and SingularMatrix when A is singular in double
 /// precision too. Collective.
 template <class T>
-  requires(std::is_same_v<real_t<T>, double>)
-MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A, const DistMatrix<T>& B, MixedOptions opts = {});
+requires(std::is_same_v<real_t<T>, double>) MixedSolveResult<T> solve_mixed(const DistMatrix<T>& A,
+                                                                            const DistMatrix<T>& B,
+                                                                            MixedOptions opts = {});
 
 }  // namespace tartan

@@ -26,9 +26,9 @@ enum class SvdDriver {
 const char* driver_name(SvdDriver d);
 
 struct SvdOptions {
-  bool full_matrices = false;  ///< u m x m and vh n x n instead of m x k and k x n (numpy's default is true;
-                               ///< false saves the memory of the completion, as scipy users ask for)
-  bool check_finite = true;    ///< throw NonFiniteInput for NaN/Inf in A
+  bool full_matrices = false;           ///< u m x m and vh n x n instead of m x k and k x n (numpy's default is true;
+                                        ///< false saves the memory of the completion, as scipy users ask for)
+  bool check_finite = true;             ///< throw NonFiniteInput for NaN/Inf in A
   SvdDriver driver = SvdDriver::gesdd;  ///< gesdd falls back to gesvd when its replicated factors do
                                         ///< not fit in memory or ?bdsdc fails; the result says so
 };
@@ -44,21 +44,30 @@ struct SvdResult {
 
   template <std::size_t I>
   auto& get() & {
-    if constexpr (I == 0) return u;
-    else if constexpr (I == 1) return s;
-    else return vh;
+    if constexpr (I == 0)
+      return u;
+    else if constexpr (I == 1)
+      return s;
+    else
+      return vh;
   }
   template <std::size_t I>
   const auto& get() const& {
-    if constexpr (I == 0) return u;
-    else if constexpr (I == 1) return s;
-    else return vh;
+    if constexpr (I == 0)
+      return u;
+    else if constexpr (I == 1)
+      return s;
+    else
+      return vh;
   }
   template <std::size_t I>
   auto&& get() && {
-    if constexpr (I == 0) return std::move(u);
-    else if constexpr (I == 1) return std::move(s);
-    else return std::move(vh);
+    if constexpr (I == 0)
+      return std::move(u);
+    else if constexpr (I == 1)
+      return std::move(s);
+    else
+      return std::move(vh);
   }
 };
 
