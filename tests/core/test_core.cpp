@@ -1,10 +1,10 @@
 // Grid, DistMatrix, creation, gather/scatter, redistribution and views, at every grid shape
 // of the current rank count.
 
-#include <array>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -126,8 +126,7 @@ TEMPLATE_TEST_CASE("from_eigen and to_eigen round trip from any root", "", TARTA
       const Mat<T> back = tt::to_eigen(A, root);
       REQUIRE(all_ranks(test_rank() == root ? back == M : back.size() == 0));
     }
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), test_size()); },
-                                                 "root is");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::to_eigen(tt::zeros<T>(g, 2, 2), test_size()); }, "root is");
 }
 
 TEMPLATE_TEST_CASE("redistribute between grids, blocks and sources", "", TARTAN_TYPES) {
@@ -169,10 +168,12 @@ TEMPLATE_TEST_CASE("redistribute of windows, over a duplicated and a reordered c
     const char* cname = names[which++];
     for (auto [P, Q] : grid_shapes()) {
       tt::Grid h(comm, P, Q);
-      for (auto [i, j, m, n] : std::vector<std::array<std::int64_t, 4>>{{0, 0, 40, 33}, {7, 4, 20, 25}, {39, 0, 1, 33}, {3, 32, 30, 1}}) {
+      for (auto [i, j, m, n] :
+           std::vector<std::array<std::int64_t, 4>>{{0, 0, 40, 33}, {7, 4, 20, 25}, {39, 0, 1, 33}, {3, 32, 30, 1}}) {
         for (auto b : std::vector<tt::Block>{{1, 1}, {4, 7}, {64, 64}}) {
           auto B = tt::redistribute(std::as_const(A).view(i, j, m, n), h, b, tt::Source{P - 1, Q - 1});
-          INFO(cname << " grid " << P << "x" << Q << " window " << i << "," << j << " " << m << "x" << n << " block " << b.mb << "x" << b.nb);
+          INFO(cname << " grid " << P << "x" << Q << " window " << i << "," << j << " " << m << "x" << n << " block "
+                     << b.mb << "x" << b.nb);
           // gather_all roots at world rank 0; on the reversed grid B is checked through C
           if (comm != reversed) REQUIRE(gather_all(B) == Mat<T>(ref.block(i, j, m, n)));
           auto C = tt::redistribute(B, g, tt::Block{3, 2}, tt::Source{});
@@ -199,12 +200,17 @@ TEMPLATE_TEST_CASE("get, set, copy and zeros/identity", "", TARTAN_TYPES) {
   require_throws_everywhere<tt::InvalidArgument>([&] { C.get(11, 0); }, "outside the 11x11 matrix");
   require_throws_everywhere<tt::InvalidArgument>([&] { C.set(0, -1, T(1)); }, "outside");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, -3, 2); }, "non-negative");
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, 3, 2, tt::Block{0, -4}); },
-                                                 "positive block");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, 3, 2, tt::Block{0, -4}); }, "positive block");
   require_throws_everywhere<tt::InvalidArgument>(
-      [&] { tt::zeros<T>(g, 3, 2, {}, tt::Source{g.prows(), 0}); }, "outside the");
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::zeros<T>(g, 100000, 100000, tt::Block{100000, 100000}); },
-                                                 "32-bit");
+      [&] {
+        tt::zeros<T>(g, 3, 2, {}, tt::Source{g.prows(), 0});
+      },
+      "outside the");
+  require_throws_everywhere<tt::InvalidArgument>(
+      [&] {
+        tt::zeros<T>(g, 100000, 100000, tt::Block{100000, 100000});
+      },
+      "32-bit");
 }
 
 TEMPLATE_TEST_CASE("views: copy out, assign in", "", TARTAN_TYPES) {
@@ -264,6 +270,28 @@ TEMPLATE_TEST_CASE("views whose bounds overflow 64 bits are refused", "", TARTAN
   require_throws_everywhere<tt::InvalidArgument>([&] { A.view(big, big, big, big); }, "does not fit");
   require_throws_everywhere<tt::InvalidArgument>([&] { A.view(-1, 0, 1, 1); }, "does not fit");
   REQUIRE(A.view(20, 15, 0, 0).rows() == 0);  // an empty window at the corner is fine
+}
+
+TEMPLATE_TEST_CASE("a view whose matrix was moved from or shrunk refuses every use", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g(test_comm());
+  auto A = tt::random<T>(g, 20, 15, 3);
+  const auto whole = tt::to_eigen<T>(A, 0);
+  tt::View<T> v = A.view(2, 3, 10, 8);
+  tt::View<const T> c = std::as_const(A).view(0, 0, 20, 15);
+  REQUIRE(tt::norm<T>(v) > 0);
+  auto B = std::move(A);  // A is now 0 x 0; v and c still point at A
+  require_throws_everywhere<tt::InvalidArgument>([&] { (void)tt::norm<T>(v); }, "no longer fits its matrix, now 0x0");
+  require_throws_everywhere<tt::InvalidArgument>([&] { (void)tt::to_eigen<T>(c, 0); }, "take the view after the move");
+  require_throws_everywhere<tt::InvalidArgument>([&] { (void)v.grid(); }, "10x8 window at (2, 3)");
+  // the data moved with B, untouched
+  const auto after = tt::to_eigen<T>(B, 0);
+  if (test_rank() == 0) REQUIRE(after == whole);
+  // a view of the matrix now holding the data works; one of a smaller matrix assigned in is refused
+  auto w = B.view(2, 3, 10, 8);
+  REQUIRE(tt::norm<T>(w) > 0);
+  B = tt::random<T>(g, 5, 5, 4);
+  require_throws_everywhere<tt::InvalidArgument>([&] { (void)tt::norm<T>(w); }, "now 5x5");
 }
 
 TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as OutOfMemory", "", TARTAN_TYPES) {
