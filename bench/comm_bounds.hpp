@@ -1,5 +1,5 @@
 // The 2D lower bounds on communication that tartan-bench prints beside its counts and
-// that tests/core/test_commcount.cpp holds Tartan's calls to.
+// that tests/commcount/test_commcount.cpp holds Tartan's calls to.
 #pragma once
 
 #include <cmath>
@@ -17,8 +17,11 @@
 inline double comm_bound_bytes(const std::string& op, double n, int ranks) {
   const double P = ranks, r = std::sqrt(P), w = sizeof(double);
   double words = -1;
-  if (op == "gemm") words = 2 * n * n / r - 2 * n * n / P;
-  else if (op == "lu") words = 2.0 / 3.0 * n * n / r - n * n / P;
-  else if (op == "cholesky") words = std::sqrt(2.0) / 6.0 * n * n / r - n * n / (2 * P);
+  if (op == "gemm")
+    words = 2 * n * n / r - 2 * n * n / P;
+  else if (op == "lu")
+    words = 2.0 / 3.0 * n * n / r - n * n / P;
+  else if (op == "cholesky")
+    words = std::sqrt(2.0) / 6.0 * n * n / r - n * n / (2 * P);
   return words > 0 ? words * w : -1;
 }

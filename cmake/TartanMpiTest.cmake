@@ -15,6 +15,12 @@
 # backs it up. Every test carries the label "mpi" besides LABELS.
 set(TARTAN_TEST_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
 
+# Deadlines scale with the build: sanitized code runs several times slower.
+set(TARTAN_TEST_TIME_SCALE 1)
+if(TARTAN_SANITIZE)
+  set(TARTAN_TEST_TIME_SCALE 6)
+endif()
+
 # mpiexec's deadline for a CTest TIMEOUT of <timeout>: 30 s or a tenth below it.
 function(tartan_mpiexec_timeout timeout out)
   math(EXPR margin "${timeout} / 10")
@@ -30,6 +36,7 @@ function(tartan_add_mpi_test target)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${TARTAN_TEST_TIME_SCALE}")
   if(NOT ARG_RANKS)
     set(ARG_RANKS 4)
   endif()
@@ -69,6 +76,7 @@ endfunction()
 # label "multihost" (left out of the default tier), or "multihost-smoke" for the one run
 # the default tier keeps; `ctest -L multihost` runs both.
 function(tartan_add_multihost_test name per_host timeout labels env)
+  math(EXPR timeout "${timeout} * ${TARTAN_TEST_TIME_SCALE}")
   tartan_mpiexec_timeout(${timeout} mpi_timeout)
   add_test(NAME ${name}
     COMMAND bash ${PROJECT_SOURCE_DIR}/tests/multihost/run.sh --hosts 2 --per-host ${per_host} --timeout ${mpi_timeout}

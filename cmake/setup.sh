@@ -26,4 +26,4 @@ if [[ $what == solve ]]; then
 fi
 cmake --build "$here/build" -j "$(nproc)"
 cd "$here/build"
-exec ctest --output-on-failure -j "$(nproc)" -LE '^(full|multihost)$'
+exec ctest --output-on-failure -j "$(nproc)" -LE '^(full|multihost|sanitize)$'

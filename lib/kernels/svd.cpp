@@ -1,6 +1,8 @@
 // SVD kernel: p?gesvd, or LAPACK's divide and conquer on the one process that holds a
 // matrix of a single block.
 
+#include "kernels/svd.hpp"
+
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -15,7 +17,6 @@
 #include "core/memory.hpp"
 #include "core/testing.hpp"
 #include "kernels/qr.hpp"
-#include "kernels/svd.hpp"
 #include "tartan/create.hpp"
 #include "tartan/error.hpp"
 
@@ -43,8 +44,8 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
     if (g.rank() != 0) return;
     u.resize(vec ? m : 1, vec ? k : 1);
     vt.resize(vec ? k : 1, vec ? n : 1);
-    info = lapack::gesdd(vec ? 'S' : 'N', m, n, a.data(), std::max(m, 1), s.data(), u.data(), static_cast<int>(u.rows()),
-                     vt.data(), static_cast<int>(vt.rows()));
+    info = lapack::gesdd(vec ? 'S' : 'N', m, n, a.data(), std::max(m, 1), s.data(), u.data(),
+                         static_cast<int>(u.rows()), vt.data(), static_cast<int>(vt.rows()));
   });
   MPI_Bcast(&info, 1, MPI_INT, 0, g.comm());
   agreed_info(g, g.rank() == 0 ? info : 0, func, "LAPACK ?gesdd/?gesvd", describe(W));
@@ -58,7 +59,6 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
 }
 
 }  // namespace
-
 
 template <class R>
 void require_finite_values(MPI_Comm comm, const std::vector<R>& s, const char* func) {
@@ -77,9 +77,8 @@ namespace {
 // X := the n-column column-major array a (leading dimension lda) in its first rows, zeros below.
 template <class T, class R>
 void fill_from(DistMatrix<T>& X, const std::vector<R>& a, std::int64_t rows, std::int64_t lda) {
-  X.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
-    x = i < rows ? T(a[static_cast<std::size_t>(i + j * lda)]) : T(0);
-  });
+  X.for_each_local(
+      [&](std::int64_t i, std::int64_t j, T& x) { x = i < rows ? T(a[static_cast<std::size_t>(i + j * lda)]) : T(0); });
 }
 
 }  // namespace
@@ -107,7 +106,7 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
   } else {
     brd_ = std::move(W);
   }
-  if (gebrd_needs_row_grid<T>(g))  // complex p?gebrd is unsafe on P x 1 (kernels.hpp)
+  if (gebrd_needs_row_grid<T>(g))  // complex p?gebrd is unsafe on P x 1 (svd.hpp)
     brd_ = redistribute(brd_, Grid(g.comm(), 1, g.size()), brd_.block(), Source{});
   // p?gebrd: B = Q^H A P, upper bidiagonal, in A's diagonal and superdiagonal.
   const int mb = static_cast<int>(brd_.rows()), nn = static_cast<int>(n);
@@ -120,14 +119,16 @@ BidiagonalSvd<T>::BidiagonalSvd(DistMatrix<T>&& W, const char* func)
       g,
       [&](T* w, int lw, int* info) {
         scalapack::gebrd(mb, nn, brd_.data(), 1, 1, brd_.descriptor().data(), dl.data(), el.data(), tauq_.data(),
-                  taup_.data(), w, lw, info);
+                         taup_.data(), w, lw, info);
       },
       func, "p?gebrd", describe(brd_));
   // The bidiagonal on every process: each entry is held by one process, the others add 0.
   std::vector<R> de(static_cast<std::size_t>(2 * n), R(0));
   brd_.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
-    if (i == j) de[static_cast<std::size_t>(i)] = std::real(x);
-    else if (j == i + 1) de[static_cast<std::size_t>(n + i)] = std::real(x);
+    if (i == j)
+      de[static_cast<std::size_t>(i)] = std::real(x);
+    else if (j == i + 1)
+      de[static_cast<std::size_t>(n + i)] = std::real(x);
   });
   MPI_Allreduce(MPI_IN_PLACE, de.data(), static_cast<int>(de.size()), mpi_type<R>(), MPI_SUM, g.comm());
   d_.assign(de.begin(), de.begin() + n);
@@ -245,16 +246,16 @@ std::optional<typename BidiagonalSvd<T>::Factors> BidiagonalSvd<T>::vectors(std:
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* inf) {
-        scalapack::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(), Ub.data(), 1,
-                  1, Ub.descriptor().data(), w, lw, inf);
+        scalapack::unmbr('Q', 'L', 'N', mb, ni, ni, brd_.data(), 1, 1, brd_.descriptor().data(), tauq_.data(),
+                         Ub.data(), 1, 1, Ub.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormbr/p?unmbr", what);
   const char adj = fortran::op_char<T>(Op::adjoint);
   call_with_workspace<T>(
       g,
       [&](T* w, int lw, int* inf) {
-        scalapack::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(), VT.data(), 1,
-                  1, VT.descriptor().data(), w, lw, inf);
+        scalapack::unmbr('P', 'R', adj, ni, ni, mb, brd_.data(), 1, 1, brd_.descriptor().data(), taup_.data(),
+                         VT.data(), 1, 1, VT.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormbr/p?unmbr", what);
   if (!(g == home_)) VT = redistribute(VT, home_, blk, Source{});  // back from the 1 x P grid
@@ -276,7 +277,7 @@ void BidiagonalSvd<T>::apply_qr(DistMatrix<T>& U) const {
       g,
       [&](T* w, int lw, int* inf) {
         scalapack::unmqr('L', 'N', m, n, n, qr_.data(), 1, 1, qr_.descriptor().data(), tau_qr_.data(), U.data(), 1, 1,
-                  U.descriptor().data(), w, lw, inf);
+                         U.descriptor().data(), w, lw, inf);
       },
       func_, "p?ormqr/p?unmqr", describe(qr_));
 }
@@ -316,14 +317,16 @@ std::vector<real_t<T>> gesvd(DistMatrix<T>& W, DistMatrix<T>* U, DistMatrix<T>* 
         scalapack::gesvd(job, job, mi, ni, W.data(), 1, 1, W.descriptor().data(), s.data(), u, 1, 1, du, vt, 1, 1, dvt,
                          a.work, a.lwork, a.rwork, inf);
       },
-      [&](const Workspace& q) { return gesvd_workspace(m, n, W.block().nb, {q.lwork, 1, 1}); }, func, "p?gesvd",
-      describe(W), 1 + 4 * std::max(m, n));
+      [&](const Workspace& q) {
+        return gesvd_workspace(m, n, W.block().nb, {q.lwork, 1, 1});
+      },
+      func, "p?gesvd", describe(W), 1 + 4 * std::max(m, n));
   if (info > 0) no_convergence(func, info);
   replicate_from_source(s, W);
   return s;
 }
 
-#define TARTAN_INSTANTIATE(T)                                                                           \
+#define TARTAN_INSTANTIATE(T)                                                                            \
   template std::vector<real_t<T>> gesvd<T>(DistMatrix<T>&, DistMatrix<T>*, DistMatrix<T>*, const char*); \
   template class BidiagonalSvd<T>;
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -48,8 +48,8 @@ struct QrOptions {
 /// Q, R and the algorithm that made them. Unpacks as `auto [q, r] = qr(A)`.
 template <class T>
 struct QrResult {
-  DistMatrix<T> q;  ///< 0 x 0 in mode r
-  DistMatrix<T> r;  ///< upper triangular (trapezoidal), zeros below the diagonal
+  DistMatrix<T> q;                          ///< 0 x 0 in mode r
+  DistMatrix<T> r;                          ///< upper triangular (trapezoidal), zeros below the diagonal
   QrMethod method = QrMethod::householder;  ///< householder or cholesky_qr, never automatic
   /// Empty, or why cholesky_qr needed a shift (it says "shifted CholeskyQR3") or fell back
   /// to householder.
@@ -57,18 +57,24 @@ struct QrResult {
 
   template <std::size_t I>
   auto& get() & {
-    if constexpr (I == 0) return q;
-    else return r;
+    if constexpr (I == 0)
+      return q;
+    else
+      return r;
   }
   template <std::size_t I>
   const auto& get() const& {
-    if constexpr (I == 0) return q;
-    else return r;
+    if constexpr (I == 0)
+      return q;
+    else
+      return r;
   }
   template <std::size_t I>
   auto&& get() && {
-    if constexpr (I == 0) return std::move(q);
-    else return std::move(r);
+    if constexpr (I == 0)
+      return std::move(q);
+    else
+      return std::move(r);
   }
 };
 
@@ -81,6 +87,12 @@ QrResult<T> qr(const DistMatrix<T>& A, QrOptions opts = {});
 /// layout serves ScaLAPACK. A is left an empty 0x0 matrix whether the call returns or throws.
 template <class T>
 QrResult<T> qr(DistMatrix<T>&& A, QrOptions opts = {});
+
+/// The 0.1 form, kept for the 0.2 releases; goes in 0.3.
+template <class T>
+[[deprecated("use qr(A, {.mode = m}) instead")]] QrResult<T> qr(const DistMatrix<T>& A, QrMode mode) {
+  return qr(A, QrOptions{.mode = mode});
+}
 
 }  // namespace tartan
 

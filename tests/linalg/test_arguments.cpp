@@ -11,7 +11,8 @@ using namespace tartan_test;
 namespace {
 
 template <class T>
-tt::DistMatrix<T> symmetric(const tt::Grid& g, std::int64_t n, std::uint64_t seed, tt::Block b = {}, tt::Source s = {}) {
+tt::DistMatrix<T> symmetric(const tt::Grid& g, std::int64_t n, std::uint64_t seed, tt::Block b = {},
+                            tt::Source s = {}) {
   auto R = tt::random<T>(g, n, n, seed, b, s);
   auto S = tt::adjoint(R);
   tt::axpy(T(1), R, S);  // S = R + R^H, laid out like R's transpose
@@ -42,7 +43,8 @@ TEMPLATE_TEST_CASE("eigh with the default block at the sizes that returned wrong
       INFO("n=" << n << " grid " << P << "x" << Q);
       REQUIRE(eig_residual<T>(a, gather_all(V), w) < 50);
       REQUIRE(orthogonality<T>(gather_all(V)) < 50);
-      auto sub = tt::eigh(A, {.subset_by_index = std::pair<std::int64_t, std::int64_t>{n / 2, n / 2 + 1 < n ? n / 2 + 1 : n / 2}});
+      auto sub = tt::eigh(
+          A, {.subset_by_index = std::pair<std::int64_t, std::int64_t>{n / 2, n / 2 + 1 < n ? n / 2 + 1 : n / 2}});
       REQUIRE(eig_residual<T>(a, gather_all(sub.eigenvectors), sub.eigenvalues) < 50);
       REQUIRE(std::abs(double(sub.eigenvalues[0]) - double(w[std::size_t(n / 2)])) <= 50 * eps<T>() * n * one_norm(a));
     }
@@ -102,9 +104,11 @@ TEMPLATE_TEST_CASE("the first block off process (0,0): the same answers as from 
       auto [w, V] = tt::eigh(S);
       REQUIRE(eig_residual<T>(s, gather_all(V), w) < 50);
       const std::vector<double> wref = ref_eigvalsh(s);
-      for (std::int64_t i = 0; i < n; ++i) REQUIRE(std::abs(double(w[std::size_t(i)]) - wref[std::size_t(i)]) <= 50 * eps<T>() * n * one_norm(s));
+      for (std::int64_t i = 0; i < n; ++i)
+        REQUIRE(std::abs(double(w[std::size_t(i)]) - wref[std::size_t(i)]) <= 50 * eps<T>() * n * one_norm(s));
       const auto wv = tt::eigvalsh(S);
-      for (std::int64_t i = 0; i < n; ++i) REQUIRE(std::abs(double(wv[std::size_t(i)]) - double(w[std::size_t(i)])) <= 50 * eps<T>() * n * one_norm(s));
+      for (std::int64_t i = 0; i < n; ++i)
+        REQUIRE(std::abs(double(wv[std::size_t(i)]) - double(w[std::size_t(i)])) <= 50 * eps<T>() * n * one_norm(s));
       auto sub = tt::eigh(S, {.subset_by_index = std::pair<std::int64_t, std::int64_t>{2, 4}});
       REQUIRE(eig_residual<T>(s, gather_all(sub.eigenvectors), sub.eigenvalues) < 50);
       const auto byv = tt::eigvalsh(
@@ -114,7 +118,9 @@ TEMPLATE_TEST_CASE("the first block off process (0,0): the same answers as from 
       const Mat<T> gv = gather_all(GV);
       Mat<T> gd = Mat<T>::Zero(n, n);
       for (std::int64_t i = 0; i < n; ++i) gd(i, i) = T(gw[std::size_t(i)]);
-      REQUIRE(one_norm(Mat<T>(s * gv - p * gv * gd)) / (eps<T>() * (one_norm(s) + one_norm(p)) * std::max(1.0, one_norm(gv)) * n) < 50);
+      REQUIRE(one_norm(Mat<T>(s * gv - p * gv * gd)) /
+                  (eps<T>() * (one_norm(s) + one_norm(p)) * std::max(1.0, one_norm(gv)) * n) <
+              50);
     }
   }
 }
@@ -126,14 +132,18 @@ TEMPLATE_TEST_CASE("NaN and negative tolerances are refused, as NaN subset bound
   auto B = tt::random<T>(g, 6, 1, 2);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::lstsq(A, B, {.rcond = nan}); }, "lstsq: rcond is");
-  require_throws_everywhere<tt::InvalidArgument>([&] { tt::lstsq(A, B, {.rcond = -1.0}); }, "expected a non-negative number");
+  require_throws_everywhere<tt::InvalidArgument>([&] { tt::lstsq(A, B, {.rcond = -1.0}); },
+                                                 "expected a non-negative number");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::pinv(A, {.rtol = nan}); }, "pinv: rtol is");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::pinv(A, {.atol = -2.0}); }, "pinv: atol is");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::matrix_rank(A, {.tol = nan}); }, "matrix_rank: tol is");
   require_throws_everywhere<tt::InvalidArgument>([&] { tt::matrix_rank(A, {.tol = 1.0, .rtol = 1.0}); }, "at most one");
   auto S = tt::identity<T>(g, 5);
   require_throws_everywhere<tt::InvalidArgument>(
-      [&] { tt::eigvalsh(S, {.subset_by_value = std::pair{nan, 1.0}}); }, "subset_by_value");
+      [&] {
+        tt::eigvalsh(S, {.subset_by_value = std::pair{nan, 1.0}});
+      },
+      "subset_by_value");
   // a tolerance that is set is used: rcond = 1 leaves only s_max
   REQUIRE(tt::lstsq(A, B, {.rcond = 0.999999}).rank == 1);
   REQUIRE(tt::matrix_rank(A, {.tol = 1e300}) == 0);

@@ -15,7 +15,8 @@ namespace {
 template <class T>
 Mat<T> tall_conditioned(std::int64_t m, std::int64_t n, double kappa, std::uint64_t seed) {
   Mat<T> a = ref_orthonormal_columns<T>(serial_random<T>(m, n, seed));
-  for (std::int64_t j = 0; j < n; ++j) a.col(j) *= T(std::pow(kappa, -double(j) / double(std::max<std::int64_t>(n - 1, 1))));
+  for (std::int64_t j = 0; j < n; ++j)
+    a.col(j) *= T(std::pow(kappa, -double(j) / double(std::max<std::int64_t>(n - 1, 1))));
   const Mat<T> v = ref_orthonormal_columns<T>(serial_random<T>(n, n, seed + 1));
   return a * v;
 }
@@ -54,7 +55,7 @@ TEMPLATE_TEST_CASE("qr by CholeskyQR2 for tall-skinny A, every grid, default blo
         auto ronly = tt::qr(A, {.mode = tt::QrMode::r, .method = tt::QrMethod::cholesky_qr});
         REQUIRE(ronly.q.rows() == 0);
         REQUIRE(gather_all(ronly.r) == gather_all(res.r));
-        REQUIRE(gather_all(A) == a);  // input untouched
+        REQUIRE(gather_all(A) == a);                                              // input untouched
         auto [q2, r2] = tt::qr(A.copy(), {.method = tt::QrMethod::cholesky_qr});  // rvalue overload, tuple protocol
         REQUIRE(gather_all(r2) == gather_all(res.r));
       }
@@ -157,7 +158,8 @@ TEMPLATE_TEST_CASE("herk and syrk against Eigen, both triangles, both ops, any l
     for (auto b : {tt::Block{}, tt::Block{3, 5}})
       for (bool lower : {true, false})
         for (bool trans : {true, false}) {
-          INFO("grid " << P << "x" << Q << " block " << b.mb << "x" << b.nb << " lower " << lower << " trans " << trans);
+          INFO("grid " << P << "x" << Q << " block " << b.mb << "x" << b.nb << " lower " << lower << " trans "
+                       << trans);
           auto A = tt::random<T>(g, 70, 9, 5, b, tt::Source{P - 1, 0});
           const std::int64_t n = trans ? 9 : 70;
           auto C0 = tt::random<T>(g, n, n, 6, b);
@@ -167,9 +169,13 @@ TEMPLATE_TEST_CASE("herk and syrk against Eigen, both triangles, both ops, any l
             for (std::int64_t j = 0; j < n; ++j)
               for (std::int64_t i = 0; i < n; ++i) {
                 const bool in = lower ? i >= j : i <= j;
-                if (!in) REQUIRE(got(i, j) == c0(i, j));  // other triangle untouched
-                else if (i != j || !tt::is_complex_v<T>) REQUIRE(std::abs(got(i, j) - want(i, j)) <= 100 * eps<T>() * (1 + std::abs(want(i, j))) * 70);
-                else REQUIRE(std::abs(std::real(got(i, j)) - std::real(want(i, j))) <= 100 * eps<T>() * (1 + std::abs(want(i, j))) * 70);
+                if (!in)
+                  REQUIRE(got(i, j) == c0(i, j));  // other triangle untouched
+                else if (i != j || !tt::is_complex_v<T>)
+                  REQUIRE(std::abs(got(i, j) - want(i, j)) <= 100 * eps<T>() * (1 + std::abs(want(i, j))) * 70);
+                else
+                  REQUIRE(std::abs(std::real(got(i, j)) - std::real(want(i, j))) <=
+                          100 * eps<T>() * (1 + std::abs(want(i, j))) * 70);
               }
           };
           auto C = C0.copy();

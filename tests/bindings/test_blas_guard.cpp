@@ -68,7 +68,8 @@ void sweep(F gemv) {
         const int one = 1;
         gemv("N", &m, &n, &alpha, a.data(), &m, x.data, &incx, &beta, y.data(), &one, 1);
         R err = 0;
-        for (int i = 0; i < m; ++i) err = std::max(err, std::abs(y[static_cast<std::size_t>(i)] - want[static_cast<std::size_t>(i)]));
+        for (int i = 0; i < m; ++i)
+          err = std::max(err, std::abs(y[static_cast<std::size_t>(i)] - want[static_cast<std::size_t>(i)]));
         INFO("m " << m << " n " << n << " incx " << incx);
         REQUIRE(err <= R(1e-4) * R(n + 1) * R(8));
         ++checked;

@@ -26,12 +26,12 @@ TEST_CASE("a report from inside p?syevd (its p?ormtr) becomes an Error on every 
       int info = 0, iq = 0;
       double wq = 0, rq = 0;
       tt::detail::scalapack::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
-                            Z.descriptor().data(), &wq, -1, &rq, -1, &iq, -1, &info);
+                                   Z.descriptor().data(), &wq, -1, &rq, -1, &iq, -1, &info);
       std::vector<double> work(static_cast<std::size_t>(wq));  // exactly what the query asked for
       std::vector<int> iwork(static_cast<std::size_t>(iq));
       tt::detail::scalapack::heevd('V', 'L', n, A.data(), 1, 1, A.descriptor().data(), w.data(), Z.data(), 1, 1,
-                            Z.descriptor().data(), work.data(), int(work.size()), nullptr, 0, iwork.data(),
-                            int(iwork.size()), &info);
+                                   Z.descriptor().data(), work.data(), int(work.size()), nullptr, 0, iwork.data(),
+                                   int(iwork.size()), &info);
       INFO("grid " << P << "x" << Q << " info " << info);
       REQUIRE(all_ranks(info == 0));  // p?syevd itself says all is well
       try {
