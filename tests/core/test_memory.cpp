@@ -140,12 +140,20 @@ void check(tt::Operation op, const tt::Grid& g, std::int64_t m, std::int64_t n, 
   CHECK(est.available > 0);
 }
 
+// The sizes: one in the default tier, two (to see the estimate scale) in the full one
+// (TARTAN_MEMORY_SIZES=all).
+std::vector<std::int64_t> sizes(std::int64_t small, std::int64_t large) {
+  const char* all = std::getenv("TARTAN_MEMORY_SIZES");
+  if (all && std::string(all) == "all") return {small, large};
+  return {small};
+}
+
 }  // namespace
 
 TEST_CASE("memory_estimate within 25 % of the measured peak: lu_factor, cholesky, qr, eigh, svd") {
   tt::Grid g(test_comm());
   using M = tt::DistMatrix<double>;
-  for (std::int64_t n : {1500, 2500}) {
+  for (std::int64_t n : sizes(1500, 2500)) {
     check(tt::Operation::lu_factor, g, n, n, [](const M& A, const M&) { auto r = tt::lu_factor(A); });
     check(tt::Operation::solve, g, n, n, [](const M& A, const M& B) { auto r = tt::solve(A, B); });
     check(tt::Operation::cholesky, g, n, n, [](const M& A, const M&) { auto r = tt::cholesky(A); });
@@ -159,7 +167,7 @@ TEST_CASE("memory_estimate of the tall-skinny paths: qr, svd and lstsq by Choles
   for (auto [P, Q] : std::vector<std::pair<int, int>>{{test_size(), 1}, {1, test_size()}}) {
     tt::Grid g(test_comm(), P, Q);
     using M = tt::DistMatrix<double>;
-    for (std::int64_t n : {100, 160}) {
+    for (std::int64_t n : sizes(100, 160)) {
       const std::int64_t m = 400 * n;
       check(tt::Operation::qr, g, m, n, [](const M& A, const M&) { auto r = tt::qr(A); });
       check(tt::Operation::svd, g, m, n, [](const M& A, const M&) { auto r = tt::svd(A); });

@@ -5,8 +5,8 @@
 // block on (0,0) and elsewhere, views with offsets, and the four element types.
 //
 // Two tiers, chosen by TARTAN_SWEEP (quick, the default, or full). The quick tier runs in
-// CI: every element type, the default block at every size with both sources, small blocks
-// at a few sizes, and a list of tall and wide shapes. The full tier crosses everything:
+// CI: every element type, the default block at the sizes users try first with both
+// sources, small blocks at a few sizes, and a list of tall and wide shapes. The full tier crosses everything:
 // more blocks and sources, every size with every block, every m x n pair.
 // Every case runs under a watchdog: a hang fails with the case's name.
 
@@ -80,15 +80,20 @@ inline std::vector<Config> configs() {
   return c;
 }
 
-/// Square sizes for a config: all of them, or in the quick tier a few for small blocks.
+/// Square sizes for a config: all of them in the full tier. In the quick tier the default
+/// block takes the sizes users try first (0, 1, 2, 3, nb-1, nb, nb+1, 2nb+1), plus 97 from
+/// source (0,0), and small blocks a few.
 inline std::vector<std::int64_t> square_sizes(const Config& c) {
   if (c.tiny) return {1, 2, 3, 4, 5, 9};
-  if (full_tier() || !c.small) return sizes();
-  return {1, 3, 13, 65};
+  if (full_tier()) return sizes();
+  if (c.small) return {1, 3, 13, 65};
+  std::vector<std::int64_t> s = {0, 1, 2, 3, nb - 1, nb, nb + 1, 2 * nb + 1};
+  if (c.src.row == 0 && c.src.col == 0) s.push_back(97);
+  return s;
 }
 
 /// m x n shapes for a config: all pairs of sizes in the full tier; tall, wide, 1x2, 2x1
-/// and shapes around the block in the quick tier.
+/// and shapes around the block in the quick tier (half of them from the second source).
 inline std::vector<std::pair<std::int64_t, std::int64_t>> shapes(const Config& c) {
   std::vector<std::pair<std::int64_t, std::int64_t>> s;
   if (c.tiny) return {{1, 2}, {2, 1}, {2, 2}, {2, 3}, {3, 2}, {3, 3}, {1, 5}, {5, 1}, {2, 5}, {9, 4}};
@@ -98,6 +103,8 @@ inline std::vector<std::pair<std::int64_t, std::int64_t>> shapes(const Config& c
     return s;
   }
   if (c.small) return {{1, 2}, {2, 1}, {13, 8}, {8, 13}, {65, 3}};
+  if (c.src.row != 0 || c.src.col != 0)  // the second source: the edges and one of each kind
+    return {{0, 3}, {3, 0}, {1, 2}, {2, 1}, {nb + 1, 3}, {2, 2 * nb + 1}, {nb, 97}};
   return {{0, 3},
           {3, 0},
           {1, 1},
