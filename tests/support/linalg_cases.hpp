@@ -11,7 +11,7 @@ namespace tartan_test::linalg_cases {
 
 template <class T>
 inline tt::DistMatrix<T> hermitian_random(const tt::Grid& g, std::int64_t n, std::uint64_t seed, tt::Block b = {},
-                                   double shift = 0) {
+                                          double shift = 0) {
   return tt::from_function<T>(
       g, n, n,
       [&](std::int64_t i, std::int64_t j) {
