@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <exception>
 
 #include "tartan/dist_matrix.hpp"
 #include "tartan/grid.hpp"
@@ -27,12 +28,27 @@ template <class T>
 DistMatrix<T> random(const Grid& grid, std::int64_t m, std::int64_t n, std::uint64_t seed, Block block = {},
                      Source src = {});
 
-/// Entry (i, j) = f(i, j), evaluated on the owning process only (no communication).
+namespace detail {
+/// Collective over grid: when f failed on some rank (err set there), every rank throws the
+/// same InvalidArgument, "from_function: f failed on rank R: <its message>", of the lowest
+/// such rank. Returns on every rank when none failed.
+void agree_on_function(const Grid& grid, const std::exception_ptr& err);
+}  // namespace detail
+
+/// Entry (i, j) = f(i, j), evaluated on the owning process only. Collective (one small
+/// reduction): when f throws on some rank, every rank throws InvalidArgument naming the
+/// lowest failing rank and carrying its message.
 template <class T, class F>
 DistMatrix<T> from_function(const Grid& grid, std::int64_t m, std::int64_t n, F&& f, Block block = {},
                             Source src = {}) {
   DistMatrix<T> a(grid, m, n, block, src);
-  a.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = static_cast<T>(f(i, j)); });
+  std::exception_ptr err;
+  try {
+    a.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x = static_cast<T>(f(i, j)); });
+  } catch (...) {
+    err = std::current_exception();
+  }
+  detail::agree_on_function(grid, err);
   return a;
 }
 

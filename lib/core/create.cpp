@@ -10,12 +10,34 @@
 #include <string>
 
 #include "bindings/pblas.hpp"
+#include "core/agree.hpp"
 #include "core/format.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
+
+namespace detail {
+
+void agree_on_function(const Grid& grid, const std::exception_ptr& err) {
+  Failure mine;
+  if (err) {
+    std::string what;
+    try {
+      std::rethrow_exception(err);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "it threw something that is not a std::exception";
+    }
+    mine = {Failure::invalid_argument, 0,
+            "from_function: f failed on rank " + std::to_string(grid.rank()) + ": " + what};
+  }
+  agree(grid.comm(), mine);
+}
+
+}  // namespace detail
 
 template <class T>
 DistMatrix<T> zeros(const Grid& grid, std::int64_t m, std::int64_t n, Block block, Source src) {

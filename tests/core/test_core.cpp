@@ -272,6 +272,25 @@ TEMPLATE_TEST_CASE("views whose bounds overflow 64 bits are refused", "", TARTAN
   REQUIRE(A.view(20, 15, 0, 0).rows() == 0);  // an empty window at the corner is fine
 }
 
+TEMPLATE_TEST_CASE("from_function: f failing on one rank fails on every rank with its message", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g(test_comm());
+  const int victim = test_size() - 1;  // the last rank owns entries on every grid here (20 x 20, 2 x 2 blocks)
+  auto f = [&](std::int64_t i, std::int64_t j) {
+    if (test_rank() == victim)
+      throw std::runtime_error("no value for (" + std::to_string(i) + ", " + std::to_string(j) + ")");
+    return T(double(i + j));
+  };
+  require_throws_everywhere<tt::InvalidArgument>(
+      [&] {
+        tt::from_function<T>(g, 20, 20, f, tt::Block{2, 2});
+      },
+      "from_function: f failed on rank " + std::to_string(victim) + ": no value for (");
+  // the grid is still usable: nobody was left in a collective
+  auto A = tt::from_function<T>(g, 20, 20, [](std::int64_t i, std::int64_t j) { return T(double(i - j)); });
+  REQUIRE(tt::norm(A) > 0);
+}
+
 TEMPLATE_TEST_CASE("a view whose matrix was moved from or shrunk refuses every use", "", TARTAN_TYPES) {
   using T = TestType;
   tt::Grid g(test_comm());
