@@ -22,18 +22,9 @@ namespace detail {
 
 void agree_on_function(const Grid& grid, const std::exception_ptr& err) {
   Failure mine;
-  if (err) {
-    std::string what;
-    try {
-      std::rethrow_exception(err);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-      what = "it threw something that is not a std::exception";
-    }
+  if (err)  // f's message, whatever it threw, under the one type every rank can rethrow
     mine = {Failure::invalid_argument, 0,
-            "from_function: f failed on rank " + std::to_string(grid.rank()) + ": " + what};
-  }
+            "from_function: f failed on rank " + std::to_string(grid.rank()) + ": " + failure_of(err).message};
   agree(grid.comm(), mine);
 }
 

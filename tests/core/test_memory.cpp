@@ -38,8 +38,8 @@ std::atomic<long long> g_live{0}, g_peak{0};
 
 void counted(void* p) {
   if (!p) return;
-  const long long v =
-      g_live.fetch_add(static_cast<long long>(malloc_usable_size(p))) + static_cast<long long>(malloc_usable_size(p));
+  const auto size = static_cast<long long>(malloc_usable_size(p));
+  const long long v = g_live.fetch_add(size) + size;
   long long high = g_peak.load(std::memory_order_relaxed);
   while (v > high && !g_peak.compare_exchange_weak(high, v)) {
   }
