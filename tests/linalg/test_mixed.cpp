@@ -143,6 +143,36 @@ TEMPLATE_TEST_CASE("solve_mixed falls back, with the reason, and is still accura
         REQUIRE(std::abs(x(0, 0) - T(1e40)) <= 1e-14 * 1e40);
         REQUIRE(std::isfinite(r.backward_error));
       }
+      // x = (-X, X, 1, ...) with X = 5e38 beyond the single-precision range, while the
+      // single-precision solution fits it: A's 2 x 2 corner [[1, 1], [1, 1 + d]] has
+      // d = 0.6 * 2^-23, which float rounds to 2^-23, so the single-precision solve returns
+      // 0.6 X = 3e38 (exactly, on every BLAS: each step is exact in float). Refinement
+      // must carry x past 3.4e38 in double precision; the error shrinks by 0.4 a step. The
+      // answer is x, either converged or by the fallback, never an infinity or a NaN.
+      {
+        const double d = 0.6 * std::ldexp(1.0, -23), X = 5e38;
+        Mat<T> c = Mat<T>::Identity(n, n);
+        c.topLeftCorner(2, 2) << T(1), T(1), T(1), T(1 + d);
+        Mat<T> rhs = Mat<T>::Ones(n, 1), want = Mat<T>::Ones(n, 1);
+        rhs(0, 0) = T(0);
+        rhs(1, 0) = T(d * X);
+        want(0, 0) = T(-X);
+        want(1, 0) = T(X);
+        auto A = scatter(g, c), B = scatter(g, rhs);
+        auto r = tt::solve_mixed(A, B);
+        INFO("reason: " << r.reason << ", iterations " << r.iterations);
+        const Mat<T> x = gather_all(r.x);
+        REQUIRE(all_ranks(x.allFinite()));
+        // cond(A) is about 4 / d = 5.6e7: the double-precision answer is good to ~1e-8.
+        REQUIRE(all_ranks((x - want).norm() <= 1e-7 * want.norm()));
+        REQUIRE(all_ranks(std::isfinite(r.backward_error) && r.backward_error <= 16 * double(n) * eps_d));
+        REQUIRE(all_ranks(r.converged == (r.fallback == tt::MixedFallback::none)));
+        // It converges (rate 0.4 reaches the rule in about 20 steps, within the default 30);
+        // with max_iterations = 5 it must not claim to have.
+        auto r5 = tt::solve_mixed(A, B, {.max_iterations = 5});
+        REQUIRE(all_ranks(!r5.converged && r5.fallback == tt::MixedFallback::no_convergence));
+        REQUIRE(all_ranks((gather_all(r5.x) - want).norm() <= 1e-7 * want.norm()));
+      }
       // Singular in single precision only: 1 + 2^-30 rounds to 1 in float.
       Mat<T> s = Mat<T>::Identity(n, n);
       s.bottomRightCorner(2, 2) << T(1), T(1), T(1), T(1.0 + std::ldexp(1.0, -30));
