@@ -2,6 +2,7 @@
 // the same run, next to the node's DGEMM rate measured at start-up.
 
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
@@ -93,14 +94,24 @@ Comm collect_comm() {
 
 // Wall time of f over all ranks (slowest rank); prepare() runs untimed first. With comm,
 // the call's communication is counted too (the counting costs a branch per MPI call).
-double timed(const std::function<void()>& prepare, const std::function<void()>& f, Comm* comm = nullptr) {
+// Minor page faults of this process so far (fresh pages touched).
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
+double timed(const std::function<void()>& prepare, const std::function<void()>& f, Comm* comm = nullptr,
+             double* faults = nullptr) {
   graveyard.clear();
   prepare();
   MPI_Barrier(MPI_COMM_WORLD);
   if (comm) tartan_comm_start();
+  const long f0 = minor_faults();
   const double t0 = MPI_Wtime();
   f();
   const double t = MPI_Wtime() - t0;
+  if (faults) *faults = max_over(double(minor_faults() - f0));
   if (comm) {
     tartan_comm_stop();
     *comm = collect_comm();
@@ -112,18 +123,24 @@ double timed(const std::function<void()>& prepare, const std::function<void()>& 
 // interleaved rep by rep so that a noisy stretch of the shared machine hits all alike.
 struct Times {
   double tartan = 1e300, raw = 1e300, rvalue = 0;
+  double first = 0;            // Tartan's first call (a driver calls once; a loop reaches the best)
+  double faults = 0;           // minor page faults of Tartan's last call, busiest rank
   Comm tartan_comm, raw_comm;  // of the first repetition
 };
+Times last_times;  // of the last best_of, for the row
 Times best_of(int reps, const std::function<void()>& tartan, const std::function<void()>& prepare,
               const std::function<void()>& raw, const std::function<void()>& rvalue_prepare = {},
               const std::function<void()>& rvalue = {}) {
   Times t;
   if (rvalue) t.rvalue = 1e300;
   for (int r = 0; r < reps; ++r) {
-    t.tartan = std::min(t.tartan, timed([] {}, tartan, r == 0 ? &t.tartan_comm : nullptr));
+    const double tt = timed([] {}, tartan, r == 0 ? &t.tartan_comm : nullptr, &t.faults);
+    if (r == 0) t.first = tt;
+    t.tartan = std::min(t.tartan, tt);
     t.raw = std::min(t.raw, timed(prepare, raw, r == 0 ? &t.raw_comm : nullptr));
     if (rvalue) t.rvalue = std::min(t.rvalue, timed(rvalue_prepare, rvalue));
   }
+  last_times = t;
   return t;
 }
 
@@ -195,6 +212,7 @@ struct Row {
   double tartan_s, scalapack_s, flops;
   double inplace_s;  // Tartan on an rvalue (no input copy); 0 where not measured
   Comm tartan_comm{}, raw_comm{};
+  double first_s = 0, faults = 0;  // Tartan's first call; page faults of its last
 };
 
 double flops_of(const std::string& op, double n, double m = 0) {
@@ -210,7 +228,8 @@ double flops_of(const std::string& op, double n, double m = 0) {
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
 }
 
-Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps, std::int64_t m_arg) {
+Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps,
+                 std::int64_t m_arg) {
   const tt::Block b{nb, nb};
   const int ni = static_cast<int>(n);
   const bool eigh = op.rfind("eigh", 0) == 0;
@@ -411,6 +430,13 @@ Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_
       tm.raw_comm};
 }
 
+Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps, std::int64_t m_arg) {
+  Row r = run_op_timed(op, g, n, nb, reps, m_arg);
+  r.first_s = last_times.first;
+  r.faults = last_times.faults;
+  return r;
+}
+
 int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -452,8 +478,8 @@ int run(int argc, char** argv, tt::Environment& env) {
     std::printf("tartan-bench %s: %d ranks x %d BLAS threads, OpenBLAS %s, %d node(s)\n", tt::version_string, size,
                 env.blas_threads(), env.blas_kernel().c_str(), nodes_leaders);
     std::printf("node DGEMM rate (n=2000, all ranks at once): %.2f GFLOP/s\n\n", dgemm);
-    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s %10s\n", "op", "n", "nb", "grid", "tartan_s", "scalapack_s",
-                "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat");
+    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s %10s %9s %8s\n", "op", "n", "nb", "grid", "tartan_s",
+                "scalapack_s", "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat", "first_rat", "faults");
   }
   std::vector<Row> rows;
   for (auto [p, q] : grids) {
@@ -470,9 +496,9 @@ int run(int argc, char** argv, tt::Environment& env) {
             const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;
             char inplace[32] = "-";
             if (r.inplace_s > 0) std::snprintf(inplace, sizeof inplace, "%.3f", r.scalapack_s / r.inplace_s);
-            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%% %10s\n", r.op.c_str(),
-                        (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
-                        r.scalapack_s / r.tartan_s, 100 * gt / peak, inplace);
+            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%% %10s %9.3f %8.0f\n",
+                        r.op.c_str(), (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
+                        r.scalapack_s / r.tartan_s, 100 * gt / peak, inplace, r.scalapack_s / r.first_s, r.faults);
             std::fflush(stdout);
           }
         }
@@ -529,7 +555,9 @@ int run(int argc, char** argv, tt::Environment& env) {
         dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
     std::printf(
         "ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
-        "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy\n");
+        "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy;\n"
+        "first_rat = the same ratio for Tartan's first call; faults = minor page faults of Tartan's last call\n"
+        "(busiest rank)\n");
     if (args.has("--csv")) {
       std::ofstream f(args.get("--csv", ""));
       f << std::setprecision(12);

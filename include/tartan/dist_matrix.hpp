@@ -19,11 +19,12 @@ template <class T>
 class View;
 
 namespace detail {
-/// Storage of local blocks: large blocks are 2 MiB aligned and marked for transparent huge
-/// pages, so a fresh matrix costs a few page faults instead of one per 4 KiB (copies of
-/// big matrices were dominated by page faults). Small ones come from malloc.
+/// Storage of local blocks: blocks of 1 MiB or more come from Tartan's pool (reused from
+/// call to call, 2 MiB aligned, transparent huge pages), so a loop of calls does not pay
+/// for fresh pages each time; small ones from malloc. local_free takes the size given to
+/// local_alloc.
 void* local_alloc(std::size_t bytes);
-void local_free(void* p) noexcept;
+void local_free(void* p, std::size_t bytes) noexcept;
 template <class T>
 struct LocalAllocator {
   using value_type = T;
@@ -31,7 +32,7 @@ struct LocalAllocator {
   template <class U>
   LocalAllocator(const LocalAllocator<U>&) noexcept {}  // NOLINT
   T* allocate(std::size_t n) { return static_cast<T*>(local_alloc(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) noexcept { local_free(p); }
+  void deallocate(T* p, std::size_t n) noexcept { local_free(p, n * sizeof(T)); }
   friend bool operator==(const LocalAllocator&, const LocalAllocator&) noexcept { return true; }
 };
 }  // namespace detail

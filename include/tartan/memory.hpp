@@ -28,7 +28,9 @@ struct MemoryEstimate {
   std::int64_t bytes = 0;      ///< peak bytes the call allocates on the rank that needs most,
                                ///< its results included, its inputs not
   std::int64_t available = 0;  ///< bytes one rank may allocate: the node's MemAvailable shared
-                               ///< among its ranks, capped by TARTAN_MAX_MEMORY and ulimit -v
+                               ///< among its ranks, capped by TARTAN_MAX_MEMORY and ulimit -v,
+                               ///< plus the blocks cached in this process's pool
+  std::int64_t cached = 0;     ///< of which cached in the pool (pool_cached_bytes())
   std::string detail;          ///< what the bytes are for
   bool fits() const noexcept { return bytes <= available; }
 };
@@ -44,6 +46,15 @@ MemoryEstimate memory_estimate(Operation op, const Grid& grid, std::int64_t m, s
 
 /// Bytes this rank may still allocate (the `available` of memory_estimate). Not collective.
 std::int64_t available_memory(const Grid& grid);
+
+/// Bytes this process's memory pool holds for reuse. Tartan keeps the large blocks of
+/// freed matrices and workspaces (1 MiB and up, in 2 MiB size classes) and hands them to
+/// the next call, as a program reusing its arrays would: a loop of solves then costs no
+/// page faults. TARTAN_POOL=0 turns it off; TARTAN_POOL_MAX caps it per process ("512M",
+/// "2G"; default 1/8 of the node's memory). Not collective.
+std::int64_t pool_cached_bytes();
+/// Returns the pool's cached blocks to the system. Not collective; thread-safe.
+void pool_trim();
 
 /// "3.35 GiB", "12.0 MiB", "512 bytes".
 std::string format_bytes(double bytes);

@@ -201,10 +201,11 @@ int heevr(char jobz, char range, char uplo, int n, T* a, int lda, R vl, R vu, in
 template <class T, class R>
 int gesdd(char jobz, int m, int n, T* a, int lda, R* s, T* u, int ldu, T* vt, int ldvt) {
   const int k = std::min(m, n), mx = std::max(m, n);
-  std::vector<T> saved(a, a + static_cast<std::size_t>(lda) * static_cast<std::size_t>(n));
-  // LAPACK's documented LRWORK for ?gesdd (the larger of the two jobz cases) and IWORK; the
-  // routines take neither length, so RWORK is given in full to the query too.
-  const std::int64_t lrwork = std::max(1, 5 * k * k + 7 * k + 2 * mx * k + 2 * k * k + 5 * k);
+  pooled_vector<T> saved(a, a + static_cast<std::size_t>(lda) * static_cast<std::size_t>(n));
+  // LAPACK's documented LRWORK for complex ?gesdd (the larger of the two jobz cases; real
+  // types have none) and IWORK; the routines take neither length, so RWORK is given in full
+  // to the query too.
+  const std::int64_t lrwork = is_complex_v<T> ? std::max(1, 5 * k * k + 7 * k + 2 * mx * k + 2 * k * k + 5 * k) : 1;
   auto sizes = [&](const Workspace& q) { return Workspace{q.lwork + 16, lrwork, 8 * std::max(1, k)}; };
   const int info = local_workspace_call<T>(
       [&](const WorkArgs<T>& x, int* inf) {
@@ -274,5 +275,83 @@ TARTAN_LP_TRCON_REAL(d, double, double)
   }
 TARTAN_LP_TRCON_COMPLEX(c, cfloat, float)
 TARTAN_LP_TRCON_COMPLEX(z, cdouble, double)
+
+// The factorizations and solvers on a one-process grid, where the local array is the
+// whole matrix: OpenBLAS's own ?getrf, ?potrf and the rest, faster than ScaLAPACK's
+// algorithms on one process and what numpy calls. Each returns INFO.
+#define TARTAN_LP_FACTOR(p, T)                                                                                     \
+  extern "C" void p##getrf_(const int*, const int*, T*, const int*, int*, int*);                                   \
+  extern "C" void p##getrs_(fchar, const int*, const int*, const T*, const int*, const int*, T*, const int*, int*, \
+                            flen);                                                                                 \
+  extern "C" void p##getri_(const int*, T*, const int*, const int*, T*, const int*, int*);                         \
+  extern "C" void p##potrs_(fchar, const int*, const int*, const T*, const int*, T*, const int*, int*, flen);      \
+  extern "C" void p##geqrf_(const int*, const int*, T*, const int*, T*, T*, const int*, int*);                     \
+  inline int getrf(int m, int n, T* a, int lda, int* ipiv) {                                                       \
+    int info = 0;                                                                                                  \
+    p##getrf_(&m, &n, a, &lda, ipiv, &info);                                                                       \
+    return info;                                                                                                   \
+  }                                                                                                                \
+  inline int getrs(char trans, int n, int nrhs, const T* a, int lda, const int* ipiv, T* b, int ldb) {             \
+    int info = 0;                                                                                                  \
+    p##getrs_(&trans, &n, &nrhs, a, &lda, ipiv, b, &ldb, &info, 1);                                                \
+    return info;                                                                                                   \
+  }                                                                                                                \
+  inline int potrs(char uplo, int n, int nrhs, const T* a, int lda, T* b, int ldb) {                               \
+    int info = 0;                                                                                                  \
+    p##potrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info, 1);                                                       \
+    return info;                                                                                                   \
+  }                                                                                                                \
+  namespace raw {                                                                                                  \
+  inline void getri(int n, T* a, int lda, const int* ipiv, T* wk, int lw, int* info) {                             \
+    p##getri_(&n, a, &lda, ipiv, wk, &lw, info);                                                                   \
+  }                                                                                                                \
+  inline void geqrf(int m, int n, T* a, int lda, T* tau, T* wk, int lw, int* info) {                               \
+    p##geqrf_(&m, &n, a, &lda, tau, wk, &lw, info);                                                                \
+  }                                                                                                                \
+  }
+TARTAN_LP_FACTOR(s, float)
+TARTAN_LP_FACTOR(d, double)
+TARTAN_LP_FACTOR(c, cfloat)
+TARTAN_LP_FACTOR(z, cdouble)
+// Q from ?geqrf's reflectors: ?orgqr (real), ?ungqr (complex).
+#define TARTAN_LP_UNGQR(p, T, name)                                                                               \
+  extern "C" void p##name##_(const int*, const int*, const int*, T*, const int*, const T*, T*, const int*, int*); \
+  namespace raw {                                                                                                 \
+  inline void ungqr(int m, int n, int k, T* a, int lda, const T* tau, T* wk, int lw, int* info) {                 \
+    p##name##_(&m, &n, &k, a, &lda, tau, wk, &lw, info);                                                          \
+  }                                                                                                               \
+  }
+TARTAN_LP_UNGQR(s, float, orgqr)
+TARTAN_LP_UNGQR(d, double, orgqr)
+TARTAN_LP_UNGQR(c, cfloat, ungqr)
+TARTAN_LP_UNGQR(z, cdouble, ungqr)
+
+/// W := W^-1 from ?getrf's factors (?getri), its workspace queried. Returns INFO.
+template <class T>
+int getri(int n, T* a, int lda, const int* ipiv) {
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) { raw::getri(n, a, lda, ipiv, x.work, x.lwork, info); },
+      [](const Workspace& q) {
+        return Workspace{q.lwork + 16, 1, 1};
+      });
+}
+/// QR of the m x n a in place (?geqrf): R above the diagonal, reflectors below, tau. Returns INFO.
+template <class T>
+int geqrf(int m, int n, T* a, int lda, T* tau) {
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) { raw::geqrf(m, n, a, lda, tau, x.work, x.lwork, info); },
+      [](const Workspace& q) {
+        return Workspace{q.lwork + 16, 1, 1};
+      });
+}
+/// The first n columns of Q from k reflectors (?orgqr / ?ungqr). Returns INFO.
+template <class T>
+int ungqr(int m, int n, int k, T* a, int lda, const T* tau) {
+  return local_workspace_call<T>(
+      [&](const WorkArgs<T>& x, int* info) { raw::ungqr(m, n, k, a, lda, tau, x.work, x.lwork, info); },
+      [](const Workspace& q) {
+        return Workspace{q.lwork + 16, 1, 1};
+      });
+}
 
 }  // namespace tartan::detail::lapack

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "tartan/dist_matrix.hpp"
 #include "tartan/types.hpp"
 
 namespace tartan::detail {
@@ -48,6 +49,11 @@ struct WorkArgs {
   int liwork;
 };
 
+/// A vector whose storage of 1 MiB or more comes from Tartan's pool (core/pool.hpp), for
+/// workspaces: a call repeated in a loop reuses the pages of the last one.
+template <class T>
+using pooled_vector = std::vector<T, LocalAllocator<T>>;
+
 /// The query half of the workspace protocol, written once for ScaLAPACK and LAPACK alike:
 /// call(args, &info) with every length -1, WORK(1), RWORK(1) and IWORK(1) read back. A
 /// routine with no LRWORK argument may need RWORK at its full length even to answer
@@ -70,9 +76,9 @@ int local_workspace_call(Call&& call, Size&& size, std::int64_t query_rwork = 1)
   const auto [query, qinfo] = query_workspace<T>(call, query_rwork);
   if (qinfo < 0) return qinfo;
   const Workspace w = size(query);
-  std::vector<T> work(static_cast<std::size_t>(std::max<std::int64_t>(w.lwork, 1)));
-  std::vector<real_t<T>> rwork(static_cast<std::size_t>(std::max<std::int64_t>(w.lrwork, 1)));
-  std::vector<int> iwork(static_cast<std::size_t>(std::max<std::int64_t>(w.liwork, 1)));
+  pooled_vector<T> work(static_cast<std::size_t>(std::max<std::int64_t>(w.lwork, 1)));
+  pooled_vector<real_t<T>> rwork(static_cast<std::size_t>(std::max<std::int64_t>(w.lrwork, 1)));
+  pooled_vector<int> iwork(static_cast<std::size_t>(std::max<std::int64_t>(w.liwork, 1)));
   int info = 0;
   call(WorkArgs<T>{work.data(), static_cast<int>(work.size()), rwork.data(), static_cast<int>(rwork.size()),
                    iwork.data(), static_cast<int>(iwork.size())},

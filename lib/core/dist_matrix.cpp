@@ -3,7 +3,6 @@
 #include "tartan/dist_matrix.hpp"
 
 #include <mpi.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <complex>
@@ -17,33 +16,34 @@
 #include "core/format.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
+#include "core/pool.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
 
 namespace detail {
 
+// ScaLAPACK 2.2.1 reads past the end of a local matrix: p?labrd (inside p?gebrd) reads
+// one element beyond the last (valgrind: "Invalid read of size 16, 16 bytes after a block"
+// in zgemv, from a 129x127 matrix in 3x3 blocks on 1x2), which crashes when the block
+// ends at a page boundary. A page of slack after every local matrix makes such reads
+// harmless.
+constexpr std::size_t slack = 4096;
+
 void* local_alloc(std::size_t bytes) {
-  constexpr std::size_t huge = std::size_t(2) << 20;
-  // ScaLAPACK 2.2.1 reads past the end of a local matrix: p?labrd (inside p?gebrd) reads
-  // one element beyond the last (valgrind: "Invalid read of size 16, 16 bytes after a block"
-  // in zgemv, from a 129x127 matrix in 3x3 blocks on 1x2), which crashes when the block
-  // ends at a page boundary. A page of slack after every local matrix makes such reads
-  // harmless.
-  constexpr std::size_t slack = 4096;
   bytes += slack;
-  void* p = nullptr;
-  if (bytes >= 2 * huge) {
-    const std::size_t rounded = (bytes + huge - 1) / huge * huge;
-    p = std::aligned_alloc(huge, rounded);
-    if (p) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: harmless where THP is off
-  } else {
-    p = std::malloc(bytes == 0 ? 1 : bytes);
-  }
+  if (bytes >= pool::min_bytes) return pool::allocate(bytes);
+  void* p = std::malloc(bytes);
   if (!p) throw std::bad_alloc();
   return p;
 }
-void local_free(void* p) noexcept { std::free(p); }
+void local_free(void* p, std::size_t bytes) noexcept {
+  bytes += slack;
+  if (bytes >= pool::min_bytes)
+    pool::release(p, bytes);
+  else
+    std::free(p);
+}
 
 }  // namespace detail
 

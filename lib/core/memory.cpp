@@ -12,6 +12,8 @@
 #include <limits>
 #include <sstream>
 
+#include "core/pool.hpp"
+
 namespace tartan::detail {
 
 namespace {
@@ -36,11 +38,8 @@ std::int64_t address_space_left() {
 }
 }  // namespace
 
-// TARTAN_MAX_MEMORY: the most one agreed allocation may take per rank ("512M", "2G",
-// bytes), for sharing a node with other jobs; unset, empty or unreadable: no cap.
-static std::int64_t user_cap() {
-  const char* v = std::getenv("TARTAN_MAX_MEMORY");
-  if (!v || !*v) return std::numeric_limits<std::int64_t>::max();
+bool parse_bytes(const char* v, std::int64_t& out) {
+  if (!v || !*v) return false;
   char* end = nullptr;
   const double x = std::strtod(v, &end);
   double mult = 1;
@@ -50,16 +49,28 @@ static std::int64_t user_cap() {
     mult = 1024.0 * 1024, ++end;
   else if (end && (*end == 'G' || *end == 'g'))
     mult = 1024.0 * 1024 * 1024, ++end;
-  if (end == v || (end && *end != '\0') || !(x >= 0) || x * mult > 9e18)
-    return std::numeric_limits<std::int64_t>::max();
-  return static_cast<std::int64_t>(x * mult);
+  if (end == v || (end && *end != '\0') || !(x >= 0) || x * mult > 9e18) return false;
+  out = static_cast<std::int64_t>(x * mult);
+  return true;
+}
+
+// TARTAN_MAX_MEMORY: the most one agreed allocation may take per rank ("512M", "2G",
+// bytes), for sharing a node with other jobs; unset, empty or unreadable: no cap.
+static std::int64_t user_cap() {
+  std::int64_t b = 0;
+  return parse_bytes(std::getenv("TARTAN_MAX_MEMORY"), b) ? b : std::numeric_limits<std::int64_t>::max();
 }
 
 std::int64_t available_bytes(int ranks_on_node) {
   const std::int64_t node = mem_available();
   const std::int64_t share =
       node == std::numeric_limits<std::int64_t>::max() ? node : node / std::max(1, ranks_on_node);
-  return std::min({share, user_cap(), address_space_left()});
+  // Blocks cached in the pool are this process's to reuse (MemAvailable does not count them).
+  const std::int64_t cached = pool::cached_bytes();
+  const auto plus = [&](std::int64_t x) {
+    return x > std::numeric_limits<std::int64_t>::max() - cached ? x : x + cached;
+  };
+  return std::min({plus(share), user_cap(), plus(address_space_left())});
 }
 
 std::string human_bytes(double bytes) {

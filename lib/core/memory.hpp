@@ -17,6 +17,9 @@ namespace tartan::detail {
 /// variable TARTAN_MAX_MEMORY ("512M", "2G", bytes) caps the node's share per rank.
 std::int64_t available_bytes(int ranks_on_node);
 
+/// Reads "512M", "2G", "1.5k" or a byte count into out; false when v is empty or unreadable.
+bool parse_bytes(const char* v, std::int64_t& out);
+
 /// "3.35 GiB", "12.0 MiB", "512 bytes".
 std::string human_bytes(double bytes);
 

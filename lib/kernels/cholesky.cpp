@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bindings/lapack.hpp"
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "core/instantiate.hpp"
@@ -16,7 +17,11 @@ void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what) {
   if (W.rows() == 0) return;
   ReportScope scope;
   int info = 0;
-  scalapack::potrf(fortran::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(), &info);
+  if (one_process_grid(W))  // LAPACK's (OpenBLAS's) ?potrf on the whole local array, as numpy
+    info = lapack::potrf(fortran::uplo_char(lower), static_cast<int>(W.rows()), W.data(), lld_of(W));
+  else
+    scalapack::potrf(fortran::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(),
+                     &info);
   info = agreed_info(W.grid(), info, func, "p?potrf", describe(W));
   if (info > 0)
     throw NotPositiveDefinite(std::string(func) + ": " + what + "leading minor of order " + std::to_string(info) +
@@ -29,8 +34,12 @@ void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* fun
   if (C.rows() == 0 || X.cols() == 0) return;
   ReportScope scope;
   int info = 0;
-  scalapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
-                   C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
+  if (one_process_grid(C))
+    info = lapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(),
+                         lld_of(C), X.data(), lld_of(X));
+  else
+    scalapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
+                     C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(C.grid(), info, func, "p?potrs", describe(C));
 }
 

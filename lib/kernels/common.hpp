@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "bindings/reports.hpp"
 #include "bindings/workspace.hpp"
 #include "tartan/dist_matrix.hpp"
+#include "tartan/error.hpp"
 #include "tartan/types.hpp"
 
 namespace tartan::detail {
@@ -33,9 +35,9 @@ int workspace_int(std::int64_t size, const char* func, const char* routine);
 /// rank when one rank cannot).
 template <class T>
 struct WorkArrays {
-  std::vector<T> work;
-  std::vector<real_t<T>> rwork;
-  std::vector<int> iwork;
+  pooled_vector<T> work;
+  pooled_vector<real_t<T>> rwork;
+  pooled_vector<int> iwork;
 };
 template <class T>
 WorkArrays<T> allocate_workspace(const Grid& g, std::int64_t lwork, std::int64_t lrwork, std::int64_t liwork,
@@ -75,6 +77,34 @@ int call_with_workspace(const Grid& g, Call&& call, const char* func, const char
       func, routine, what);
 }
 
+/// True when W's grid is one process: the local array is all of W, with leading dimension
+/// lld_of(W), and the kernels call LAPACK (OpenBLAS's own, faster than ScaLAPACK's
+/// algorithms on one process) directly, as numpy does.
+template <class T>
+bool one_process_grid(const DistMatrix<T>& W) {
+  return W.grid().size() == 1;
+}
+template <class T>
+int lld_of(const DistMatrix<T>& W) {
+  return static_cast<int>(W.lld());
+}
+
+/// A serial LAPACK call f() -> INFO that makes its own workspace (bindings/lapack.hpp), on
+/// a one-process grid g: a workspace that cannot be had is an OutOfMemory, a negative INFO
+/// or an XERBLA report an internal error (agreed_info). Returns INFO.
+template <class F>
+int local_lapack(const Grid& g, const char* func, const char* routine, const std::string& what, F&& f) {
+  ReportScope scope;
+  int info = 0;
+  try {
+    info = f();
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(std::string(func) + ": the workspace of " + routine + " on " + what + " could not be allocated",
+                      0);
+  }
+  return agreed_info(g, info, func, routine, what);
+}
+
 /// "n x n in nb x nb blocks on a P x Q grid", for messages.
 template <class T>
 std::string describe(const DistMatrix<T>& W) {
@@ -90,9 +120,13 @@ std::string describe(const DistMatrix<T>& W) {
 /// 1x1 blocks on 1x2, 2x2 on 1x3, 3x3 on 2x2, 3x3 in 2x2 blocks on 1x4; its 1-D contexts
 /// leave processes without a row), and so small a problem is latency-bound anyway. Every
 /// rank decides alike from the layout.
-inline bool on_one_process(std::int64_t m, std::int64_t n, Block b, int ranks) {
+/// On a one-process grid W is already all there: LAPACK works on it in place (as numpy).
+inline bool too_small_to_distribute(std::int64_t m, std::int64_t n, Block b, int ranks) {
   const bool single_block = m <= b.mb && n <= b.nb;
   return single_block || std::min(m, n) < std::int64_t(ranks);
+}
+inline bool on_one_process(std::int64_t m, std::int64_t n, Block b, int ranks) {
+  return ranks == 1 || too_small_to_distribute(m, n, b, ranks);
 }
 template <class T>
 bool on_one_process(const DistMatrix<T>& W) {

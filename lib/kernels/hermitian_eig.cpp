@@ -53,6 +53,14 @@ EigPair<T> heev_serial(DistMatrix<T>& W, bool lower, const EigRange& r, bool vec
   using R = real_t<T>;
   const Grid& g = W.grid();
   const int n = static_cast<int>(W.rows());
+  if (one_process_grid(W) && r.range == 'A' && vectors) {  // all of W is here: in place, as numpy
+    std::vector<R> w(static_cast<std::size_t>(n));
+    const int info = local_lapack(g, func, "LAPACK ?syevd", describe(W), [&] {
+      return lapack::heevd('V', fortran::uplo_char(lower), n, W.data(), lld_of(W), w.data());
+    });
+    if (info > 0) no_convergence(func, info);
+    return {std::move(w), std::move(W)};
+  }
   Mat<T> a = to_eigen(W, 0);
   std::vector<R> w(static_cast<std::size_t>(n));
   Mat<T> z;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bindings/lapack.hpp"
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
@@ -18,8 +19,11 @@ std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func) {
   if (W.rows() == 0 || W.cols() == 0) return -1;
   ReportScope scope;
   int info = 0;
-  scalapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
-                   ipiv.data(), &info);
+  if (one_process_grid(W))  // the local array is all of W: LAPACK's (OpenBLAS's) ?getrf, as numpy
+    info = lapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), lld_of(W), ipiv.data());
+  else
+    scalapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
+                     ipiv.data(), &info);
   info = agreed_info(W.grid(), info, func, "p?getrf", describe(W));
   return info > 0 ? info - 1 : -1;
 }
@@ -29,8 +33,12 @@ void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistM
   if (F.rows() == 0 || X.cols() == 0) return;
   ReportScope scope;
   int info = 0;
-  scalapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
-                   F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
+  if (one_process_grid(F))
+    info = lapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(),
+                         lld_of(F), ipiv.data(), X.data(), lld_of(X));
+  else
+    scalapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
+                     F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
   agreed_info(F.grid(), info, func, "p?getrs", describe(F));
 }
 
@@ -38,16 +46,19 @@ template <class T>
 void getri(DistMatrix<T>& W, const std::vector<int>& ipiv, const char* func) {
   if (W.rows() == 0) return;
   const int n = static_cast<int>(W.rows());
-  const int info = with_workspace<T>(
-      W.grid(),
-      [&](const WorkArgs<T>& a, int* inf) {
-        scalapack::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work, a.lwork, a.iwork, a.liwork,
-                         inf);
-      },
-      [&](const Workspace& q) {
-        return Workspace{padded(q.lwork), 1, padded(q.liwork, W.local_cols() + W.block().nb)};
-      },
-      func, "p?getri", describe(W));
+  const int info = one_process_grid(W)
+                       ? local_lapack(W.grid(), func, "?getri", describe(W),
+                                      [&] { return lapack::getri(n, W.data(), lld_of(W), ipiv.data()); })
+                       : with_workspace<T>(
+                             W.grid(),
+                             [&](const WorkArgs<T>& a, int* inf) {
+                               scalapack::getri(n, W.data(), 1, 1, W.descriptor().data(), ipiv.data(), a.work, a.lwork,
+                                                a.iwork, a.liwork, inf);
+                             },
+                             [&](const Workspace& q) {
+                               return Workspace{padded(q.lwork), 1, padded(q.liwork, W.local_cols() + W.block().nb)};
+                             },
+                             func, "p?getri", describe(W));
   if (info > 0)
     throw SingularMatrix(std::string(func) + ": singular matrix: U(" + std::to_string(info - 1) + "," +
                              std::to_string(info - 1) + ") is exactly zero",

@@ -2,6 +2,7 @@
 
 #include "kernels/qr.hpp"
 
+#include "bindings/lapack.hpp"
 #include "bindings/reports.hpp"
 #include "bindings/scalapack.hpp"
 #include "bindings/workspace.hpp"
@@ -14,6 +15,11 @@ std::vector<T> geqrf(DistMatrix<T>& W, const char* func) {
   std::vector<T> tau(tau_size(W));
   if (W.rows() == 0 || W.cols() == 0) return tau;
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols());
+  if (one_process_grid(W)) {  // LAPACK's ?geqrf on the whole local array, as numpy
+    local_lapack(W.grid(), func, "?geqrf", describe(W),
+                 [&] { return lapack::geqrf(m, n, W.data(), lld_of(W), tau.data()); });
+    return tau;
+  }
   call_with_workspace<T>(
       W.grid(),
       [&](T* w, int lw, int* info) {
@@ -27,6 +33,11 @@ template <class T>
 void ungqr(DistMatrix<T>& Q, std::int64_t k, const std::vector<T>& tau, const char* func) {
   if (Q.rows() == 0 || Q.cols() == 0) return;
   const int m = static_cast<int>(Q.rows()), n = static_cast<int>(Q.cols()), kk = static_cast<int>(k);
+  if (one_process_grid(Q)) {
+    local_lapack(Q.grid(), func, "?orgqr/?ungqr", describe(Q),
+                 [&] { return lapack::ungqr(m, n, kk, Q.data(), lld_of(Q), tau.data()); });
+    return;
+  }
   call_with_workspace<T>(
       Q.grid(),
       [&](T* w, int lw, int* info) {

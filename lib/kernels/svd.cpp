@@ -36,6 +36,16 @@ std::vector<real_t<T>> gesvd_serial(DistMatrix<T>& W, DistMatrix<T>* U, DistMatr
   const Grid& g = W.grid();
   const int m = static_cast<int>(W.rows()), n = static_cast<int>(W.cols()), k = std::min(m, n);
   const bool vec = U != nullptr;
+  if (one_process_grid(W)) {  // W, U and VT are all here: in place, no gathering
+    std::vector<R> s(static_cast<std::size_t>(k));
+    T none{};
+    const int info = local_lapack(g, func, "LAPACK ?gesdd/?gesvd", describe(W), [&] {
+      return lapack::gesdd(vec ? 'S' : 'N', m, n, W.data(), lld_of(W), s.data(), vec ? U->data() : &none,
+                           vec ? lld_of(*U) : 1, vec ? VT->data() : &none, vec ? lld_of(*VT) : 1);
+    });
+    if (info > 0) no_convergence(func, info);
+    return s;
+  }
   Mat a = to_eigen(W, 0), u, vt;
   std::vector<R> s(static_cast<std::size_t>(k));
   int info = 0;

@@ -61,13 +61,14 @@ EighResult<T> solve(DistMatrix<T>& C, const EighOptions& o, const detail::EigRan
   // error at solve time); for eigenvalues alone p?syev was faster (n = 3000 on 1x2: 1.75-1.83 s,
   // ELPA 2.52-2.70 s).
   const bool doubles = std::is_same_v<real_t<T>, double>;
-  const bool wants_elpa =
-      is_elpa(o.driver) || (o.driver == EighDriver::automatic && have_elpa() && doubles && vectors && r.range == 'A');
+  // On one process auto takes LAPACK's ?syevd, as numpy; ELPA runs there when asked for.
+  const bool wants_elpa = is_elpa(o.driver) || (o.driver == EighDriver::automatic && have_elpa() && doubles &&
+                                                vectors && r.range == 'A' && !detail::on_one_process(C));
   if (wants_elpa && n > 0) {
     std::string why;
     bool failed = false;  // ELPA ran and reported an error
     const Block eb{detail::elpa_block(C.block().nb), detail::elpa_block(C.block().nb)};
-    if (detail::on_one_process(C)) {
+    if (detail::too_small_to_distribute(C.rows(), C.cols(), C.block(), C.grid().size())) {
       why = "A is one block or has fewer rows than processes: LAPACK on one process";
     } else if (!detail::elpa_serves(C.grid(), n, eb.nb)) {
       why = "ELPA needs rows and columns of A on every process (n = " + std::to_string(n) + " in blocks of " +

@@ -3,12 +3,14 @@
 // allocates, with bindings/workspace.hpp's sizes); ELPA's own arrays were measured.
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "bindings/lapack.hpp"
 #include "bindings/workspace.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
+#include "core/pool.hpp"
 #include "kernels/cholqr.hpp"
 #include "kernels/elpa.hpp"
 #include "kernels/qr.hpp"
@@ -45,6 +47,9 @@ std::int64_t available_memory(const Grid& grid) { return detail::available_bytes
 
 std::string format_bytes(double bytes) { return detail::human_bytes(bytes); }
 
+std::int64_t pool_cached_bytes() { return detail::pool::cached_bytes(); }
+void pool_trim() { detail::pool::trim(); }
+
 namespace {
 
 // Sums of parts, each with a name for the detail text.
@@ -53,6 +58,9 @@ struct Plan {
   std::ostringstream text;
   void add(const char* what, double b) {
     if (b <= 0) return;
+    // blocks of 1 MiB and more come from the pool, in 2 MiB size classes
+    const double cls = double(detail::pool::class_bytes);
+    if (b + 4096 >= double(detail::pool::min_bytes)) b = std::ceil((b + 4096) / cls) * cls;
     bytes += static_cast<std::int64_t>(b);
     text << (text.tellp() > 0 ? " + " : "") << what << " " << detail::human_bytes(b);
   }
@@ -93,25 +101,50 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
   // of the local rows and columns (measured: 2.3 MiB at n = 1500 on 1x2).
   const double panels = 2.0 * double(nb) * double(numroc(m, nb, 0, 0, P) + numroc(n, nb, 0, 0, Q)) * S;
   const double ipiv = double(numroc(m, nb, 0, 0, P) + nb) * sizeof(int);
+  // One process: LAPACK on the local array itself (kernels/common.hpp, one_process_grid).
+  // The factorizations need no panel buffers; eigh and svd work in place with LAPACK's
+  // own workspaces, which numpy's calls need as well.
+  // (svd takes ?gesdd there at every shape; qr and lstsq keep CholeskyQR when tall-skinny.)
+  const bool lapack_here = g.size() == 1 && !detail::tall_skinny(std::max(m, n), std::min(m, n));
+  if ((lapack_here && op == Operation::eigh) || (g.size() == 1 && op == Operation::svd)) {
+    const double N = double(k), M = double(std::max(m, n));
+    if (op == Operation::eigh) {
+      // ?syevd: LWORK 1 + 6n + 2n^2 (real) or 2n + n^2 with LRWORK 1 + 5n + 2n^2 (complex)
+      p.add("A's copy (then the eigenvectors)", local(n, n));
+      const double w =
+          is_complex_v<T> ? (2 * N + N * N) * S + (1 + 5 * N + 2 * N * N) * SR : (1 + 6 * N + 2 * N * N) * S;
+      p.add("?syevd's workspace", w + (3 + 5 * N) * sizeof(int));
+    } else {
+      // ?gesdd keeps a copy of A for its ?gesvd fallback; its workspace is about 3 k^2 + 4 k
+      // (?bdsdc's), and complex types add LRWORK of 7 k^2 + 2 max(m, n) k.
+      p.add("A's copy", local(m, n));
+      p.add("U and Vh", local(m, k) + local(k, n));
+      p.add("A's copy kept for ?gesvd", local(m, n));
+      p.add("?gesdd's workspace", (3 * N * N + 4 * N + 3 * M) * S +
+                                      (is_complex_v<T> ? (7 * N * N + 2 * M * N) * SR : 0.0) + 8 * N * sizeof(int));
+    }
+    return MemoryEstimate{p.bytes, available_memory(g), detail::pool::cached_bytes(), p.text.str()};
+  }
+  const double panels_here = lapack_here ? 0.0 : panels;
   switch (op) {
     case Operation::lu_factor:
       p.add("the factors (a copy of A)", local(m, n));
       p.add("pivots", ipiv);
-      p.add("panel buffers", panels);
+      p.add("panel buffers", panels_here);
       break;
     case Operation::solve:
     case Operation::cholesky:
       p.add(op == Operation::solve ? "the LU factors (a copy of A)" : "the Cholesky factor (a copy of A)", local(n, n));
       p.add("B's copy and X", 2 * local(n, nrhs));
       if (op == Operation::solve) p.add("pivots", ipiv);
-      p.add("panel buffers", panels);
+      p.add("panel buffers", panels_here);
       break;
     case Operation::solve_mixed:
       // The single-precision factors are freed before the double-precision fallback's copy.
       p.add("the fallback's double-precision LU (the single-precision one, half of it, before)", local(n, n));
       p.add("B, X, residual and correction", 4 * local(n, nrhs));
       p.add("pivots", ipiv);
-      p.add("panel buffers", panels);
+      p.add("panel buffers", panels_here);
       break;
     case Operation::qr:
     case Operation::lstsq: {
@@ -132,7 +165,7 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         p.add("A's copy (then Q)", local(m, n));
         p.add("R", local(k, n));
         p.add("workspace", ws);
-        p.add("panel buffers", panels);
+        p.add("panel buffers", panels_here);
       } else {
         // The values first (a reduction of A's copy, and of R for m >= 1.6 n), then p?gels.
         p.add("A's copy", local(m, n));
@@ -201,7 +234,7 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
       break;
     }
   }
-  return MemoryEstimate{p.bytes, available_memory(g), p.text.str()};
+  return MemoryEstimate{p.bytes, available_memory(g), detail::pool::cached_bytes(), p.text.str()};
 }
 
 #define TARTAN_INSTANTIATE(T) \

@@ -128,6 +128,7 @@ void check(tt::Operation op, const tt::Grid& g, std::int64_t m, std::int64_t n, 
   const auto A = input(op, g, m, n);
   const auto B = tt::random<double>(g, m, 1, 2);
   const auto est = tt::memory_estimate<double>(op, g, m, n);
+  tt::pool_trim();  // the call's own peak: nothing cached from the ones before
   const double peak = measured_peak([&] { call(A, B); });
   if (test_rank() == 0)
     std::printf("%-10s %7lldx%-5lld on %dx%d: estimate %10.1f MiB, measured %10.1f MiB, ratio %.2f\n",
@@ -173,4 +174,24 @@ TEST_CASE("memory_estimate of the tall-skinny paths: qr, svd and lstsq by Choles
       check(tt::Operation::svd, g, m, n, [](const M& A, const M&) { auto r = tt::svd(A); });
     }
   }
+}
+
+TEST_CASE("the pool: a call repeated takes its large blocks from the pool, and trim returns them") {
+  tt::Grid g(test_comm());
+  using M = tt::DistMatrix<double>;
+  const auto A = input(tt::Operation::solve, g, 800, 800);
+  const auto B = tt::random<double>(g, 800, 1, 2);
+  auto call = [&] { auto x = tt::solve(A, B); };
+  call();  // fills the pool with what solve frees
+  const std::int64_t cached = tt::pool_cached_bytes();
+  // The working copy of A (800 x 800 doubles is 5 MiB over the ranks) is a pooled block.
+  CHECK(cached >= std::int64_t(1) << 20);
+  CHECK(tt::memory_estimate<double>(tt::Operation::solve, g, 800, 800).cached == cached);
+  const double again = measured_peak(call);
+  INFO("the second call allocated " << tt::format_bytes(again) << " more at malloc; " << tt::format_bytes(double(cached))
+                                    << " were cached");
+  CHECK(again < double(std::int64_t(1) << 20));  // small buffers only
+  tt::pool_trim();
+  CHECK(tt::pool_cached_bytes() == 0);
+  (void)sizeof(M);
 }

@@ -149,6 +149,7 @@ TEST_CASE("ELPA asked for where it cannot serve falls back to p?syevd and says w
 TEST_CASE("an ELPA error on one rank falls back on every rank, says so, and the next call is not affected") {
   if (!tt::have_elpa()) return;
   for (auto [P, Q] : grid_shapes()) {
+    if (P * Q == 1) continue;  // auto takes LAPACK's ?heevd on one process, not ELPA
     tt::Grid g(test_comm(), P, Q);
     auto A = hermitian<std::complex<double>>(g, 120, Spectrum::graded, tt::Block{16, 16});
     tt::detail::inject_elpa_failure() = true;
@@ -186,8 +187,14 @@ TEST_CASE("subsets by index through ELPA's nev agree with p?syevr") {
           if (std::abs(re.eigenvalues[i] - rr.eigenvalues[i]) > 1e-10) fail = "differs from evr";
       }
       INFO("grid " << P << "x" << Q << " [" << range.first << ", " << range.second << "] ran "
-                   << tt::driver_name(re.driver) << ": " << fail);
-      CHECK(re.driver == tt::EighDriver::elpa);
+                   << tt::driver_name(re.driver) << " (" << re.fallback << "): " << fail);
+      // 140 rows in blocks of 32 are 5 block rows: on 1x6 and 6x1 a process holds none,
+      // and ELPA is not asked; the fallback says why.
+      if (std::max(P, Q) <= 5)
+        CHECK(re.driver == tt::EighDriver::elpa);
+      else
+        CHECK((re.driver == tt::EighDriver::evr &&
+               re.fallback.find("ELPA needs rows and columns of A on every process") != std::string::npos));
       REQUIRE(all_ranks(fail.empty()));
     }
   }
