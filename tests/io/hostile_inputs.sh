@@ -52,6 +52,14 @@ done
 # environment and flags
 expect 2 "TARTAN_NUM_THREADS='abc'" env TARTAN_NUM_THREADS=abc "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
 expect 2 "TARTAN_NUM_THREADS='0'" env TARTAN_NUM_THREADS=0 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$eig" --n 10
+expect 2 "TARTAN_POOL='2', expected 0 (off) or 1 (on)" env TARTAN_POOL=2 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
+expect 2 "TARTAN_POOL_MAX='lots'" env TARTAN_POOL_MAX=lots "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
+# the pool off, and a cap below one block: the same answer as with the default pool
+TARTAN_POOL=0 "${run[@]}" "$solve" --n 700 --out "$d/off.npy" > /dev/null || fail "TARTAN_POOL=0"
+TARTAN_POOL_MAX=1M "${run[@]}" "$solve" --n 700 --out "$d/tiny.npy" > /dev/null || fail "TARTAN_POOL_MAX=1M"
+"${run[@]}" "$solve" --n 700 --out "$d/pool.npy" > /dev/null || fail "the default pool"
+cmp "$d/off.npy" "$d/pool.npy" || fail "TARTAN_POOL=0 changed the answer"
+cmp "$d/tiny.npy" "$d/pool.npy" || fail "TARTAN_POOL_MAX=1M changed the answer"
 expect 2 "expected PxQ" "${run[@]}" "$solve" --grid 1x2x7
 expect 2 "expected PxQ" "${run[@]}" "$solve" --grid 1x2junk
 expect 2 "needs 4294967296 ranks" "${run[@]}" "$solve" --grid 65536x65536
