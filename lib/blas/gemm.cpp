@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "bindings/blas.hpp"
 #include "bindings/pblas.hpp"
 #include "core/checks.hpp"
 #include "core/instantiate.hpp"
@@ -59,6 +60,13 @@ void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_iden
     const DistMatrix<T> Bc = overlap<T>(B, C) ? copy<T>(B) : DistMatrix<T>(B.grid(), 0, 0);
     gemm<T>(alpha, overlap<T>(A, C) ? View<const T>(Ac) : A, opA, overlap<T>(B, C) ? View<const T>(Bc) : B, opB, beta,
             C);
+    return;
+  }
+  if (C.grid().size() == 1) {  // one process holds every operand whole: BLAS itself, as numpy
+    auto at = [](auto v) { return v.matrix().data() + v.row_offset() + v.col_offset() * v.matrix().lld(); };
+    detail::blas::gemm(detail::fortran::op_char<T>(opA), detail::fortran::op_char<T>(opB), static_cast<int>(m),
+                       static_cast<int>(n), static_cast<int>(k), alpha, at(A), static_cast<int>(A.matrix().lld()),
+                       at(B), static_cast<int>(B.matrix().lld()), beta, at(C), static_cast<int>(C.matrix().lld()));
     return;
   }
   detail::pblas::gemm(detail::fortran::op_char<T>(opA), detail::fortran::op_char<T>(opB), static_cast<int>(m),
