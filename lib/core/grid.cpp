@@ -58,7 +58,23 @@ std::pair<int, int> Grid::default_shape(int size) {
 
 Grid::Grid() : Grid(MPI_COMM_WORLD) {}
 
+namespace {
+// Before MPI_Init, Open MPI's own message ("MPI_Comm_size() called before MPI_INIT") does
+// not say what to do; after MPI_Finalize it aborts.
+void require_mpi_running() {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (!initialized) throw InvalidArgument("Grid: MPI is not initialized: create a tartan::Environment first");
+  if (finalized)
+    throw InvalidArgument(
+        "Grid: MPI has been finalized: keep the tartan::Environment alive while "
+        "Tartan is used");
+}
+}  // namespace
+
 Grid::Grid(MPI_Comm comm) {
+  require_mpi_running();
   int size = 0;
   MPI_Comm_size(comm, &size);
   auto [p, q] = default_shape(size);
@@ -66,6 +82,7 @@ Grid::Grid(MPI_Comm comm) {
 }
 
 Grid::Grid(MPI_Comm comm, int prows, int pcols) {
+  require_mpi_running();
   int size = 0;
   MPI_Comm_size(comm, &size);
   if (prows < 1 || pcols < 1 || static_cast<std::int64_t>(prows) * pcols != size)
