@@ -43,9 +43,55 @@ DistMatrix<T> operator-(const DistMatrix<T>& A, const DistMatrix<T>& B);
 template <class T>
 DistMatrix<T> operator*(std::type_identity_t<T> alpha, const DistMatrix<T>& A);
 
+/// A * alpha, A / alpha and -A as new matrices (local work only).
+template <class T>
+DistMatrix<T> operator*(const DistMatrix<T>& A, std::type_identity_t<T> alpha) {
+  return alpha * A;
+}
+template <class T>
+DistMatrix<T> operator/(const DistMatrix<T>& A, std::type_identity_t<T> alpha) {
+  DistMatrix<T> C = A.copy();
+  C.local() /= alpha;
+  return C;
+}
+template <class T>
+DistMatrix<T> operator-(const DistMatrix<T>& A) {
+  return T(-1) * A;
+}
+/// The product of two matrices is matmul(A, B) (numpy's A @ B); * between two matrices
+/// does not compile, so that it is never mistaken for the element-wise product.
+template <class T>
+DistMatrix<T> operator*(const DistMatrix<T>&, const DistMatrix<T>&) {
+  static_assert(sizeof(T) == 0, "A * B of two DistMatrix: use tartan::matmul(A, B) (numpy's A @ B)");
+  return {};
+}
+
 /// Y := alpha * X + Y, in place (same shape, same grid). Collective.
 template <class T>
 void axpy(std::type_identity_t<T> alpha, const DistMatrix<T>& X, DistMatrix<T>& Y);
+
+/// In place: A += B and A -= B (same shape and grid, any block sizes; collective), A *= alpha
+/// and A /= alpha (local work only).
+template <class T>
+DistMatrix<T>& operator+=(DistMatrix<T>& A, const DistMatrix<T>& B) {
+  axpy<T>(T(1), B, A);
+  return A;
+}
+template <class T>
+DistMatrix<T>& operator-=(DistMatrix<T>& A, const DistMatrix<T>& B) {
+  axpy<T>(T(-1), B, A);
+  return A;
+}
+template <class T>
+DistMatrix<T>& operator*=(DistMatrix<T>& A, std::type_identity_t<T> alpha) {
+  A.local() *= alpha;
+  return A;
+}
+template <class T>
+DistMatrix<T>& operator/=(DistMatrix<T>& A, std::type_identity_t<T> alpha) {
+  A.local() /= alpha;
+  return A;
+}
 
 /// sum_ij conj(x_ij) * y_ij of two matrices (or vectors) of equal shape, on every rank.
 template <class T>

@@ -79,6 +79,21 @@ TEMPLATE_TEST_CASE("transpose, adjoint, +, -, scaling, axpy, dot", "", TARTAN_TY
     REQUIRE((gather_all(A + B) - (a + b)).norm() <= 4 * eps<T>() * (a.norm() + b.norm()));
     REQUIRE((gather_all(A - B) - (a - b)).norm() <= 4 * eps<T>() * (a.norm() + b.norm()));
     REQUIRE(gather_all(T(3) * A) == Mat<T>(T(3) * a));
+    REQUIRE(gather_all(A * T(3)) == Mat<T>(a * T(3)));
+    REQUIRE(gather_all(-A) == Mat<T>(-a));
+    REQUIRE((gather_all(A / T(4)) - Mat<T>(a / T(4))).norm() <= eps<T>() * a.norm());
+    {
+      auto Z = A.copy();
+      Z += B;
+      REQUIRE((gather_all(Z) - (a + b)).norm() <= 4 * eps<T>() * (a.norm() + b.norm()));
+      Z -= B;
+      Z *= T(2);
+      REQUIRE((gather_all(Z) - T(2) * a).norm() <= 16 * eps<T>() * (a.norm() + b.norm()));
+      Z /= T(2);
+      REQUIRE((gather_all(Z) - a).norm() <= 16 * eps<T>() * (a.norm() + b.norm()));
+      require_throws_everywhere<tt::InvalidArgument>([&] { Z += tt::random<T>(g, 8, 13, 3); }, "expected equal shapes");
+      REQUIRE(gather_all(Z) == gather_all(Z));  // still usable
+    }
     auto Y = B.copy();
     tt::axpy(T(2), A, Y);
     REQUIRE((gather_all(Y) - (T(2) * a + b)).norm() <= 8 * eps<T>() * (a.norm() + b.norm()));
