@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <variant>
@@ -486,16 +487,31 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       "The n x n identity (numpy.identity(n, dtype)). Collective.");
   mod.def(
       "random",
-      [](const PyGrid& g, std::int64_t m, std::int64_t n, std::uint64_t seed, const py::object& dtype,
-         const py::object& block) {
+      [](const PyGrid& g, std::int64_t m, std::int64_t n, std::optional<std::uint64_t> seed_arg,
+         const py::object& dtype, const py::object& block) {
         const int code = code_of(py::dtype::from_args(dtype));
         const tt::Block b = block_arg(block).value_or(tt::Block{});
+        // No seed: fresh entropy from rank 0, the same on every rank (numpy.random.default_rng()
+        // gives independent draws too; a fixed default made random(g, 5, 5) and
+        // random(g, 5, 1) share their first column).
+        std::uint64_t seed = 0;
+        if (seed_arg) {
+          seed = *seed_arg;
+        } else {
+          if (g.g.rank() == 0) {
+            std::random_device rd;
+            seed = (std::uint64_t(rd()) << 32) ^ rd();
+          }
+          MPI_Bcast(&seed, 1, MPI_UINT64_T, 0, g.g.comm());
+        }
         return with_type(
             code, [&]<class T>() { return Matrix{Any(released([&] { return tt::random<T>(g.g, m, n, seed, b); }))}; });
       },
-      py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("seed") = 1, py::arg("dtype") = "float64",
+      py::arg("grid"), py::arg("m"), py::arg("n"), py::arg("seed") = py::none(), py::arg("dtype") = "float64",
       py::arg("block") = py::none(),
-      "Uniform entries in [-1, 1]; entry (i, j) depends only on seed, i and j (the same matrix on every grid).");
+      "Uniform entries in [-1, 1]; entry (i, j) depends only on seed, i and j (the same matrix on every grid). "
+      "Without a seed, a fresh one (from rank 0, the same on every rank): independent matrices, as "
+      "numpy.random.default_rng(). Collective.");
   mod.def(
       "from_function",
       [](const PyGrid& g, std::int64_t m, std::int64_t n, const py::function& f, const py::object& dtype,

@@ -209,6 +209,16 @@ def test_from_function_and_random(grid):
     R1 = tartan.random(grid, 20, 10, seed=3)
     R2 = tartan.random(tartan.Grid(comm), 20, 10, seed=3, block=(3, 3))
     assert agree(np.array_equal(R1.to_numpy(root=None), R2.to_numpy(root=None)))
+    # Without a seed: independent draws, the same matrix on every rank (numpy's default_rng).
+    # A fixed default made solve(random(g, 5, 5), random(g, 5, 1)) return e_1.
+    A, b = tartan.random(grid, 5, 5), tartan.random(grid, 5, 1)
+    a, bb = A.to_numpy(root=None), b.to_numpy(root=None)
+    assert agree(not np.array_equal(a[:, :1], bb))
+    assert agree(not np.array_equal(a, tartan.random(grid, 5, 5).to_numpy(root=None)))
+    x = tartan.linalg.solve(A, b).to_numpy(root=None)
+    assert agree(not np.allclose(x.ravel(), np.eye(5)[0]))
+    # every rank holds its part of one matrix: rank 0's copy equals everyone's
+    assert agree(np.array_equal(comm.bcast(a, root=0), a))
 
 
 def test_no_leak_over_create_free_cycles():
