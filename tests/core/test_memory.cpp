@@ -188,8 +188,8 @@ TEST_CASE("the pool: a call repeated takes its large blocks from the pool, and t
   CHECK(cached >= std::int64_t(1) << 20);
   CHECK(tt::memory_estimate<double>(tt::Operation::solve, g, 800, 800).cached == cached);
   const double again = measured_peak(call);
-  INFO("the second call allocated " << tt::format_bytes(again) << " more at malloc; " << tt::format_bytes(double(cached))
-                                    << " were cached");
+  INFO("the second call allocated " << tt::format_bytes(again) << " more at malloc; "
+                                    << tt::format_bytes(double(cached)) << " were cached");
   CHECK(again < double(std::int64_t(1) << 20));  // small buffers only
   tt::pool_trim();
   CHECK(tt::pool_cached_bytes() == 0);
