@@ -368,6 +368,13 @@ inline bool plan_memory(const char* program, const tartan::Grid& g, const std::s
     throw UsageError("not enough memory: " + what + " needs about " + format_bytes(need) + " per rank (" + detail +
                      "), " + format_bytes(double(avail)) + " available per rank; " + advice +
                      " (--dry-run prints this plan)");
+  // Said before the work starts (as HPL echoes its parameters), so a long run is not silent
+  // until its end; the JSON form stays one object, printed at the end.
+  if (!json && g.rank() == 0) {
+    std::printf("%s %s: starting %s; memory per rank about %s of %s available\n", program, tartan::version_string,
+                what.c_str(), format_bytes(need).c_str(), format_bytes(double(avail)).c_str());
+    std::fflush(stdout);
+  }
   return false;
 }
 

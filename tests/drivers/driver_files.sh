@@ -156,4 +156,12 @@ for delay in 0.2 0.5 0.8 1.2 1.6; do
     old=$now
   fi
 done
+# The drivers speak before they compute: the plan line is out (flushed, through a pipe)
+# while a long eigh is still running; mpiexec stops the job well before it would end.
+out=$("$mpiexec" --oversubscribe --timeout 8 -n "$np" "$build/solvers/tartan-eig" --n 6000 2>&1)
+[[ $out == *"tartan-eig "*": starting eigh (driver auto) of a generated 6000x6000"*"memory per rank about"* ]] ||
+  fail "tartan-eig said nothing before computing: ${out:0:600}"
+out=$(run "$build/solvers/tartan-solve" --n 300 2>&1)
+[[ $out == *"tartan-solve "*": starting "*"memory per rank about"* ]] ||
+  fail "tartan-solve said nothing before computing: ${out:0:600}"
 echo "driver file tests passed"
