@@ -482,6 +482,45 @@ int run(int argc, char** argv, tt::Environment& env) {
                 "scalapack_s", "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat", "first_rat", "faults");
   }
   std::vector<Row> rows;
+  // --csv and --json are rewritten after every row (rank 0), so a sweep that dies keeps the
+  // rows it finished; the last write adds the link figures.
+  auto save = [&](const std::optional<Link>& link) {
+    if (rank != 0) return;
+    if (args.has("--csv")) {
+      std::ofstream f(args.get("--csv", ""));
+      f << std::setprecision(12);
+      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
+           "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
+      for (auto& r : rows)
+        f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ',' << r.scalapack_s
+          << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
+          << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
+          << r.inplace_s << ',' << r.tartan_comm.bytes << ',' << r.tartan_comm.messages << ',' << r.raw_comm.bytes
+          << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << '\n';
+      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
+    }
+    if (args.has("--json")) {
+      std::ofstream f(args.get("--json", ""));
+      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak;
+      if (link) f << ",\"link_alpha_s\":" << link->alpha << ",\"link_beta_s_per_byte\":" << link->beta;
+      f << ",\"results\":[";
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\"" << r.p
+          << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
+          << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s;
+        if (r.tartan_comm.counted())
+          f << ",\"tartan_recv_bytes\":" << r.tartan_comm.bytes << ",\"tartan_messages\":" << r.tartan_comm.messages;
+        if (r.raw_comm.counted())
+          f << ",\"scalapack_recv_bytes\":" << r.raw_comm.bytes << ",\"scalapack_messages\":" << r.raw_comm.messages;
+        const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
+        if (bound > 0) f << ",\"bound_bytes\":" << bound;
+        f << "}";
+      }
+      f << "]}\n";
+      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--json", ""));
+    }
+  };
   for (auto [p, q] : grids) {
     tt::Grid g(MPI_COMM_WORLD, p, q);
     for (auto n : ns)
@@ -492,6 +531,7 @@ int run(int argc, char** argv, tt::Environment& env) {
                          p, q);
           Row r = run_op(op, g, n, nb, reps, m_arg);
           rows.push_back(r);
+          save(std::nullopt);
           if (rank == 0) {
             const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;
             char inplace[32] = "-";
@@ -558,40 +598,7 @@ int run(int argc, char** argv, tt::Environment& env) {
         "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy;\n"
         "first_rat = the same ratio for Tartan's first call; faults = minor page faults of Tartan's last call\n"
         "(busiest rank)\n");
-    if (args.has("--csv")) {
-      std::ofstream f(args.get("--csv", ""));
-      f << std::setprecision(12);
-      f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
-           "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
-      for (auto& r : rows)
-        f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ',' << r.scalapack_s
-          << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
-          << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
-          << r.inplace_s << ',' << r.tartan_comm.bytes << ',' << r.tartan_comm.messages << ',' << r.raw_comm.bytes
-          << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << '\n';
-      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
-    }
-    if (args.has("--json")) {
-      std::ofstream f(args.get("--json", ""));
-      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak;
-      if (link) f << ",\"link_alpha_s\":" << link->alpha << ",\"link_beta_s_per_byte\":" << link->beta;
-      f << ",\"results\":[";
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto& r = rows[i];
-        f << (i ? "," : "") << "{\"op\":\"" << r.op << "\",\"n\":" << r.n << ",\"nb\":" << r.nb << ",\"grid\":\"" << r.p
-          << 'x' << r.q << "\",\"tartan_s\":" << r.tartan_s << ",\"scalapack_s\":" << r.scalapack_s
-          << ",\"tartan_gflops\":" << r.flops / r.tartan_s * 1e-9 << ",\"ratio\":" << r.scalapack_s / r.tartan_s;
-        if (r.tartan_comm.counted())
-          f << ",\"tartan_recv_bytes\":" << r.tartan_comm.bytes << ",\"tartan_messages\":" << r.tartan_comm.messages;
-        if (r.raw_comm.counted())
-          f << ",\"scalapack_recv_bytes\":" << r.raw_comm.bytes << ",\"scalapack_messages\":" << r.raw_comm.messages;
-        const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
-        if (bound > 0) f << ",\"bound_bytes\":" << bound;
-        f << "}";
-      }
-      f << "]}\n";
-      if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--json", ""));
-    }
+    save(link);
   }
   return 0;
 }
