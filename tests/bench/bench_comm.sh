@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tartan-bench's communication columns and bench/commmodel.py, end to end on 4 ranks:
-# gemm on 2x2 must receive exactly its 2D bound (SUMMA), every counted call must have
+# gemm on 2x2 must receive its 2D bound (SUMMA) and at most 64 bytes more (with PBLAS's
+# panels 256 wide, 14 messages became 6 and 8 bytes were added), every counted call must have
 # received something, the link must be fitted, and the model must print its predictions.
 # usage: bench_comm.sh MPIEXEC TARTAN_BENCH COMMMODEL_PY
 set -euo pipefail
@@ -22,10 +23,10 @@ for r in rows:
     assert float(r["tartan_messages"]) > 0, r
 g = [r for r in rows if r["op"] == "gemm" and r["grid"] == "2x2"][0]
 got, bound = float(g["tartan_recv_bytes"]), float(g["bound_bytes"])
-assert abs(got - bound) <= 1e-9 * bound, (got, bound)
+assert 0 <= got - bound <= 64, (got, bound)
 j = json.load(open(sys.argv[2]))
 assert j["link_alpha_s"] > 0 and j["link_beta_s_per_byte"] > 0, j
-print("bench_comm: gemm 2x2 received", got, "bytes = its bound; link alpha", j["link_alpha_s"])
+print("bench_comm: gemm 2x2 received", got, "bytes, its bound", bound, "; link alpha", j["link_alpha_s"])
 PY
 python3 "$model" --alpha 10 --beta 1 --rate 40 --target 64:20000 "$dir/r.csv" | tee "$dir/model.txt"
 grep -Eq '^gemm +64 +20000 ' "$dir/model.txt"
