@@ -283,3 +283,15 @@ def test_from_function_failure_says_why_on_every_rank():
         msg = str(e.value)
         assert agree(f"f failed on rank {last}: " in msg and cause in msg), msg
         assert agree(comm.allgather(msg) == [msg] * comm.size), msg
+
+
+def test_zeros_shape_and_eye(grid):
+    Z = tartan.zeros(grid, (4, 3))
+    assert agree(Z.shape == (4, 3) and np.array_equal(Z.to_numpy(root=None), np.zeros((4, 3))))
+    assert agree(tartan.zeros(grid, 4, 3).shape == (4, 3))
+    for args in [(5,), (5, 7), (5, 7, 2), (6, 4, -1), (3, None, 1)]:
+        E = tartan.eye(grid, *args)
+        assert agree(np.array_equal(E.to_numpy(root=None), np.eye(*args)))
+    assert agree(np.array_equal(tartan.eye(grid, 3, dtype="complex128").to_numpy(root=None), np.eye(3)))
+    with pytest.raises(tartan.InvalidArgument, match="expected \\(m, n\\) or m, n"):
+        tartan.zeros(grid, 4)
