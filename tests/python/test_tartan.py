@@ -127,6 +127,10 @@ def test_factorizations_and_small_results(grid, dtype):
     assert agree(np.isclose(tl.norm(A), np.linalg.norm(a), rtol=t))
     assert agree(np.isclose(tl.norm(A, 1), np.linalg.norm(a, 1), rtol=t))
     assert agree(np.isclose(tl.norm(A, np.inf), np.linalg.norm(a, np.inf), rtol=t))
+    for o in (2, -2, "nuc"):
+        assert agree(np.isclose(tl.norm(A, o), np.linalg.norm(a, o), rtol=t)), o
+    with pytest.raises(tartan.InvalidArgument, match="expected None, 'fro', 'nuc', 1, 2, -2 or inf"):
+        tl.norm(A, 3)
     tri = np.triu(a)
     assert agree(np.allclose(tl.solve_triangular(scatter(tri, grid), B).to_numpy(root=None),
                              sl.solve_triangular(tri, b), rtol=t, atol=t))

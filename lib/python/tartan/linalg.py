@@ -13,6 +13,7 @@ Python numbers on every rank; matrices are DistMatrix on the input's grid.
 """
 
 from ._core import _linalg as _l
+from ._errors import InvalidArgument
 
 LU = _l.LU
 Cholesky = _l.Cholesky
@@ -132,7 +133,17 @@ def cond(a, p=None):
 
 
 def norm(a, ord=None):
-    """Matrix norm (numpy.linalg.norm): ord None or 'fro', 1 or inf."""
+    """Matrix norm (numpy.linalg.norm): ord None or 'fro', 1, inf, 2 (the largest singular
+    value), -2 (the smallest) or 'nuc' (their sum). 2, -2 and 'nuc' compute the singular
+    values (svdvals)."""
+    if isinstance(ord, str):
+        if ord == "nuc":
+            return float(sum(svdvals(a)))
+    elif ord is not None and ord in (2, -2):
+        s = svdvals(a)
+        return float(0.0 if len(s) == 0 else (s[0] if ord == 2 else s[-1]))
+    elif ord is not None and not (ord == 1 or ord == float("inf")):
+        raise InvalidArgument(f"tartan: norm: ord is {ord!r}, expected None, 'fro', 'nuc', 1, 2, -2 or inf")
     return _l.norm(a, ord)
 
 
