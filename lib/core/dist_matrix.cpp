@@ -28,7 +28,7 @@ namespace detail {
 // in zgemv, from a 129x127 matrix in 3x3 blocks on 1x2), which crashes when the block
 // ends at a page boundary. A page of slack after every local matrix makes such reads
 // harmless.
-constexpr std::size_t slack = 4096;
+constexpr std::size_t slack = pool::storage_slack;
 
 void* local_alloc(std::size_t bytes) {
   bytes += slack;

@@ -30,9 +30,10 @@ std::int64_t physical_memory() {
   return pages > 0 && size > 0 ? std::int64_t(pages) * size : std::int64_t(1) << 32;
 }
 
+Settings defaults() { return Settings{true, physical_memory() / 8}; }
+
 Settings read_settings() {
-  Settings s;
-  s.max_cached = physical_memory() / 8;
+  Settings s = defaults();
   if (const char* v = std::getenv("TARTAN_POOL"); v && *v) {
     const std::string t = v;
     if (t == "0")
@@ -71,8 +72,7 @@ const Settings& settings_locked(Pool& p) {
     try {
       p.settings = read_settings();
     } catch (const InvalidArgument&) {
-      p.settings = Settings{};  // Environment reports the error; a library used without it runs on defaults
-      p.settings.max_cached = physical_memory() / 8;
+      p.settings = defaults();  // Environment reports the error; a library used without it runs on defaults
     }
     p.configured = true;
   }
@@ -85,8 +85,6 @@ void trim_locked(Pool& p) {
   p.lists.clear();
   p.cached = 0;
 }
-
-std::size_t size_class(std::size_t bytes) { return (bytes + class_bytes - 1) / class_bytes * class_bytes; }
 
 void* fresh(std::size_t bytes) {
   void* b = std::aligned_alloc(class_bytes, bytes);
@@ -179,18 +177,6 @@ void trim() noexcept {
   Pool& p = the_pool();
   std::lock_guard lock(p.m);
   trim_locked(p);
-}
-
-bool enabled() noexcept {
-  Pool& p = the_pool();
-  std::lock_guard lock(p.m);
-  return settings_locked(p).enabled;
-}
-
-std::int64_t max_cached_bytes() noexcept {
-  Pool& p = the_pool();
-  std::lock_guard lock(p.m);
-  return settings_locked(p).max_cached;
 }
 
 }  // namespace tartan::detail::pool

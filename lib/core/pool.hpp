@@ -27,6 +27,14 @@ inline constexpr std::size_t min_bytes = std::size_t(1) << 20;
 /// Size classes are multiples of this, and blocks are aligned to it.
 inline constexpr std::size_t class_bytes = std::size_t(2) << 20;
 
+/// Bytes added after every local matrix (core/dist_matrix.cpp: ScaLAPACK 2.2.1 reads one
+/// element past the end of some).
+inline constexpr std::size_t storage_slack = 4096;
+/// The size class of a request: bytes rounded up to a multiple of class_bytes.
+inline constexpr std::size_t size_class(std::size_t bytes) {
+  return (bytes + class_bytes - 1) / class_bytes * class_bytes;
+}
+
 /// Reads TARTAN_POOL and TARTAN_POOL_MAX (once per process; later calls return at once).
 /// Throws InvalidArgument naming the variable when a value cannot be read.
 void configure();
@@ -42,8 +50,5 @@ void release(void* p, std::size_t bytes) noexcept;
 std::int64_t cached_bytes() noexcept;
 /// Frees every cached block.
 void trim() noexcept;
-/// Whether the pool caches at all, and its cap.
-bool enabled() noexcept;
-std::int64_t max_cached_bytes() noexcept;
 
 }  // namespace tartan::detail::pool

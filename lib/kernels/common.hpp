@@ -119,8 +119,8 @@ std::string describe(const DistMatrix<T>& W) {
 /// min(m, n) is below the number of processes. Debian's p?gesvd 2.2.1 hangs there (1x2 in
 /// 1x1 blocks on 1x2, 2x2 on 1x3, 3x3 on 2x2, 3x3 in 2x2 blocks on 1x4; its 1-D contexts
 /// leave processes without a row), and so small a problem is latency-bound anyway. Every
-/// rank decides alike from the layout.
-/// On a one-process grid W is already all there: LAPACK works on it in place (as numpy).
+/// rank decides alike from the layout. On a one-process grid W is already all there, and
+/// LAPACK works on it in place (as numpy).
 inline bool too_small_to_distribute(std::int64_t m, std::int64_t n, Block b, int ranks) {
   const bool single_block = m <= b.mb && n <= b.nb;
   return single_block || std::min(m, n) < std::int64_t(ranks);

@@ -3,7 +3,6 @@
 // allocates, with bindings/workspace.hpp's sizes); ELPA's own arrays were measured.
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 
 #include "bindings/lapack.hpp"
@@ -59,8 +58,8 @@ struct Plan {
   void add(const char* what, double b) {
     if (b <= 0) return;
     // blocks of 1 MiB and more come from the pool, in 2 MiB size classes
-    const double cls = double(detail::pool::class_bytes);
-    if (b + 4096 >= double(detail::pool::min_bytes)) b = std::ceil((b + 4096) / cls) * cls;
+    const auto stored = static_cast<std::size_t>(b) + detail::pool::storage_slack;
+    if (stored >= detail::pool::min_bytes) b = double(detail::pool::size_class(stored));
     bytes += static_cast<std::int64_t>(b);
     text << (text.tellp() > 0 ? " + " : "") << what << " " << detail::human_bytes(b);
   }
@@ -97,9 +96,6 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
   };
   Plan p;
   const std::int64_t k = std::min(m, n);
-  // PBLAS's and ScaLAPACK's panel buffers in the factorizations: about two nb-wide panels
-  // of the local rows and columns (measured: 2.3 MiB at n = 1500 on 1x2).
-  const double panels = 2.0 * double(nb) * double(numroc(m, nb, 0, 0, P) + numroc(n, nb, 0, 0, Q)) * S;
   const double ipiv = double(numroc(m, nb, 0, 0, P) + nb) * sizeof(int);
   // One process: LAPACK on the local array itself (kernels/common.hpp, one_process_grid).
   // The factorizations need no panel buffers; eigh and svd work in place with LAPACK's
@@ -125,26 +121,29 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
     }
     return MemoryEstimate{p.bytes, available_memory(g), detail::pool::cached_bytes(), p.text.str()};
   }
-  const double panels_here = lapack_here ? 0.0 : panels;
+  // PBLAS's and ScaLAPACK's panel buffers in the factorizations: about two nb-wide panels
+  // of the local rows and columns (measured: 2.3 MiB at n = 1500 on 1x2); LAPACK has none.
+  const double panels =
+      lapack_here ? 0.0 : 2.0 * double(nb) * double(numroc(m, nb, 0, 0, P) + numroc(n, nb, 0, 0, Q)) * S;
   switch (op) {
     case Operation::lu_factor:
       p.add("the factors (a copy of A)", local(m, n));
       p.add("pivots", ipiv);
-      p.add("panel buffers", panels_here);
+      p.add("panel buffers", panels);
       break;
     case Operation::solve:
     case Operation::cholesky:
       p.add(op == Operation::solve ? "the LU factors (a copy of A)" : "the Cholesky factor (a copy of A)", local(n, n));
       p.add("B's copy and X", 2 * local(n, nrhs));
       if (op == Operation::solve) p.add("pivots", ipiv);
-      p.add("panel buffers", panels_here);
+      p.add("panel buffers", panels);
       break;
     case Operation::solve_mixed:
       // The single-precision factors are freed before the double-precision fallback's copy.
       p.add("the fallback's double-precision LU (the single-precision one, half of it, before)", local(n, n));
       p.add("B, X, residual and correction", 4 * local(n, nrhs));
       p.add("pivots", ipiv);
-      p.add("panel buffers", panels_here);
+      p.add("panel buffers", panels);
       break;
     case Operation::qr:
     case Operation::lstsq: {
@@ -165,7 +164,7 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
         p.add("A's copy (then Q)", local(m, n));
         p.add("R", local(k, n));
         p.add("workspace", ws);
-        p.add("panel buffers", panels_here);
+        p.add("panel buffers", panels);
       } else {
         // The values first (a reduction of A's copy, and of R for m >= 1.6 n), then p?gels.
         p.add("A's copy", local(m, n));

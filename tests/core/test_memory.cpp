@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/memory.hpp"
 #include "support.hpp"
 
 using namespace tartan_test;
@@ -176,18 +177,6 @@ TEST_CASE("memory_estimate of the tall-skinny paths: qr, svd and lstsq by Choles
   }
 }
 
-// "512M", "2G", "1.5k" or bytes, as the library reads TARTAN_POOL_MAX.
-static std::int64_t parse_cap(const char* v) {
-  char* end = nullptr;
-  const double x = std::strtod(v, &end);
-  const char u = end ? *end : '\0';
-  const double mult = u == 'K' || u == 'k'   ? 1024.0
-                      : u == 'M' || u == 'm' ? 1048576.0
-                      : u == 'G' || u == 'g' ? 1073741824.0
-                                             : 1.0;
-  return static_cast<std::int64_t>(x * mult);
-}
-
 TEST_CASE("the pool: a call repeated takes its large blocks from the pool, and trim returns them") {
   tt::Grid g(test_comm());
   const auto A = input(tt::Operation::solve, g, 800, 800);
@@ -196,7 +185,9 @@ TEST_CASE("the pool: a call repeated takes its large blocks from the pool, and t
   // TARTAN_POOL=0, or a cap below the blocks this solve frees (TARTAN_POOL_MAX=1M): nothing kept.
   const char* env = std::getenv("TARTAN_POOL");
   const char* cap = std::getenv("TARTAN_POOL_MAX");
-  const bool off = (env && std::string(env) == "0") || (cap && *cap && parse_cap(cap) < (std::int64_t(16) << 20));
+  std::int64_t cap_bytes = 0;  // read as the library reads it
+  const bool off = (env && std::string(env) == "0") ||
+                   (cap && *cap && tt::detail::parse_bytes(cap, cap_bytes) && cap_bytes < (std::int64_t(16) << 20));
   call();  // fills the pool with what solve frees
   const std::int64_t cached = tt::pool_cached_bytes();
   CHECK(tt::memory_estimate<double>(tt::Operation::solve, g, 800, 800).cached == cached);
