@@ -37,7 +37,8 @@ constexpr Dtype dtype_of() noexcept {
 /// What a matrix file holds, from its header alone.
 struct FileInfo {
   std::int64_t rows = 0, cols = 0;
-  Dtype dtype = Dtype::f8;
+  Dtype dtype = Dtype::f8;  ///< integer and bool .npy files: f8, what they are read as
+  int ndim = 2;             ///< 1 for a 1-D .npy array (rows x 1); 2 otherwise
 };
 
 /// The shape and dtype of an .npy file (1-D arrays are n x 1). Collective: rank 0 reads the
@@ -50,15 +51,23 @@ FileInfo mtx_info(const Grid& grid, const std::string& path);
 
 /// Reads a 1-D (n -> n x 1) or 2-D .npy file (format 1.0, 2.0 or 3.0; dtype <f4, <f8, <c8
 /// or <c16; C or Fortran order). Each rank reads only its own blocks. A dtype converts
-/// to T when that is lossless (f4 -> f8, real -> complex); otherwise FormatError. The
+/// to T when that is lossless (f4 -> f8, real -> complex); otherwise FormatError. Integer
+/// and bool files (<i8, numpy's default, and <i4, <i2, |i1, <u8 ... |u1, |b1) are read as
+/// float64, as numpy's astype(float64) and from_numpy convert them (exact up to 2^53). The
 /// header is parsed as strictly as numpy.load does (a dict of exactly descr, fortran_order
 /// and shape), and shapes must be decimal integers: anything else is a FormatError.
 template <class T>
 DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block = {});
 
-/// Writes A as a 2-D Fortran-order .npy file that np.load reads. Each rank writes its own blocks.
+/// Options of save_npy.
+struct NpySaveOptions {
+  bool one_d = false;  ///< write an n x 1 A as numpy's 1-D (n,) array (else InvalidArgument)
+};
+
+/// Writes A as a 2-D Fortran-order .npy file that np.load reads (1-D with one_d). Each rank
+/// writes its own blocks.
 template <class T>
-void save_npy(const DistMatrix<T>& A, const std::string& path);
+void save_npy(const DistMatrix<T>& A, const std::string& path, NpySaveOptions opts = {});
 
 /// Reads a Matrix Market file: array or coordinate; real, integer, complex or pattern;
 /// general, symmetric, skew-symmetric or hermitian. Rank 0 streams the file in chunks and

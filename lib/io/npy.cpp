@@ -66,9 +66,23 @@ bool converts_losslessly(Dtype from) {
 
 struct NpyInfo {
   std::int64_t m = 0, n = 0, offset = 0;
-  Dtype dtype = Dtype::f8;
+  Dtype dtype = Dtype::f8;  // for integer files: f8, what they are read as
   int fortran = 0;
+  int ndim = 2;
+  // Integer and bool files (numpy's default int64 among them) are read as float64, as
+  // from_numpy converts integer arrays: int_bytes is 1, 2, 4 or 8, else 0 (float or complex).
+  int int_bytes = 0, int_signed = 0;
+  char descr[8] = {};  // the file's own dtype, for messages
+  std::size_t element_size() const { return int_bytes ? static_cast<std::size_t>(int_bytes) : dtype_size(dtype); }
 };
+
+// numpy's little-endian (or byte-sized) integer and bool descriptors.
+struct IntDescr {
+  const char* name;
+  int bytes, is_signed;
+};
+constexpr IntDescr int_descrs[] = {{"<i8", 8, 1}, {"<i4", 4, 1}, {"<i2", 2, 1}, {"|i1", 1, 1}, {"<u8", 8, 0},
+                                   {"<u4", 4, 0}, {"<u2", 2, 0}, {"|u1", 1, 0}, {"|b1", 1, 0}};
 
 // numpy.load reads at most this many header bytes unless told otherwise (max_header_size).
 constexpr std::size_t max_header = 10000;
@@ -128,10 +142,20 @@ class HeaderParser {
         info.dtype = d;
         known = true;
       }
+    for (const IntDescr& d : int_descrs)
+      if (*descr == d.name) {
+        info.dtype = Dtype::f8;
+        info.int_bytes = d.bytes;
+        info.int_signed = d.is_signed;
+        known = true;
+      }
     if (!known)
       throw FormatError(where_ + "wrong dtype '" + *descr +
-                        "', expected <f4, <f8, <c8 or <c16 (little-endian float or complex)");
+                        "', expected <f4, <f8, <c8 or <c16 (little-endian float or complex), or a little-endian "
+                        "integer or bool (read as float64)");
+    std::strncpy(info.descr, descr->c_str(), sizeof info.descr - 1);
     info.fortran = *fortran ? 1 : 0;
+    info.ndim = static_cast<int>(shape->size());
     if (shape->size() == 1) {
       info.m = (*shape)[0];
       info.n = 1;
@@ -260,13 +284,12 @@ NpyInfo parse_npy_header(const std::string& path, const char* func) {
   std::uint64_t need = 0;
   const bool overflow =
       __builtin_mul_overflow(static_cast<std::uint64_t>(info.m), static_cast<std::uint64_t>(info.n), &need) ||
-      __builtin_mul_overflow(need, dtype_size(info.dtype), &need) ||
+      __builtin_mul_overflow(need, info.element_size(), &need) ||
       __builtin_add_overflow(need, static_cast<std::uint64_t>(info.offset), &need);
   if (overflow || size < need)
-    throw FormatError(where + "truncated: " + std::to_string(info.m) + "x" + std::to_string(info.n) + " " +
-                      dtype_name(info.dtype) + " needs " +
-                      (overflow ? std::string("more than 2^64") : std::to_string(need)) + " bytes, the file has " +
-                      std::to_string(size));
+    throw FormatError(where + "truncated: " + std::to_string(info.m) + "x" + std::to_string(info.n) + " " + info.descr +
+                      " needs " + (overflow ? std::string("more than 2^64") : std::to_string(need)) +
+                      " bytes, the file has " + std::to_string(size));
   return info;
 }
 
@@ -295,24 +318,25 @@ struct DarrayView {
   DarrayView& operator=(const DarrayView&) = delete;
 };
 
-// Reads an r x c Fortran-order array of F at offset into a new matrix (source (0,0)).
-template <class F>
-DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r, std::int64_t c, std::int64_t offset,
-                          Block block) {
-  DistMatrix<F> D(g, r, c, block);
-  if (r == 0 || c == 0) return D;
+// Reads this rank's blocks of an r x c Fortran-order array of elem at offset, laid out as
+// D (r x c, source (0,0)), into buf: D's local block, column by column without padding.
+template <class D>
+void read_blocks(const Grid& g, const std::string& path, const D& like, std::int64_t offset, MPI_Datatype elem,
+                 void* buf) {
+  const std::int64_t r = like.rows(), c = like.cols();
+  if (r == 0 || c == 0) return;
   MPI_File fh;
   const int rc = MPI_File_open(g.comm(), path.c_str(), MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
   detail::collectively(g.comm(), [&] {
     if (rc != MPI_SUCCESS) throw IoError("load_npy: cannot open '" + path + "': " + mpi_error_string(rc));
   });
-  const DarrayView view(g, r, c, D.block(), detail::mpi_type<F>());
-  MPI_File_set_view(fh, offset, detail::mpi_type<F>(), view.type, "native", MPI_INFO_NULL);
+  const DarrayView view(g, r, c, like.block(), elem);
+  MPI_File_set_view(fh, offset, elem, view.type, "native", MPI_INFO_NULL);
   MPI_Status st;
-  const int count = static_cast<int>(D.local_rows() * D.local_cols());
-  const int rr = MPI_File_read_all(fh, D.data(), count, detail::mpi_type<F>(), &st);
+  const int count = static_cast<int>(like.local_rows() * like.local_cols());
+  const int rr = MPI_File_read_all(fh, buf, count, elem, &st);
   int got = 0;
-  MPI_Get_count(&st, detail::mpi_type<F>(), &got);
+  MPI_Get_count(&st, elem, &got);
   MPI_File_close(&fh);
   detail::collectively(g.comm(), [&] {
     if (rr != MPI_SUCCESS) throw IoError("load_npy: reading '" + path + "' failed: " + mpi_error_string(rr));
@@ -320,14 +344,65 @@ DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r
       throw IoError("load_npy: reading '" + path + "' failed: " + std::to_string(got) + " of " + std::to_string(count) +
                     " values read (did the file shrink?)");
   });
+}
+
+// Reads an r x c Fortran-order array of F at offset into a new matrix (source (0,0)).
+template <class F>
+DistMatrix<F> read_darray(const Grid& g, const std::string& path, std::int64_t r, std::int64_t c, std::int64_t offset,
+                          Block block) {
+  DistMatrix<F> D(g, r, c, block);
+  if (D.lld() == std::max<std::int64_t>(D.local_rows(), 1)) {
+    read_blocks(g, path, D, offset, detail::mpi_type<F>(), D.data());
+  } else {  // a padded local block: read packed, then spread
+    std::vector<F> buf(static_cast<std::size_t>(D.local_rows() * D.local_cols()));
+    read_blocks(g, path, D, offset, detail::mpi_type<F>(), buf.data());
+    D.local() =
+        Eigen::Map<const Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic>>(buf.data(), D.local_rows(), D.local_cols());
+  }
   return D;
+}
+
+// The same for an integer or bool file, converted to float64 as numpy's astype(float64).
+template <class I>
+DistMatrix<double> read_int_darray(const Grid& g, const std::string& path, std::int64_t r, std::int64_t c,
+                                   std::int64_t offset, Block block, MPI_Datatype elem) {
+  DistMatrix<double> D(g, r, c, block);
+  std::vector<I> buf(static_cast<std::size_t>(D.local_rows() * D.local_cols()));
+  read_blocks(g, path, D, offset, elem, buf.data());
+  for (std::int64_t jl = 0; jl < D.local_cols(); ++jl)
+    for (std::int64_t il = 0; il < D.local_rows(); ++il)
+      D.data()[il + jl * D.lld()] = static_cast<double>(buf[static_cast<std::size_t>(il + jl * D.local_rows())]);
+  return D;
+}
+
+DistMatrix<double> read_int_npy(const Grid& g, const std::string& path, const NpyInfo& info, std::int64_t r,
+                                std::int64_t c, Block block) {
+  const bool s = info.int_signed != 0;
+  switch (info.int_bytes) {
+    case 8:
+      return s ? read_int_darray<std::int64_t>(g, path, r, c, info.offset, block, MPI_INT64_T)
+               : read_int_darray<std::uint64_t>(g, path, r, c, info.offset, block, MPI_UINT64_T);
+    case 4:
+      return s ? read_int_darray<std::int32_t>(g, path, r, c, info.offset, block, MPI_INT32_T)
+               : read_int_darray<std::uint32_t>(g, path, r, c, info.offset, block, MPI_UINT32_T);
+    case 2:
+      return s ? read_int_darray<std::int16_t>(g, path, r, c, info.offset, block, MPI_INT16_T)
+               : read_int_darray<std::uint16_t>(g, path, r, c, info.offset, block, MPI_UINT16_T);
+    default:
+      return s ? read_int_darray<std::int8_t>(g, path, r, c, info.offset, block, MPI_INT8_T)
+               : read_int_darray<std::uint8_t>(g, path, r, c, info.offset, block, MPI_UINT8_T);
+  }
 }
 
 template <class T, class F>
 DistMatrix<T> load_npy_as(const Grid& g, const std::string& path, const NpyInfo& info, Block block) {
   const Block b = resolve_block(block);
-  DistMatrix<F> D = info.fortran ? read_darray<F>(g, path, info.m, info.n, info.offset, b)
-                                 : transpose(read_darray<F>(g, path, info.n, info.m, info.offset, Block{b.nb, b.mb}));
+  auto read = [&](std::int64_t r, std::int64_t c, Block bl) {
+    if constexpr (std::is_same_v<F, double>)
+      if (info.int_bytes) return read_int_npy(g, path, info, r, c, bl);
+    return read_darray<F>(g, path, r, c, info.offset, bl);
+  };
+  DistMatrix<F> D = info.fortran ? read(info.m, info.n, b) : transpose(read(info.n, info.m, Block{b.nb, b.mb}));
   if constexpr (std::is_same_v<T, F>) {
     return D;
   } else {
@@ -341,7 +416,7 @@ DistMatrix<T> load_npy_as(const Grid& g, const std::string& path, const NpyInfo&
 
 FileInfo npy_info(const Grid& grid, const std::string& path) {
   const NpyInfo h = agreed_header(grid, path, "npy_info");
-  return {h.m, h.n, h.dtype};
+  return {h.m, h.n, h.dtype, h.ndim};
 }
 
 template <class T>
@@ -349,7 +424,7 @@ DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block) {
   require_mpiio_name(path, "load_npy");
   const NpyInfo info = agreed_header(grid, path, "load_npy");
   if (!converts_losslessly<T>(info.dtype))
-    throw FormatError("load_npy: '" + path + "': dtype " + dtype_name(info.dtype) +
+    throw FormatError("load_npy: '" + path + "': dtype " + info.descr + (info.int_bytes ? " (read as <f8)" : "") +
                       " does not convert losslessly to the requested " + dtype_name(dtype_of<T>()));
   switch (info.dtype) {
     case Dtype::f4:
@@ -368,7 +443,10 @@ DistMatrix<T> load_npy(const Grid& grid, const std::string& path, Block block) {
 }
 
 template <class T>
-void save_npy(const DistMatrix<T>& A, const std::string& path) {
+void save_npy(const DistMatrix<T>& A, const std::string& path, NpySaveOptions opts) {
+  if (opts.one_d && A.cols() != 1)
+    throw InvalidArgument("save_npy: one_d needs an n x 1 matrix, A is " + std::to_string(A.rows()) + "x" +
+                          std::to_string(A.cols()));
   const Grid& g = A.grid();
   // darray file views start the distribution at process (0,0).
   const DistMatrix<T>* src = &A;
@@ -378,7 +456,7 @@ void save_npy(const DistMatrix<T>& A, const std::string& path) {
     src = &moved;
   }
   std::string header = std::string("{'descr': '") + dtype_name(dtype_of<T>()) + "', 'fortran_order': True, 'shape': (" +
-                       std::to_string(A.rows()) + ", " + std::to_string(A.cols()) + "), }";
+                       std::to_string(A.rows()) + (opts.one_d ? ",), }" : ", " + std::to_string(A.cols()) + "), }");
   const bool v2 = header.size() + 11 > 65535;
   const std::size_t pre = v2 ? 12 : 10;
   header.append((64 - (pre + header.size() + 1) % 64) % 64, ' ');
@@ -453,7 +531,7 @@ void save_npy(const DistMatrix<T>& A, const std::string& path) {
 
 #define TARTAN_INSTANTIATE(T)                                                 \
   template DistMatrix<T> load_npy<T>(const Grid&, const std::string&, Block); \
-  template void save_npy<T>(const DistMatrix<T>&, const std::string&);
+  template void save_npy<T>(const DistMatrix<T>&, const std::string&, NpySaveOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -35,8 +35,12 @@ namespace {
 
 using Any = std::variant<tt::DistMatrix<float>, tt::DistMatrix<double>, tt::DistMatrix<cf>, tt::DistMatrix<cd>>;
 
+// vector: a 1-D array to Python (numpy's (n,)), held as an n x 1 matrix. It follows the
+// numpy rules: a 1-D right-hand side gives a 1-D solution, A @ v is 1-D, and a vector never
+// broadcasts against a matrix (Tartan refuses instead of building an n x n result).
 struct Matrix {
   Any m;
+  bool vector = false;
 };
 
 using LuAny = std::variant<tt::LU<float>, tt::LU<double>, tt::LU<cf>, tt::LU<cd>>;
@@ -121,8 +125,9 @@ py::object visit2(const Matrix& a, const Matrix& b, const char* func, F&& f) {
 }
 
 template <class T>
-py::object wrap(tt::DistMatrix<T>&& m) {
-  return py::cast(Matrix{Any(std::move(m))});
+py::object wrap(tt::DistMatrix<T>&& m, bool vector = false) {
+  const bool is_vector = vector && m.cols() == 1;  // read before the move below
+  return py::cast(Matrix{Any(std::move(m)), is_vector});
 }
 
 template <class R>
@@ -177,6 +182,8 @@ py::array local_view(py::object self) {
       [&](auto& x) -> py::array {
         using T = typename std::decay_t<decltype(x)>::value_type;
         const auto s = static_cast<py::ssize_t>(sizeof(T));
+        if (a.vector)  // this rank's entries of the vector: all of its rows, or none
+          return py::array_t<T>({static_cast<py::ssize_t>(x.local_rows() * x.local_cols())}, {s}, x.data(), self);
         return py::array_t<T>({static_cast<py::ssize_t>(x.local_rows()), static_cast<py::ssize_t>(x.local_cols())},
                               {s, s * static_cast<py::ssize_t>(x.lld())}, x.data(), self);
       },
@@ -201,6 +208,14 @@ std::string lowest_failure(MPI_Comm comm, const std::string& err, int* rank) {
   return text;
 }
 
+template <class T>
+MPI_Datatype mpi_of() {
+  return tt::dtype_of<T>() == tt::Dtype::f4   ? MPI_FLOAT
+         : tt::dtype_of<T>() == tt::Dtype::f8 ? MPI_DOUBLE
+         : tt::dtype_of<T>() == tt::Dtype::c8 ? MPI_C_FLOAT_COMPLEX
+                                              : MPI_C_DOUBLE_COMPLEX;
+}
+
 // Gathers a to root (every rank when root is None) as a Fortran-order numpy array.
 py::object to_numpy(const Matrix& a, const py::object& root_obj) {
   return std::visit(
@@ -215,12 +230,8 @@ py::object to_numpy(const Matrix& a, const py::object& root_obj) {
           py::gil_scoped_release nogil;
           const std::int64_t count = x.rows() * x.cols();
           for (std::int64_t off = 0; off < count; off += (1 << 28))
-            MPI_Bcast(M.data() + off, static_cast<int>(std::min<std::int64_t>(count - off, 1 << 28)),
-                      tt::dtype_of<T>() == tt::Dtype::f4   ? MPI_FLOAT
-                      : tt::dtype_of<T>() == tt::Dtype::f8 ? MPI_DOUBLE
-                      : tt::dtype_of<T>() == tt::Dtype::c8 ? MPI_C_FLOAT_COMPLEX
-                                                           : MPI_C_DOUBLE_COMPLEX,
-                      0, x.grid().comm());
+            MPI_Bcast(M.data() + off, static_cast<int>(std::min<std::int64_t>(count - off, 1 << 28)), mpi_of<T>(), 0,
+                      x.grid().comm());
         } else if (me != root) {
           return py::none();
         }
@@ -228,6 +239,7 @@ py::object to_numpy(const Matrix& a, const py::object& root_obj) {
         py::array_t<T> out({static_cast<py::ssize_t>(x.rows()), static_cast<py::ssize_t>(x.cols())},
                            {s, s * static_cast<py::ssize_t>(std::max<std::int64_t>(x.rows(), 1))});
         std::copy(M.data(), M.data() + M.size(), out.mutable_data());
+        if (a.vector) return out.attr("reshape")(x.rows());
         return out;
       },
       a.m);
@@ -238,7 +250,8 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
   if (root < 0 || root >= g.size())
     throw py::value_error("tartan: from_numpy: root is " + std::to_string(root) + ", expected 0 to " +
                           std::to_string(g.size() - 1));
-  int code = -1;
+  int head[2] = {-1, 0};  // the dtype code (negative: what is wrong), and 1 for a 1-D array
+  int& code = head[0];
   py::array a;
   if (g.rank() == root) {  // every failure here is broadcast first, then raised on every rank
     if (!arr.is_none()) a = py::array::ensure(arr);
@@ -247,14 +260,17 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
     } else {
       try {
         code = code_of(a.dtype());
-        if (a.ndim() == 1) a = a.attr("reshape")(py::make_tuple(a.shape(0), 1));
+        if (a.ndim() == 1) {
+          a = a.attr("reshape")(py::make_tuple(a.shape(0), 1));
+          head[1] = 1;
+        }
         if (a.ndim() != 2) code = -2;
       } catch (const py::type_error&) {
         code = -3;
       }
     }
   }
-  MPI_Bcast(&code, 1, MPI_INT, root, g.comm());
+  MPI_Bcast(head, 2, MPI_INT, root, g.comm());
   if (code == -4) throw py::type_error("tartan: from_numpy: the root rank passed no array");
   if (code == -2) throw py::value_error("tartan: from_numpy: expected a 1-D or 2-D array");
   if (code == -3)
@@ -268,7 +284,7 @@ Matrix from_numpy(const py::object& arr, const PyGrid& grid, int root, const py:
       M = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>(f.data(), f.shape(0), f.shape(1));
     }
     py::gil_scoped_release nogil;
-    return Matrix{Any(tt::from_eigen(g, M, root, b))};
+    return Matrix{Any(tt::from_eigen(g, M, root, b)), head[1] == 1};
   });
 }
 
@@ -305,6 +321,146 @@ tt::EighOptions eigh_options(bool lower, const py::object& by_index, const py::o
   return o;
 }
 
+std::string type_name(const py::handle& o) {
+  const py::handle t = py::type::handle_of(o);
+  const std::string mod = py::hasattr(t, "__module__") ? py::str(t.attr("__module__")).cast<std::string>() : "";
+  const std::string name = py::str(t.attr("__name__")).cast<std::string>();
+  return mod.empty() || mod == "builtins" ? name : mod + "." + name;
+}
+
+std::string shape_str(const Matrix& a) {
+  return std::visit(
+      [&](const auto& x) {
+        return a.vector ? "(" + std::to_string(x.rows()) + ",)"
+                        : "(" + std::to_string(x.rows()) + ", " + std::to_string(x.cols()) + ")";
+      },
+      a.m);
+}
+
+// y in x's layout: y itself when it already has it, else a redistributed copy kept in keep.
+template <class T>
+const tt::DistMatrix<T>& aligned(const tt::DistMatrix<T>& x, const tt::DistMatrix<T>& y,
+                                 std::optional<tt::DistMatrix<T>>& keep) {
+  int same = MPI_UNEQUAL;
+  MPI_Comm_compare(x.grid().comm(), y.grid().comm(), &same);
+  if (same != MPI_IDENT && same != MPI_CONGRUENT)
+    raise("InvalidArgument", "tartan: the two matrices are on grids of different processes");
+  if (x.layout() == y.layout()) return y;
+  keep.emplace(released([&] { return tt::redistribute(y, x.grid(), x.block(), x.source()); }));
+  return *keep;
+}
+
+// The element-wise operators of numpy on equal shapes (+, -, *, /), with a number on either
+// side too. Tartan does not broadcast: a vector against a matrix, or unequal shapes, is an
+// InvalidArgument naming both shapes (numpy would broadcast (n,) and (n, 1) to (n, n)).
+py::object elementwise(const Matrix& a, const py::object& other, char op, bool reflected) {
+  const std::string sym(1, op);
+  if (py::isinstance<Matrix>(other)) {
+    const Matrix& b = other.cast<const Matrix&>();
+    if (a.vector != b.vector || shape_str(a) != shape_str(b))
+      raise("InvalidArgument", "tartan: " + sym + ": shapes " + shape_str(a) + " and " + shape_str(b) +
+                                   " differ; Tartan does not broadcast (reshape or slice one to the other's shape)");
+    return visit2(a, b, sym.c_str(), [&](const auto& x, const auto& y) -> py::object {
+      using T = typename std::decay_t<decltype(x)>::value_type;
+      std::optional<tt::DistMatrix<T>> keep;
+      const tt::DistMatrix<T>& z = aligned(x, y, keep);
+      tt::DistMatrix<T> c = released([&] { return x.copy(); });
+      {
+        py::gil_scoped_release nogil;
+        if (op == '+') c.local().array() += z.local().array();
+        if (op == '-') c.local().array() -= z.local().array();
+        if (op == '*') c.local().array() *= z.local().array();
+        if (op == '/') c.local().array() /= z.local().array();
+      }
+      return wrap(std::move(c), a.vector);
+    });
+  }
+  if (py::isinstance<py::array>(other))
+    throw py::type_error("tartan: " + sym + ": the other operand is a numpy array; make it a DistMatrix with " +
+                         "tartan.from_numpy (every rank alike)");
+  const bool number = PyLong_Check(other.ptr()) || PyFloat_Check(other.ptr()) || PyComplex_Check(other.ptr()) ||
+                      py::isinstance(other, py::module_::import("numpy").attr("number"));
+  if (!number) throw py::type_error("tartan: " + sym + ": expected a DistMatrix or a number, got " + type_name(other));
+  return std::visit(
+      [&](const auto& x) -> py::object {
+        using T = typename std::decay_t<decltype(x)>::value_type;
+        const T v = scalar_as<T>(other);
+        tt::DistMatrix<T> c = released([&] { return x.copy(); });
+        auto map = c.local();
+        auto l = map.array();
+        if (op == '+') l += v;
+        if (op == '-' && reflected) l = v - l;
+        if (op == '-' && !reflected) l -= v;
+        if (op == '*') l *= v;
+        if (op == '/' && reflected) l = v / l;
+        if (op == '/' && !reflected) l /= v;
+        return wrap(std::move(c), a.vector);
+      },
+      a.m);
+}
+
+// One index of a subscript: start, length, and whether it was an integer (the axis drops).
+struct Index {
+  std::int64_t start = 0, len = 0;
+  bool integer = false;
+};
+
+Index index_of(const py::handle& k, std::int64_t n, int axis) {
+  if (py::isinstance<py::slice>(k)) {
+    py::ssize_t start = 0, stop = 0, step = 0, len = 0;
+    if (!py::reinterpret_borrow<py::slice>(k).compute(static_cast<py::ssize_t>(n), &start, &stop, &step, &len))
+      throw py::error_already_set();
+    if (step != 1)
+      raise("InvalidArgument", "tartan: indexing: a slice with step " + std::to_string(step) +
+                                   " is not supported, only contiguous windows (step 1)");
+    return {start, len, false};
+  }
+  if (PyIndex_Check(k.ptr()) && !PyBool_Check(k.ptr())) {
+    const auto i0 = k.cast<std::int64_t>();
+    const std::int64_t i = i0 < 0 ? i0 + n : i0;
+    if (i < 0 || i >= n)
+      throw py::index_error("tartan: index " + std::to_string(i0) + " is out of bounds for axis " +
+                            std::to_string(axis) + " with size " + std::to_string(n));
+    return {i, 1, true};
+  }
+  throw py::type_error("tartan: indexing: expected integers or slices, got " + type_name(k) +
+                       " (no fancy, boolean or Ellipsis indexing)");
+}
+
+// A[key] as numpy: integers give a number (on every rank), an integer and a slice a vector,
+// slices a matrix. Slices give copies, not views. Collective.
+py::object subscript(const Matrix& a, const py::object& key) {
+  return std::visit(
+      [&](const auto& x) -> py::object {
+        py::tuple keys = py::isinstance<py::tuple>(key) ? key.cast<py::tuple>() : py::make_tuple(key);
+        const std::size_t dims = a.vector ? 1 : 2;
+        if (keys.size() > dims)
+          throw py::index_error("tartan: too many indices: " + std::to_string(keys.size()) + " for a " +
+                                std::to_string(dims) + "-D DistMatrix");
+        const Index r = index_of(keys[0], x.rows(), 0);
+        const Index c = a.vector          ? Index{0, 1, true}
+                        : keys.size() > 1 ? index_of(keys[1], x.cols(), 1)
+                                          : Index{0, x.cols(), false};
+        if (r.integer && c.integer) return py::cast(released([&] { return x.get(r.start, c.start); }));
+        auto window = [&] { return tt::copy(x.view(r.start, c.start, r.len, c.len)); };
+        if (r.integer) return wrap(released([&] { return tt::transpose(window()); }), true);  // a row: (n,)
+        return wrap(released(window), c.integer || a.vector);
+      },
+      a.m);
+}
+
+// The k-th diagonal of x on every rank (numpy.diagonal(x, k)).
+template <class T>
+std::vector<T> diagonal_of(const tt::DistMatrix<T>& x, std::int64_t k) {
+  const std::int64_t r0 = k >= 0 ? 0 : -k, c0 = k >= 0 ? k : 0;
+  const std::int64_t len = std::max<std::int64_t>(0, std::min(x.rows() - r0, x.cols() - c0));
+  std::vector<T> d(static_cast<std::size_t>(len), T(0));
+  x.for_each_local([&](std::int64_t i, std::int64_t j, const T& v) {
+    if (j - i == k) d[static_cast<std::size_t>(i - r0)] = v;
+  });
+  if (len > 0) MPI_Allreduce(MPI_IN_PLACE, d.data(), static_cast<int>(len), mpi_of<T>(), MPI_SUM, x.grid().comm());
+  return d;
+}
 }  // namespace
 
 PYBIND11_MODULE(_core, mod) {
@@ -364,24 +520,24 @@ kept on Grid(comm, shape=(comm.size, 1)).)")
         return "tartan.Grid(" + std::to_string(g.g.prows()) + "x" + std::to_string(g.g.pcols()) + ")";
       });
 
-  // A * s and s * A: the scalar converted to the matrix's element type.
-  auto scale = [](const Matrix& a, const py::object& s) {
-    return std::visit(
-        [&](const auto& x) {
-          using T = typename std::decay_t<decltype(x)>::value_type;
-          const T v = scalar_as<T>(s);
-          return wrap(released([&] { return v * x; }));
-        },
-        a.m);
-  };
   py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
 
 Create one with tartan.zeros, identity, random, from_function, from_numpy or load_npy.
 .local is this rank's block as a writable numpy view (Fortran order); .to_numpy() gathers.)")
-      .def_property_readonly("shape",
-                             [](const Matrix& a) {
-                               return std::visit([](const auto& x) { return py::make_tuple(x.rows(), x.cols()); }, a.m);
-                             })
+      .def_property_readonly(
+          "shape",
+          [](const Matrix& a) {
+            return std::visit(
+                [&](const auto& x) { return a.vector ? py::make_tuple(x.rows()) : py::make_tuple(x.rows(), x.cols()); },
+                a.m);
+          })
+      .def_property_readonly("ndim", [](const Matrix& a) { return a.vector ? 1 : 2; })
+      .def_property(
+          "_vector", [](const Matrix& a) { return a.vector; },
+          [](Matrix& a, bool v) { a.vector = v && std::visit([](const auto& x) { return x.cols() == 1; }, a.m); })
+      .def_property_readonly(
+          "size", [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows() * x.cols(); }, a.m); })
+      .def("__len__", [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows(); }, a.m); })
       .def_property_readonly("dtype",
                              [](const Matrix& a) {
                                return std::visit(
@@ -400,12 +556,45 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
                              [](const Matrix& a) {
                                return PyGrid{grid_of(a), py::object()};
                              })
-      .def_property_readonly("local", &local_view, "This rank's block: a writable numpy view (Fortran order).")
+      .def_property_readonly("local", &local_view,
+                             "This rank's block: a writable numpy view (Fortran order; 1-D for a vector). "
+                             "local_index gives its global indices.")
+      .def_property_readonly(
+          "local_index",
+          [](const Matrix& a) {
+            return std::visit(
+                [&](const auto& x) -> py::object {
+                  const auto& g = x.grid();
+                  py::array_t<std::int64_t> I(static_cast<py::ssize_t>(x.local_rows()));
+                  py::array_t<std::int64_t> J(static_cast<py::ssize_t>(x.local_cols()));
+                  for (std::int64_t il = 0; il < x.local_rows(); ++il)
+                    I.mutable_data()[il] = x.layout().global_row(il, g.myrow());
+                  for (std::int64_t jl = 0; jl < x.local_cols(); ++jl)
+                    J.mutable_data()[jl] = x.layout().global_col(jl, g.mycol());
+                  if (a.vector) return x.local_cols() > 0 ? py::object(I) : py::object(J);
+                  return py::make_tuple(I, J);
+                },
+                a.m);
+          },
+          "The global indices of .local: (rows, cols), two int64 arrays, so that "
+          ".local[k, l] is entry (rows[k], cols[l]); for a vector, the one array of its indices.")
       .def("to_numpy", &to_numpy, py::arg("root") = 0,
            "Gathers the matrix as a numpy array on rank root (None elsewhere), or on every rank with root=None.")
+      .def(
+          "__array__",
+          [](const Matrix& a, const py::object& dtype, const py::object&) {
+            py::object out = to_numpy(a, py::none());
+            return dtype.is_none() ? out : out.attr("astype")(dtype);
+          },
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none(),
+          "numpy.asarray(A): gathers A on every rank. Collective, as to_numpy(root=None).")
       .def("copy",
            [](const Matrix& a) {
-             return std::visit([](const auto& x) { return Matrix{Any(released([&] { return x.copy(); }))}; }, a.m);
+             return std::visit(
+                 [&](const auto& x) {
+                   return Matrix{Any(released([&] { return x.copy(); })), a.vector};
+                 },
+                 a.m);
            })
       .def(
           "astype",
@@ -418,51 +607,157 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
                     if constexpr (tt::is_complex_v<T> && !tt::is_complex_v<U>)
                       throw py::type_error("tartan: astype: complex to real would drop the imaginary part");
                     else
-                      return Matrix{Any(released([&] { return tt::astype<U>(x); }))};
+                      return Matrix{Any(released([&] { return tt::astype<U>(x); })), a.vector};
                   });
                 },
                 a.m);
           },
           py::arg("dtype"), "A copy with entries converted to dtype (numpy's astype).")
-      .def_property_readonly(
-          "T",
-          [](const Matrix& a) {
-            return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::transpose(x); }))}; },
-                              a.m);
-          })
-      .def_property_readonly(
-          "H",
-          [](const Matrix& a) {
-            return std::visit([](const auto& x) { return Matrix{Any(released([&] { return tt::adjoint(x); }))}; }, a.m);
-          })
+      .def_property_readonly("T",
+                             [](const Matrix& a) {
+                               return std::visit(
+                                   [&](const auto& x) {
+                                     if (a.vector)  // numpy: v.T is v
+                                       return Matrix{Any(released([&] { return x.copy(); })), true};
+                                     return Matrix{Any(released([&] { return tt::transpose(x); }))};
+                                   },
+                                   a.m);
+                             })
+      .def_property_readonly("H",
+                             [](const Matrix& a) {
+                               return std::visit(
+                                   [&](const auto& x) {
+                                     if (a.vector) {  // the conjugate, still a vector
+                                       auto c = released([&] { return x.copy(); });
+                                       c.local() = c.local().conjugate();
+                                       return Matrix{Any(std::move(c)), true};
+                                     }
+                                     return Matrix{Any(released([&] { return tt::adjoint(x); }))};
+                                   },
+                                   a.m);
+                             })
       .def("__matmul__",
            [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "@", [](const auto& x, const auto& y) {
-               return wrap(released([&] { return tt::matmul(x, y); }));
+             return visit2(a, b, "@", [&](const auto& x, const auto& y) -> py::object {
+               if (a.vector && x.rows() != y.rows())
+                 raise("InvalidArgument", "tartan: @: shapes " + shape_str(a) + " and " + shape_str(b) +
+                                              " do not match (" + std::to_string(x.rows()) +
+                                              " != " + std::to_string(y.rows()) + ")");
+               if (a.vector && b.vector)  // the inner product, unconjugated as numpy's
+                 return py::cast(released([&] { return tt::matmul(tt::transpose(x), y).get(0, 0); }));
+               if (a.vector)  // v @ B = B^T v, a vector
+                 return wrap(released([&] { return tt::matmul(tt::transpose(y), x); }), true);
+               return wrap(released([&] { return tt::matmul(x, y); }), b.vector);
              });
            })
-      .def("__add__",
-           [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "+",
-                           [](const auto& x, const auto& y) { return wrap(released([&] { return x + y; })); });
-           })
-      .def("__sub__",
-           [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "-",
-                           [](const auto& x, const auto& y) { return wrap(released([&] { return x - y; })); });
-           })
-      .def("__mul__", scale, py::is_operator())
-      .def("__rmul__", scale, py::is_operator())
+      .def(
+          "__add__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', false); },
+          py::is_operator())
+      .def(
+          "__radd__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', true); },
+          py::is_operator())
+      .def(
+          "__sub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', false); },
+          py::is_operator())
+      .def(
+          "__rsub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', true); },
+          py::is_operator())
+      .def(
+          "__mul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', false); },
+          py::is_operator())
+      .def(
+          "__rmul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', true); },
+          py::is_operator())
+      .def(
+          "__truediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', false); },
+          py::is_operator())
+      .def(
+          "__rtruediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', true); },
+          py::is_operator())
+      .def("__neg__", [](const Matrix& a) { return elementwise(a, py::int_(-1), '*', false); })
+      .def("__pos__", [](const Matrix& a) { return elementwise(a, py::int_(1), '*', false); })
+      .def("__getitem__", &subscript,
+           "A[i, j] (a number on every rank), A[i, :] / A[:, j] (vectors), A[i:j, k:l] (a copy, not a view); "
+           "slices of step 1 only. Collective.")
       .def("__repr__", [](const Matrix& a) {
         return std::visit(
-            [](const auto& x) {
+            [&](const auto& x) {
               using T = typename std::decay_t<decltype(x)>::value_type;
-              return "tartan.DistMatrix(" + std::to_string(x.rows()) + "x" + std::to_string(x.cols()) + ", " +
-                     dtype_str<T>() + ", block " + std::to_string(x.block().mb) + "x" + std::to_string(x.block().nb) +
-                     ", grid " + std::to_string(x.grid().prows()) + "x" + std::to_string(x.grid().pcols()) + ")";
+              const std::string shape =
+                  a.vector ? std::to_string(x.rows()) : std::to_string(x.rows()) + "x" + std::to_string(x.cols());
+              return "tartan.DistMatrix(" + shape + ", " + dtype_str<T>() + (a.vector ? ", vector" : "") + ", block " +
+                     std::to_string(x.block().mb) + "x" + std::to_string(x.block().nb) + ", grid " +
+                     std::to_string(x.grid().prows()) + "x" + std::to_string(x.grid().pcols()) + ")";
             },
             a.m);
       });
+
+  // numpy's diag, trace, triu and tril.
+  mod.def(
+      "diag",
+      [](const Matrix& a, std::int64_t k) -> py::object {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              if (!a.vector) return to_array(released([&] { return diagonal_of(x, k); }));
+              // A vector v: the square matrix with v on its k-th diagonal.
+              const std::int64_t n = x.rows() + (k < 0 ? -k : k);
+              return wrap(released([&] {
+                std::vector<T> v(static_cast<std::size_t>(x.rows()), T(0));  // v on every rank
+                x.for_each_local([&](std::int64_t i, std::int64_t, const T& e) { v[static_cast<std::size_t>(i)] = e; });
+                if (!v.empty())
+                  MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), mpi_of<T>(), MPI_SUM,
+                                x.grid().comm());
+                tt::DistMatrix<T> d = tt::zeros<T>(x.grid(), n, n, x.block());
+                d.for_each_local([&](std::int64_t i, std::int64_t j, T& e) {
+                  const std::int64_t p = k >= 0 ? i : j;
+                  if (j - i == k) e = v[static_cast<std::size_t>(p)];
+                });
+                return d;
+              }));
+            },
+            a.m);
+      },
+      py::arg("v"), py::arg("k") = 0,
+      "numpy.diag: the k-th diagonal of a matrix (a numpy array on every rank), or the matrix with a "
+      "vector on its k-th diagonal. Collective.");
+  mod.def(
+      "trace",
+      [](const Matrix& a, std::int64_t offset) -> py::object {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              const std::vector<T> d = released([&] { return diagonal_of(x, offset); });
+              T sum(0);
+              for (const T& v : d) sum += v;
+              return py::cast(sum);
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("offset") = 0, "numpy.trace: the sum of the offset-th diagonal, on every rank.");
+  auto triangle = [](bool upper) {
+    return [upper](const Matrix& a, std::int64_t k) {
+      if (a.vector)
+        raise("InvalidArgument",
+              std::string("tartan: ") + (upper ? "triu" : "tril") + ": expected a matrix, got a vector");
+      return std::visit(
+          [&](const auto& x) -> py::object {
+            using T = typename std::decay_t<decltype(x)>::value_type;
+            return wrap(released([&] {
+              auto c = x.copy();
+              c.for_each_local([&](std::int64_t i, std::int64_t j, T& e) {
+                if (upper ? j - i < k : j - i > k) e = T(0);
+              });
+              return c;
+            }));
+          },
+          a.m);
+    };
+  };
+  mod.def("triu", triangle(true), py::arg("m"), py::arg("k") = 0,
+          "numpy.triu: a copy with the entries below the k-th diagonal zero. Collective.");
+  mod.def("tril", triangle(false), py::arg("m"), py::arg("k") = 0,
+          "numpy.tril: a copy with the entries above the k-th diagonal zero. Collective.");
 
   // Creation.
   mod.def(
@@ -579,7 +874,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       const tt::Block b = block_arg(block).value_or(tt::Block{});
       const auto info = released([&] { return info_of(g.g, path); });
       return with_type(static_cast<int>(info.dtype), [&]<class T>() {
-        return Matrix{Any(released([&] { return load.template operator()<T>(g.g, path, b); }))};
+        return Matrix{Any(released([&] { return load.template operator()<T>(g.g, path, b); })), info.ndim == 1};
       });
     };
   };
@@ -588,7 +883,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       std::visit(
           [&](const auto& x) {
             released([&] {
-              save(x, path);
+              save(x, path, a.vector);
               return 0;
             });
           },
@@ -600,9 +895,10 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       loader([](const tt::Grid& g, const std::string& p) { return tt::npy_info(g, p); },
              []<class T>(const tt::Grid& g, const std::string& p, tt::Block b) { return tt::load_npy<T>(g, p, b); }),
       py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
-      "Reads a .npy file (each rank its own blocks) in its own dtype. Raises tartan.FileError. Collective.");
-  mod.def("save_npy", saver([](const auto& x, const std::string& p) { tt::save_npy(x, p); }), py::arg("a"),
-          py::arg("path"), "Writes a .npy file (numpy.save). Collective.");
+      "Reads a .npy file (each rank its own blocks) in its own dtype; integer and bool files as float64 (as "
+      "from_numpy); a 1-D file gives a vector. Raises tartan.FileError. Collective.");
+  mod.def("save_npy", saver([](const auto& x, const std::string& p, bool vec) { tt::save_npy(x, p, {.one_d = vec}); }),
+          py::arg("a"), py::arg("path"), "Writes a .npy file (numpy.save; 1-D for a vector). Collective.");
   mod.def(
       "load_mtx",
       loader([](const tt::Grid& g, const std::string& p) { return tt::mtx_info(g, p); },
@@ -610,7 +906,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("path"), py::arg("grid"), py::arg("block") = py::none(),
       "Reads a Matrix Market file (scipy.io.mmread): real, integer and pattern as float64, complex as "
       "complex128. Collective.");
-  mod.def("save_mtx", saver([](const auto& x, const std::string& p) { tt::save_mtx(x, p); }), py::arg("a"),
+  mod.def("save_mtx", saver([](const auto& x, const std::string& p, bool) { tt::save_mtx(x, p); }), py::arg("a"),
           py::arg("path"), "Writes a Matrix Market array file (scipy.io.mmwrite). Collective.");
 
   // linalg.
@@ -664,8 +960,27 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
              return std::visit([](const auto& x) -> py::object { return py::cast(released([&] { return x.det(); })); },
                                f.f);
            })
-      .def_property_readonly("singular_index", [](const PyLU& f) {
-        return std::visit([](const auto& x) { return x.singular_index(); }, f.f);
+      .def_property_readonly(
+          "singular_index",
+          [](const PyLU& f) { return std::visit([](const auto& x) { return x.singular_index(); }, f.f); })
+      .def("__iter__", [](const PyLU& f) {
+        // lu, piv = lu_factor(a), as scipy: a copy of the packed factors, and the 0-based pivot
+        // rows on every rank (row i was interchanged with row piv[i]).
+        return std::visit(
+            [](const auto& x) {
+              const auto& lu = x.factors();
+              const auto& g = lu.grid();
+              const std::int64_t n = std::min(lu.rows(), lu.cols());
+              std::vector<std::int64_t> piv(static_cast<std::size_t>(n), 0);
+              if (n > 0 && g.mycol() == lu.layout().col_owner(0))
+                for (std::int64_t il = 0; il < lu.local_rows(); ++il) {
+                  const std::int64_t i = lu.layout().global_row(il, g.myrow());
+                  if (i < n) piv[static_cast<std::size_t>(i)] = x.local_pivots()[static_cast<std::size_t>(il)] - 1;
+                }
+              if (n > 0) MPI_Allreduce(MPI_IN_PLACE, piv.data(), static_cast<int>(n), MPI_INT64_T, MPI_SUM, g.comm());
+              return py::iter(py::make_tuple(wrap(released([&] { return lu.copy(); })), to_array(piv)));
+            },
+            f.f);
       });
   la.def(
       "lu_factor",
@@ -677,6 +992,38 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
             a.m);
       },
       py::arg("a"), py::arg("check_finite") = true);
+  la.def(
+      "lu_from_tuple",
+      [](const Matrix& lu, const py::object& piv_obj) {
+        return std::visit(
+            [&](const auto& x) {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              const auto& g = x.grid();
+              if (x.rows() != x.cols() || lu.vector)
+                raise("InvalidArgument", "lu_solve: lu is " + shape_str(lu) + ", expected the square lu of lu_factor");
+              auto piv = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(piv_obj);
+              const std::int64_t n = x.rows();
+              if (!piv || piv.ndim() != 1 || piv.shape(0) != n)
+                raise("InvalidArgument",
+                      "lu_solve: piv must be lu_factor's 1-D array of " + std::to_string(n) + " pivot rows");
+              for (std::int64_t i = 0; i < n; ++i)
+                if (piv.data()[i] < i || piv.data()[i] >= n)
+                  raise("InvalidArgument", "lu_solve: piv[" + std::to_string(i) + "] is " +
+                                               std::to_string(piv.data()[i]) + ", expected " + std::to_string(i) +
+                                               " to " + std::to_string(n - 1) + " (lu_factor's pivots)");
+              std::vector<int> ipiv(static_cast<std::size_t>(x.local_rows() + x.block().mb), 0);
+              for (std::int64_t il = 0; il < x.local_rows(); ++il)
+                ipiv[static_cast<std::size_t>(il)] =
+                    static_cast<int>(piv.data()[x.layout().global_row(il, g.myrow())] + 1);
+              const std::vector<T> d = released([&] { return diagonal_of(x, 0); });
+              std::int64_t singular = -1;
+              for (std::size_t i = 0; i < d.size() && singular < 0; ++i)
+                if (d[i] == T(0)) singular = static_cast<std::int64_t>(i);
+              return PyLU{LuAny(tt::LU<T>::make(released([&] { return x.copy(); }), std::move(ipiv), singular))};
+            },
+            lu.m);
+      },
+      py::arg("lu"), py::arg("piv"));
   la.def(
       "lu_solve",
       [](const PyLU& f, const Matrix& b, const py::object& trans) {
@@ -696,7 +1043,28 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
   py::class_<PyCho>(la, "Cholesky",
                     "A Cholesky factorization kept for cho_solve (scipy.linalg.cho_factor's (c, lower)).")
       .def_property_readonly("lower",
-                             [](const PyCho& c) { return std::visit([](const auto& x) { return x.lower(); }, c.f); });
+                             [](const PyCho& c) { return std::visit([](const auto& x) { return x.lower(); }, c.f); })
+      .def("__iter__", [](const PyCho& c) {
+        // c, lower = cho_factor(a), as scipy: a copy of the factor and the triangle it is in.
+        return std::visit(
+            [](const auto& x) {
+              return py::iter(py::make_tuple(wrap(released([&] { return x.factor().copy(); })), x.lower()));
+            },
+            c.f);
+      });
+  la.def(
+      "cho_from_tuple",
+      [](const Matrix& c, bool lower) {
+        return std::visit(
+            [&](const auto& x) {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              if (x.rows() != x.cols() || c.vector)
+                raise("InvalidArgument", "cho_solve: c is " + shape_str(c) + ", expected the square c of cho_factor");
+              return PyCho{ChoAny(tt::Cholesky<T>::make(released([&] { return x.copy(); }), lower))};
+            },
+            c.m);
+      },
+      py::arg("c"), py::arg("lower"));
   la.def(
       "cho_factor",
       [](const Matrix& a, bool lower, bool check_finite) {

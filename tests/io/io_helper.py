@@ -26,6 +26,7 @@ def write_npy(d):
     with open(f"{d}/v2.npy", "wb") as f:
         np.lib.format.write_array(f, ref(5, 4, "<f8"), version=(2, 0))
     np.save(f"{d}/int.npy", np.arange(6, dtype="<i8").reshape(2, 3))
+    np.save(f"{d}/big_endian.npy", np.arange(6, dtype=">i8"))
 
 
 def write_mtx(d):

@@ -114,7 +114,24 @@ TEST_CASE(".npy files written by numpy: C and Fortran order, every dtype, 1-D, v
                                              "<f8 does not convert losslessly to the requested <f4");
   require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "c_c16.npy"); },
                                              "does not convert losslessly");
-  require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "int.npy"); }, "wrong dtype '<i8'");
+  // numpy's default int64 reads as float64 (as from_numpy and astype(float64) convert it)
+  Mat<double> ints(2, 3);
+  ints << 0, 1, 2, 3, 4, 5;
+  REQUIRE(gather_all(tt::load_npy<double>(g, d + "int.npy", tt::Block{1, 2})) == ints);
+  REQUIRE(gather_all(tt::load_npy<std::complex<double>>(g, d + "int.npy")) == ints.cast<std::complex<double>>());
+  require_throws_everywhere<tt::FormatError>(
+      [&] { tt::load_npy<float>(g, d + "int.npy"); },
+      "dtype <i8 (read as <f8) does not convert losslessly to the requested <f4");
+  require_throws_everywhere<tt::FormatError>([&] { tt::load_npy<double>(g, d + "big_endian.npy"); },
+                                             "wrong dtype '>i8'");
+  // 1-D files say so, and an n x 1 matrix can be written back 1-D
+  REQUIRE(tt::npy_info(g, d + "vec.npy").ndim == 1);
+  REQUIRE(tt::npy_info(g, d + "v2.npy").ndim == 2);
+  tt::save_npy(tt::load_npy<double>(g, d + "vec.npy", tt::Block{2, 2}), d + "vec_back.npy", {.one_d = true});
+  REQUIRE(tt::npy_info(g, d + "vec_back.npy").ndim == 1);
+  REQUIRE(gather_all(tt::load_npy<double>(g, d + "vec_back.npy")) == reference<double>(11, 1));
+  require_throws_everywhere<tt::InvalidArgument>(
+      [&] { tt::save_npy(tt::zeros<double>(g, 3, 2), d + "x.npy", {.one_d = true}); }, "one_d needs an n x 1");
 }
 
 TEST_CASE(".npy bad files: missing, not npy, truncated, bad header") {

@@ -60,8 +60,8 @@ def test_roundtrip_dtype_and_views(grid, dtype):
     assert agree(np.array_equal((B.T).to_numpy(root=None), a.T))
     assert agree(np.array_equal((B.H).to_numpy(root=None), a.conj().T))
     assert agree(np.array_equal(B.copy().to_numpy(root=None), a))
-    v = scatter(np.arange(5.0), grid)  # 1-D: a column
-    assert v.shape == (5, 1)
+    v = scatter(np.arange(5.0), grid)  # 1-D stays 1-D, as numpy
+    assert v.shape == (5,) and v.ndim == 1 and v.to_numpy(root=None).shape == (5,)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -299,3 +299,114 @@ def test_zeros_shape_and_eye(grid):
     assert agree(np.array_equal(tartan.eye(grid, 3, dtype="complex128").to_numpy(root=None), np.eye(3)))
     with pytest.raises(tartan.InvalidArgument, match="expected \\(m, n\\) or m, n"):
         tartan.zeros(grid, 4)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_vectors_in_and_out_as_numpy(grid, dtype):
+    """1-D right-hand sides give 1-D solutions (a @ x - b never broadcasts to n x n)."""
+    n, t = 37, tol(dtype)
+    a = rand((n, n), dtype, 40) + n * np.eye(n, dtype=dtype)
+    b = rand((n,), dtype, 41)
+    A, B = scatter(a, grid, block=(4, 4)), scatter(b, grid, block=(4, 4))
+    assert B.shape == (n,) and B.ndim == 1 and np.asarray(B).shape == (n,)
+    x = tl.solve(A, B)
+    assert agree(x.shape == (n,) and np.allclose(x.to_numpy(root=None), np.linalg.solve(a, b), atol=t))
+    assert agree((A @ x - B).shape == (n,))
+    assert agree(np.allclose((A @ B).to_numpy(root=None), a @ b, atol=t * n))
+    assert agree(np.allclose((B @ A).to_numpy(root=None), b @ a, atol=t * n))
+    assert agree(np.isclose(B @ B, b @ b, rtol=t * n))
+    for f in [tl.lu_solve(tl.lu_factor(A), B), tl.solve_triangular(A, B, lower=True), tl.lstsq(A, B)[0]]:
+        assert agree(f.shape == (n,))
+    s = (a @ a.conj().T + n * np.eye(n)).astype(dtype)
+    assert agree(tl.cho_solve(tl.cho_factor(scatter(s, grid)), B).shape == (n,))
+    for o in [None, 1, 2, np.inf, -np.inf, 3]:
+        assert agree(np.isclose(tl.norm(B, o), np.linalg.norm(b, o), rtol=t))
+    # A 1-D vector and an (n, 1) matrix do not broadcast: refused, naming both shapes.
+    with pytest.raises(tartan.InvalidArgument, match=r"shapes \(37, 1\) and \(37,\) differ"):
+        scatter(b.reshape(n, 1), grid) + B
+    with pytest.raises(tartan.LinAlgError, match="1-D"):
+        tl.inv(B)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_elementwise_operators_and_indexing(grid, dtype):
+    a, c = rand((9, 7), dtype, 42), rand((9, 7), dtype, 43) + 3
+    A, C = scatter(a, grid, block=(2, 3)), scatter(c, grid, block=(4, 2))  # different layouts
+    t = tol(dtype)
+    for got, want in [(A * C, a * c), (A / C, a / c), (-A, -a), (+A, a), (A + 1, a + 1), (1 - A, 1 - a),
+                      (A / 2, a / 2), (2 / C, 2 / c), (2 * A, 2 * a), (A - C, a - c)]:
+        assert agree(got.dtype == np.dtype(dtype) and np.allclose(got.to_numpy(root=None), want, atol=t))
+    B = A.copy()
+    B += C
+    B *= 2
+    assert agree(np.allclose(B.to_numpy(root=None), 2 * (a + c), atol=t))
+    assert agree(A[0, 0] == a[0, 0] and A[-1, -2] == a[-1, -2] and A[np.int64(3), 1] == a[3, 1])
+    for key in [(1, slice(None)), (slice(None), 4), (slice(2, 8), slice(1, 5)), slice(3, 5), (slice(5, 2), 0),
+                (slice(-3, None), slice(None, -1))]:
+        got = A[key]
+        assert agree(got.shape == a[key].shape and np.array_equal(got.to_numpy(root=None), a[key]))
+    assert agree(np.array_equal(np.asarray(A), a) and len(A) == 9 and A.size == 63)
+    with pytest.raises(IndexError, match="out of bounds for axis 1 with size 7"):
+        A[0, 7]
+    with pytest.raises(tartan.InvalidArgument, match="step 2"):
+        A[::2, :]
+    with pytest.raises(TypeError, match="numpy array"):
+        A + a
+    # .local and its global indices
+    I, J = A.local_index
+    assert agree(np.array_equal(A.local, a[np.ix_(I, J)]))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_diag_trace_triu_tril(grid, dtype):
+    a, v = rand((11, 8), dtype, 44), rand((6,), dtype, 45)
+    A, V = scatter(a, grid, block=(3, 2)), scatter(v, grid, block=(4, 4))
+    for k in [0, 1, 5, -2, -10, 9]:
+        assert agree(np.array_equal(tartan.diag(A, k), np.diag(a, k)))
+        assert agree(np.array_equal(tartan.triu(A, k).to_numpy(root=None), np.triu(a, k)))
+        assert agree(np.array_equal(tartan.tril(A, k).to_numpy(root=None), np.tril(a, k)))
+        assert agree(np.isclose(tartan.trace(A, k), np.trace(a, k), rtol=tol(dtype)))
+    for k in [0, 2, -3]:
+        assert agree(np.array_equal(tartan.diag(V, k).to_numpy(root=None), np.diag(v, k)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_factor_results_unpack_as_scipy(grid, dtype):
+    n = 70
+    a = rand((n, n), dtype, 46)
+    b = rand((n, 3), dtype, 47)
+    A, B = scatter(a, grid, block=(8, 8)), scatter(b, grid, block=(8, 8))
+    lu, piv = tl.lu_factor(A)
+    slu, spiv = sl.lu_factor(a)
+    assert agree(np.array_equal(piv, spiv) and np.allclose(lu.to_numpy(root=None), slu, atol=tol(dtype) * 10))
+    for trans in [0, 1, 2]:
+        want = sl.lu_solve((slu, spiv), b, trans=trans)
+        assert agree(np.allclose(tl.lu_solve((lu, piv), B, trans=trans).to_numpy(root=None), want,
+                                 atol=tol(dtype) * 1e3))
+    with pytest.raises(tartan.InvalidArgument, match="piv"):
+        tl.lu_solve((lu, piv[:-1]), B)
+    s = a @ a.conj().T + n * np.eye(n, dtype=dtype)
+    for lower in [False, True]:
+        c, low = tl.cho_factor(scatter(s, grid), lower=lower)
+        assert agree(low == lower)
+        x = tl.cho_solve((c, low), B).to_numpy(root=None)
+        assert agree(np.allclose(x, np.linalg.solve(s, b), atol=tol(dtype)))
+
+
+def test_integer_npy_reads_as_float64(grid, tmp_path_factory):
+    d = comm.bcast(str(tmp_path_factory.mktemp("ints")) if comm.rank == 0 else None)
+    arrays = {"i8": np.arange(-30, 36).reshape(6, 11), "i4c": np.arange(40, dtype=np.int32).reshape(8, 5),
+              "u1": np.arange(24, dtype=np.uint8).reshape(4, 6).T, "b1": np.eye(5, dtype=bool),
+              "v": np.arange(9), "i2f": np.asfortranarray(np.arange(12, dtype=np.int16).reshape(3, 4))}
+    if comm.rank == 0:
+        for k, x in arrays.items():
+            np.save(f"{d}/{k}.npy", x)
+    comm.Barrier()
+    for k, x in arrays.items():
+        M = tartan.load_npy(f"{d}/{k}.npy", grid, block=(2, 3))
+        assert agree(M.dtype == np.float64 and M.shape == x.shape)
+        assert agree(np.array_equal(M.to_numpy(root=None), x.astype(np.float64)))
+    # a vector goes back out 1-D
+    tartan.save_npy(tartan.load_npy(f"{d}/v.npy", grid), f"{d}/v2.npy")
+    if comm.rank == 0:
+        assert np.array_equal(np.load(f"{d}/v2.npy"), np.arange(9.0))

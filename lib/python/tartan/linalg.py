@@ -12,11 +12,32 @@ Small results (eigenvalues, singular values, determinants, ranks) are numpy arra
 Python numbers on every rank; matrices are DistMatrix on the input's grid.
 """
 
+import numpy as _np
+
+from ._core import DistMatrix as _DistMatrix
 from ._core import _linalg as _l
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, LinAlgError
 
 LU = _l.LU
 Cholesky = _l.Cholesky
+
+
+def _check(func, name, x, matrix=True):
+    """x must be a DistMatrix (a 2-D one when matrix): one Tartan sentence otherwise."""
+    if not isinstance(x, _DistMatrix):
+        t = type(x)
+        kind = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+        raise TypeError(f"tartan: {func}: {name} is a {kind}, expected a DistMatrix "
+                        "(make one with tartan.from_numpy)")
+    if matrix and x.ndim != 2:
+        raise LinAlgError(f"tartan: {func}: {name} is 1-D {x.shape}; expected a 2-D matrix")
+    return x
+
+
+def _like(x, b):
+    """x as a vector when the right-hand side b was one (numpy: 1-D in, 1-D out)."""
+    x._vector = b.ndim == 1
+    return x
 
 
 def solve(a, b, assume_a="gen", lower=False, check_finite=True):
@@ -25,7 +46,8 @@ def solve(a, b, assume_a="gen", lower=False, check_finite=True):
     assume_a: 'gen' (LU), 'sym' / 'her' (one triangle read, solved by LU), 'pos' (Cholesky).
     Raises SingularMatrix (.index), NotPositiveDefinite (.order), InvalidArgument,
     NonFiniteInput. numpy: np.linalg.solve(a, b)."""
-    return _l.solve(a, b, assume_a, lower, check_finite)
+    _check("solve", "a", a), _check("solve", "b", b, matrix=False)
+    return _like(_l.solve(a, b, assume_a, lower, check_finite), b)
 
 
 def solve_mixed(a, b, max_iterations=30, check_finite=True):
@@ -33,47 +55,73 @@ def solve_mixed(a, b, max_iterations=30, check_finite=True):
 
     float64 and complex128 only. info is a dict: iterations, converged, fallback (False, or
     why it fell back to a double-precision LU) and backward_error."""
-    return _l.solve_mixed(a, b, max_iterations, check_finite)
+    _check("solve_mixed", "a", a), _check("solve_mixed", "b", b, matrix=False)
+    x, info = _l.solve_mixed(a, b, max_iterations, check_finite)
+    return _like(x, b), info
 
 
 def lu_factor(a, check_finite=True):
     """An LU factorization for lu_solve (scipy.linalg.lu_factor). A singular a does not
-    raise here; lu_solve does. .det() gives the determinant."""
-    return _l.lu_factor(a, check_finite)
+    raise here; lu_solve does. .det() gives the determinant.
+
+    It unpacks as scipy's: `lu, piv = lu_factor(a)` gives a copy of the packed factors (a
+    DistMatrix) and the 0-based pivot rows (a numpy array on every rank); lu_solve takes the
+    object or that (lu, piv) pair. Keeping the object avoids the copy."""
+    return _l.lu_factor(_check("lu_factor", "a", a), check_finite)
 
 
-def lu_solve(lu, b, trans=0):
-    """x with op(a) x = b from lu_factor (scipy.linalg.lu_solve; trans 0, 1, 2 or 'N', 'T', 'C')."""
-    return _l.lu_solve(lu, b, trans)
+def lu_solve(lu_and_piv, b, trans=0):
+    """x with op(a) x = b from lu_factor (scipy.linalg.lu_solve; trans 0, 1, 2 or 'N', 'T', 'C').
+    lu_and_piv: lu_factor's result, or its (lu, piv) pair."""
+    _check("lu_solve", "b", b, matrix=False)
+    f = lu_and_piv
+    if isinstance(f, tuple):
+        if len(f) != 2:
+            raise InvalidArgument(f"tartan: lu_solve: expected lu_factor's (lu, piv), got a tuple of {len(f)}")
+        f = _l.lu_from_tuple(_check("lu_solve", "lu", f[0]), f[1])
+    elif not isinstance(f, LU):
+        raise TypeError(f"tartan: lu_solve: expected lu_factor's result or its (lu, piv), got {type(f).__name__}")
+    return _like(_l.lu_solve(f, b, trans), b)
 
 
 def cholesky(a, lower=True, check_finite=True):
     """The Cholesky factor, the other triangle zero (numpy.linalg.cholesky: lower=True gives
     L with a = L L^H; scipy.linalg.cholesky's default is lower=False). Raises
     NotPositiveDefinite with .order."""
-    return _l.cholesky(a, lower, check_finite)
+    return _l.cholesky(_check("cholesky", "a", a), lower, check_finite)
 
 
 def cho_factor(a, lower=False, check_finite=True):
-    """A Cholesky factorization for cho_solve (scipy.linalg.cho_factor)."""
-    return _l.cho_factor(a, lower, check_finite)
+    """A Cholesky factorization for cho_solve (scipy.linalg.cho_factor). It unpacks as
+    scipy's: `c, low = cho_factor(a)` gives a copy of the factor and whether it is lower."""
+    return _l.cho_factor(_check("cho_factor", "a", a), lower, check_finite)
 
 
-def cho_solve(c, b):
-    """x with a x = b from cho_factor (scipy.linalg.cho_solve, c the factorization)."""
-    return _l.cho_solve(c, b)
+def cho_solve(c_and_lower, b):
+    """x with a x = b from cho_factor (scipy.linalg.cho_solve): its result or its (c, lower)."""
+    _check("cho_solve", "b", b, matrix=False)
+    c = c_and_lower
+    if isinstance(c, tuple):
+        if len(c) != 2:
+            raise InvalidArgument(f"tartan: cho_solve: expected cho_factor's (c, lower), got a tuple of {len(c)}")
+        c = _l.cho_from_tuple(_check("cho_solve", "c", c[0]), bool(c[1]))
+    elif not isinstance(c, Cholesky):
+        raise TypeError(f"tartan: cho_solve: expected cho_factor's result or its (c, lower), got {type(c).__name__}")
+    return _like(_l.cho_solve(c, b), b)
 
 
 def qr(a, mode="reduced", method="automatic", check_finite=True):
     """(q, r), or r for mode='r' (numpy.linalg.qr). method: 'automatic' (CholeskyQR2 for
     tall-skinny a; fastest on a P x 1 grid), 'householder' or 'cholesky_qr'."""
-    return _l.qr(a, mode, method, check_finite)
+    return _l.qr(_check("qr", "a", a), mode, method, check_finite)
 
 
 def lstsq(a, b, rcond=None, check_finite=True):
     """(x, residuals, rank, s), numpy.linalg.lstsq's tuple; x is a DistMatrix, the others
     numpy arrays and an int on every rank. Minimum norm for rank-deficient a."""
-    return _l.lstsq(a, b, rcond, check_finite)
+    _check("lstsq", "a", a), _check("lstsq", "b", b, matrix=False)
+    x, residuals, rank, s = _l.lstsq(a, b, rcond, check_finite)
+    return _like(x, b), residuals, rank, s
 
 
 def eigh(a, b=None, lower=True, eigvals_only=False, subset_by_index=None, subset_by_value=None,
@@ -81,12 +129,18 @@ def eigh(a, b=None, lower=True, eigvals_only=False, subset_by_index=None, subset
     """(w, v) or w (scipy.linalg.eigh): eigenvalues ascending (numpy array on every rank)
     and eigenvectors as a DistMatrix. b: the generalized problem a v = w b v.
     driver: None (automatic: ELPA where it serves), 'elpa', 'elpa2', 'evd', 'evr'."""
+    _check("eigh", "a", a)
+    if b is not None:
+        _check("eigh", "b", b)
     return _l.eigh(a, b, lower, eigvals_only, subset_by_index, subset_by_value, driver, check_finite)
 
 
 def eigvalsh(a, b=None, lower=True, subset_by_index=None, subset_by_value=None, driver=None,
              check_finite=True):
     """Eigenvalues only (numpy.linalg.eigvalsh, scipy.linalg.eigvalsh)."""
+    _check("eigvalsh", "a", a)
+    if b is not None:
+        _check("eigvalsh", "b", b)
     return _l.eigh(a, b, lower, True, subset_by_index, subset_by_value, driver, check_finite)
 
 
@@ -94,48 +148,56 @@ def svd(a, full_matrices=False, compute_uv=True, check_finite=True, lapack_drive
     """(u, s, vh) with a = u @ diag(s) @ vh (numpy.linalg.svd; note full_matrices=False by
     default), or s alone with compute_uv=False. lapack_driver: 'gesdd' (divide and conquer)
     or 'gesvd'."""
-    return _l.svd(a, full_matrices, compute_uv, check_finite, lapack_driver)
+    return _l.svd(_check("svd", "a", a), full_matrices, compute_uv, check_finite, lapack_driver)
 
 
 def svdvals(a, check_finite=True):
     """Singular values, descending (scipy.linalg.svdvals)."""
-    return _l.svd(a, False, False, check_finite, "gesdd")
+    return _l.svd(_check("svdvals", "a", a), False, False, check_finite, "gesdd")
 
 
 def inv(a, check_finite=True):
     """The inverse (numpy.linalg.inv). Raises SingularMatrix."""
-    return _l.inv(a, check_finite)
+    return _l.inv(_check("inv", "a", a), check_finite)
 
 
 def det(a, check_finite=True):
     """The determinant (numpy.linalg.det), on every rank."""
-    return _l.det(a, check_finite)
+    return _l.det(_check("det", "a", a), check_finite)
 
 
 def slogdet(a, check_finite=True):
     """(sign, logabsdet) (numpy.linalg.slogdet), on every rank."""
-    return _l.slogdet(a, check_finite)
+    return _l.slogdet(_check("slogdet", "a", a), check_finite)
 
 
 def pinv(a, atol=None, rtol=None, check_finite=True):
     """The pseudo-inverse (scipy.linalg.pinv(atol=, rtol=))."""
-    return _l.pinv(a, atol, rtol, check_finite)
+    return _l.pinv(_check("pinv", "a", a), atol, rtol, check_finite)
 
 
 def matrix_rank(a, tol=None, rtol=None):
     """Number of singular values above the cutoff (numpy.linalg.matrix_rank)."""
-    return _l.matrix_rank(a, tol, rtol)
+    return _l.matrix_rank(_check("matrix_rank", "a", a), tol, rtol)
 
 
 def cond(a, p=None):
     """Condition number (numpy.linalg.cond): p None or 2 (s_max / s_min), 'fro', 1 or inf."""
-    return _l.cond(a, p)
+    return _l.cond(_check("cond", "a", a), p)
 
 
 def norm(a, ord=None):
     """Matrix norm (numpy.linalg.norm): ord None or 'fro', 1, inf, 2 (the largest singular
     value), -2 (the smallest) or 'nuc' (their sum). 2, -2 and 'nuc' compute the singular
-    values (svdvals)."""
+    values (svdvals). For a vector, numpy's vector norms: None and 2, 1 and inf without
+    gathering; any other ord gathers the vector on every rank and asks numpy."""
+    _check("norm", "a", a, matrix=False)
+    if a.ndim == 1:
+        if ord is None or (not isinstance(ord, str) and ord == 2):
+            return _l.norm(a, None)
+        if not isinstance(ord, str) and (ord == 1 or ord == float("inf")):
+            return _l.norm(a, ord)
+        return float(_np.linalg.norm(a.to_numpy(root=None), ord))
     if isinstance(ord, str):
         if ord == "nuc":
             return float(sum(svdvals(a)))
@@ -149,11 +211,12 @@ def norm(a, ord=None):
 
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, check_finite=True):
     """x with op(a) x = b for triangular a (scipy.linalg.solve_triangular)."""
-    return _l.solve_triangular(a, b, trans, lower, unit_diagonal, check_finite)
+    _check("solve_triangular", "a", a), _check("solve_triangular", "b", b, matrix=False)
+    return _like(_l.solve_triangular(a, b, trans, lower, unit_diagonal, check_finite), b)
 
 
 def herk(a, c=None, trans=True, lower=True, alpha=1.0, beta=0.0):
     """alpha * a^H a + beta * c (trans=True; a a^H with trans=False) on one triangle of a new
     matrix (BLAS ?herk; ?syrk for real a): numpy's a.conj().T @ a, half the work. c (copied,
     not changed) defaults to zeros; the other triangle is c's."""
-    return _l.herk(a, c, trans, lower, alpha, beta)
+    return _l.herk(_check("herk", "a", a), c, trans, lower, alpha, beta)
