@@ -16,6 +16,7 @@
 
 #include "tartan/linalg/cholesky.hpp"
 #include "tartan/linalg/eigh.hpp"
+#include "tartan/linalg/functions.hpp"
 #include "tartan/linalg/inv.hpp"
 #include "tartan/linalg/lstsq.hpp"
 #include "tartan/linalg/lu.hpp"

@@ -1296,6 +1296,56 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("a"), py::arg("c") = py::none(), py::arg("trans") = true, py::arg("lower") = true, py::arg("alpha") = 1.0,
       py::arg("beta") = 0.0);
   la.def(
+      "expm",
+      [](const Matrix& a) {
+        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::expm(x); })); }, a.m);
+      },
+      py::arg("a"));
+  la.def(
+      "sqrtm",
+      [](const Matrix& a) {
+        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::sqrtm(x); })); }, a.m);
+      },
+      py::arg("a"));
+  la.def(
+      "matrix_power",
+      [](const Matrix& a, std::int64_t k) {
+        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::matrix_power(x, k); })); }, a.m);
+      },
+      py::arg("a"), py::arg("n"));
+  la.def(
+      "multi_dot",
+      [](const std::vector<const Matrix*>& ms) {
+        if (ms.empty()) raise("InvalidArgument", "multi_dot: expected at least one matrix");
+        return std::visit(
+            [&](const auto& first) -> py::object {
+              using M = std::decay_t<decltype(first)>;
+              std::vector<const M*> f;
+              for (const Matrix* m : ms) {
+                const M* y = std::get_if<M>(&m->m);
+                if (!y) throw py::type_error("tartan: multi_dot: the matrices have different dtypes");
+                f.push_back(y);
+              }
+              return wrap(released([&] { return tt::multi_dot(f); }), ms.back()->vector);
+            },
+            ms.front()->m);
+      },
+      py::arg("arrays"));
+  la.def(
+      "compose_eigen",
+      [](const Matrix& v, const py::array& d) {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              auto dd = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(d);
+              if (!dd || dd.ndim() != 1) raise("InvalidArgument", "compose_eigen: d must be a 1-D array of numbers");
+              std::vector<T> values(dd.data(), dd.data() + dd.shape(0));
+              return wrap(released([&] { return tt::compose_eigen(x, values); }));
+            },
+            v.m);
+      },
+      py::arg("v"), py::arg("d"));
+  la.def(
       "solve_triangular",
       [](const Matrix& a, const Matrix& b, const py::object& trans, bool lower, bool unit_diagonal, bool check_finite) {
         tt::TriangularOptions o;

@@ -410,3 +410,100 @@ def test_integer_npy_reads_as_float64(grid, tmp_path_factory):
     tartan.save_npy(tartan.load_npy(f"{d}/v.npy", grid), f"{d}/v2.npy")
     if comm.rank == 0:
         assert np.array_equal(np.load(f"{d}/v2.npy"), np.arange(9.0))
+
+
+EXPM_CASES = {
+    "burkardt_2x2": np.array([[0.0, 1.0], [-39.0, -40.0]]),
+    "near_defective": np.array([[1 + 1e-8, 1.0], [0.0, 1 - 1e-8]]),
+    "nilpotent_4x4": np.triu(np.arange(1.0, 17.0).reshape(4, 4), 1),
+    "moler_van_loan": np.array([[-131.0, 19, 18], [-390, 56, 54], [-387, 57, 52]]),
+    "burkardt_rotation": np.array([[0.0, 1.0], [-1.0, 0.0]]) * np.pi,
+    "diagonal_wide": np.diag([-50.0, -1.0, 0.0, 1.0, 20.0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPM_CASES))
+def test_expm_scipys_cases(grid, name):
+    a = EXPM_CASES[name]
+    want = sl.expm(a)
+    for block in [None, (1, 1)]:
+        got = tl.expm(scatter(a, grid, block=block)).to_numpy(root=None)
+        err = np.linalg.norm(got - want, 1) / np.linalg.norm(want, 1)
+        assert agree(err <= 1e-12), (name, err)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 2, 3, 65, 129])
+def test_expm_random_norms_against_scipy(grid, dtype, n):
+    base = rand((n, n), dtype, 48 + n)
+    for target in [1e-3, 1.0, 30.0, 1e3] if n <= 65 else [0.5, 50.0]:
+        a = (base * (target / max(np.linalg.norm(base, 1), 1e-300))).astype(dtype)
+        want = sl.expm(a.astype(np.complex128 if np.iscomplexobj(a) else np.float64))
+        if not np.isfinite(want.astype(dtype)).all():
+            continue  # exp(A) itself overflows single precision
+        got = tl.expm(scatter(a, grid)).to_numpy(root=None)
+        t = 1e-4 if np.dtype(dtype) in (np.float32, np.complex64) else 1e-12
+        # the condition of exp grows with ||A||: compare where scipy itself is accurate
+        err = np.linalg.norm(got - want, 1) / max(np.linalg.norm(want, 1), 1e-300)
+        assert agree(err <= t * max(1.0, target)), (target, err)
+
+
+def test_matrix_functions_errors_and_identities(grid):
+    a = rand((40, 40), np.float64, 60)
+    A = scatter(a, grid, block=(8, 8))
+    # expm(A) expm(-A) = I; sqrtm(A)^2 = A on a matrix with a spectrum off the negative axis
+    E = tl.expm(A) @ tl.expm(-A)
+    assert agree(np.allclose(E.to_numpy(root=None), np.eye(40), atol=1e-12))
+    p = a + 40 * np.eye(40)
+    X = tl.sqrtm(scatter(p, grid))
+    assert agree(np.linalg.norm(np.asarray(X @ X) - p) / np.linalg.norm(p) < 100 * 40 * 2.2e-16)
+    assert agree(np.allclose(np.asarray(X), sl.sqrtm(p), atol=1e-10))
+    # Hermitian: the positive semidefinite root, and funm as V f(w) V^H from numpy's eigh
+    h = a @ a.T
+    S = tl.sqrtm(scatter(h, grid))
+    assert agree(np.allclose(np.asarray(S), sl.sqrtm(h).real, atol=1e-9) and np.allclose(np.asarray(S), np.asarray(S).T))
+    w, v = np.linalg.eigh(h)
+    for f in [np.exp, np.sqrt, np.log1p, lambda x: np.cos(x / 100)]:
+        assert agree(np.allclose(np.asarray(tl.funm(scatter(h, grid), f)), (v * f(w)) @ v.T, atol=1e-9 * np.abs(f(w)).max()))
+    neg = -h - np.eye(40)
+    Z = tl.funm(scatter(neg, grid), lambda x: np.sqrt(x.astype(complex)))
+    assert agree(Z.dtype == np.complex128 and np.allclose(np.asarray(Z @ Z), neg, atol=1e-8 * np.abs(neg).max()))
+    with pytest.raises(tartan.InvalidArgument, match="not Hermitian"):
+        tl.funm(A, np.exp)
+    with pytest.raises(tartan.LinAlgError, match="negative eigenvalue"):
+        tl.sqrtm(scatter(neg, grid))
+    with pytest.raises(tartan.LinAlgError, match="negative real axis"):
+        tl.sqrtm(scatter(np.array([[-1.0, 1.0], [0.0, -2.0]]), grid))
+    with pytest.raises(tartan.InvalidArgument, match="square"):
+        tl.expm(scatter(a[:, :5], grid))
+    with pytest.raises(tartan.NonFiniteInput):
+        tl.expm(scatter(np.full((3, 3), np.nan), grid))
+    # complex: eigenvalues off the negative axis converge; on it, the iteration cannot (scipy's
+    # Schur route can): an error, not a wrong root
+    c = np.array([[-1.0 + 1j, 1.0], [0.0, -2.0 + 0.5j]])
+    assert agree(np.allclose(np.asarray(tl.sqrtm(scatter(c, grid))), sl.sqrtm(c), atol=1e-12))
+    with pytest.raises(tartan.LinAlgError, match="negative real axis"):
+        tl.sqrtm(scatter(np.array([[-1.0, 1.0], [0.0, -2.0]], dtype=complex), grid))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matrix_power_and_multi_dot(grid, dtype):
+    a = rand((9, 9), dtype, 61) + 3 * np.eye(9, dtype=dtype)
+    A = scatter(a, grid, block=(2, 2))
+    t = tol(dtype) * 100
+    for k in [0, 1, 2, 5, 13, -1, -3]:
+        want = np.linalg.matrix_power(a.astype(np.complex128 if np.iscomplexobj(a) else np.float64), k)
+        got = np.asarray(tl.matrix_power(A, k))
+        assert agree(np.allclose(got, want, rtol=t, atol=t * np.abs(want).max())), k
+    shapes = [(30, 2), (2, 40), (40, 3), (3, 25)]
+    ms = [rand(s, dtype, 62 + i) for i, s in enumerate(shapes)]
+    Ms = [scatter(m, grid, block=(4, 4)) for m in ms]
+    assert agree(np.allclose(np.asarray(tl.multi_dot(Ms)), np.linalg.multi_dot(ms), atol=t))
+    v, w = rand((30,), dtype, 70), rand((25,), dtype, 71)
+    V, W = scatter(v, grid), scatter(w, grid)
+    got = tl.multi_dot([V] + Ms + [W])
+    assert agree(np.isclose(got, np.linalg.multi_dot([v] + ms + [w]), rtol=t))
+    got = tl.multi_dot([V] + Ms)
+    assert agree(got.shape == (25,) and np.allclose(np.asarray(got), np.linalg.multi_dot([v] + ms), atol=t * 10))
+    with pytest.raises(tartan.InvalidArgument, match="do not chain"):
+        tl.multi_dot([Ms[0], Ms[0]])

@@ -220,3 +220,69 @@ def herk(a, c=None, trans=True, lower=True, alpha=1.0, beta=0.0):
     matrix (BLAS ?herk; ?syrk for real a): numpy's a.conj().T @ a, half the work. c (copied,
     not changed) defaults to zeros; the other triangle is c's."""
     return _l.herk(_check("herk", "a", a), c, trans, lower, alpha, beta)
+
+
+def expm(a):
+    """The matrix exponential (scipy.linalg.expm): Al-Mohy & Higham's scaling and squaring
+    (2009), scipy's algorithm, with exact norms of the powers of a. float32 and complex64
+    compute in double precision."""
+    return _l.expm(_check("expm", "a", a))
+
+
+def sqrtm(a):
+    """The principal square root (scipy.linalg.sqrtm). Hermitian a: through eigh (positive
+    semidefinite a gives the positive semidefinite root; a real symmetric a with a negative
+    eigenvalue raises LinAlgError: pass it as complex). Otherwise the scaled Denman-Beavers
+    iteration; eigenvalues on the closed negative real axis raise LinAlgError or
+    NoConvergence instead of returning a wrong root."""
+    return _l.sqrtm(_check("sqrtm", "a", a))
+
+
+def funm(a, func):
+    """func(a) for Hermitian a (scipy.linalg.funm's name; scipy takes any a through its Schur
+    form, Tartan only Hermitian ones for now): V @ diag(func(w)) @ V^H from eigh, func called
+    on the numpy array of eigenvalues (vectorized, as scipy's), on every rank alike. A complex
+    result of a real a is returned complex. Raises InvalidArgument when a is not Hermitian
+    (||a - a^H||_1 above 100 n eps ||a||_1)."""
+    _check("funm", "a", a)
+    n = a.shape[0]
+    if a.shape[0] != a.shape[1]:
+        raise InvalidArgument(f"tartan: funm: a is {a.shape}, expected a square matrix")
+    scale = norm(a, 1)
+    eps = _np.finfo(a.dtype).eps
+    if norm(a - a.H, 1) > 100 * n * eps * scale:
+        raise InvalidArgument("tartan: funm: a is not Hermitian (||a - a^H||_1 is above 100 n eps ||a||_1); "
+                              "only Hermitian matrices are supported")
+    w, v = eigh(a)
+    fw = _np.asarray(func(w))
+    if fw.shape != w.shape:
+        raise InvalidArgument(f"tartan: funm: func returned shape {fw.shape} for {w.shape} eigenvalues; it must be "
+                              "vectorized (elementwise)")
+    if _np.iscomplexobj(fw) and not _np.iscomplexobj(_np.empty(0, a.dtype)):
+        v = v.astype(_np.result_type(a.dtype, _np.complex64))
+    return _l.compose_eigen(v, fw)
+
+
+def matrix_power(a, n):
+    """a**n (numpy.linalg.matrix_power) by repeated squaring; n < 0 through inv(a)."""
+    if int(n) != n:
+        raise TypeError(f"tartan: matrix_power: exponent must be an integer, got {n!r}")
+    return _l.matrix_power(_check("matrix_power", "a", a), int(n))
+
+
+def multi_dot(arrays):
+    """The product of the matrices in the cheapest order (numpy.linalg.multi_dot). A 1-D first
+    argument is a row vector and a 1-D last one a column, as numpy's; both give a number."""
+    arrays = list(arrays)
+    if len(arrays) < 2:
+        raise InvalidArgument("tartan: multi_dot: expected at least two arrays, as numpy")
+    for k, x in enumerate(arrays):
+        _check("multi_dot", f"arrays[{k}]", x, matrix=0 < k < len(arrays) - 1)
+    first = arrays[0]
+    if first.ndim == 1:
+        # v^T M1 ... Mk = (Mk^T ... M1^T v)^T: the same chain, reversed and transposed.
+        rest = [x.T for x in reversed(arrays[1:])]
+        if arrays[-1].ndim == 1:
+            return _l.multi_dot(arrays[1:-1] + [arrays[-1]]) @ first if len(arrays) > 2 else first @ arrays[-1]
+        return _l.multi_dot(rest + [first])
+    return _l.multi_dot(arrays)

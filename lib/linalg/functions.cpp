@@ -1,0 +1,412 @@
+// Matrix functions from distributed products, LU and eigh: expm (Al-Mohy & Higham 2009),
+// matrix_power, multi_dot, funm_hermitian and sqrtm (eigh, or scaled Denman-Beavers).
+
+#include "tartan/linalg/functions.hpp"
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "core/instantiate.hpp"
+#include "linalg/common.hpp"
+#include "tartan/blas.hpp"
+#include "tartan/create.hpp"
+#include "tartan/error.hpp"
+#include "tartan/linalg/eigh.hpp"
+#include "tartan/linalg/inv.hpp"
+#include "tartan/linalg/lu.hpp"
+#include "tartan/linalg/solve.hpp"
+
+namespace tartan {
+
+namespace {
+
+// A += alpha I.
+template <class T>
+void add_identity(DistMatrix<T>& A, T alpha) {
+  A.for_each_local([&](std::int64_t i, std::int64_t j, T& v) {
+    if (i == j) v += alpha;
+  });
+}
+
+// sum_k c[k] * P[k] (+ c0 I), the P[k] of one layout.
+template <class T>
+DistMatrix<T> combination(const std::vector<std::pair<double, const DistMatrix<T>*>>& terms, double c0,
+                          const DistMatrix<T>& like) {
+  DistMatrix<T> S = zeros<T>(like.grid(), like.rows(), like.cols(), like.block());
+  for (const auto& [c, P] : terms) axpy(T(c), *P, S);
+  if (c0 != 0) add_identity(S, T(c0));
+  return S;
+}
+
+// ||B||_1 of a real nonnegative B = |A|^p, exactly: the largest entry of e^T |A|^p, formed
+// with p products of a row vector by |A| (nonnegative, so no cancellation).
+template <class T>
+double abs_power_norm1(const DistMatrix<T>& A, int p) {
+  using R = real_t<T>;
+  DistMatrix<R> Abs(A.grid(), A.rows(), A.cols(), A.block(), A.source());
+  Abs.local() = A.local().cwiseAbs();
+  DistMatrix<R> x(A.grid(), 1, A.rows(), Block{1, A.block().mb}, Source{0, A.source().row});
+  x.local().setOnes();
+  for (int k = 0; k < p; ++k) x = matmul(x, Abs);
+  return static_cast<double>(norm(x, Norm::one));
+}
+
+// Al-Mohy & Higham's ell(A, m): how many extra squarings keep the backward error of the
+// degree-m approximant at unit roundoff, from ||A||_1 and ||A|^(2m+1)||_1 (their eq. (3.12)
+// with the coefficient bounds of Higham's 2005 paper, as scipy's _ell).
+template <class T>
+int ell(const DistMatrix<T>& A, int m, double A_norm1) {
+  double c = 0;
+  switch (m) {
+    case 3:
+      c = 100800.;
+      break;
+    case 5:
+      c = 10059033600.;
+      break;
+    case 7:
+      c = 4487938430976000.;
+      break;
+    case 9:
+      c = 5914384781877411840000.;
+      break;
+    default:
+      c = 113250775606021113483283660800000000.;
+  }
+  if (A_norm1 == 0) return 0;
+  const double p = abs_power_norm1(A, 2 * m + 1);
+  if (p == 0) return 0;
+  const double alpha = p / (A_norm1 * c);
+  const double u = std::ldexp(1.0, -53);
+  const double v = std::ceil(std::log2(alpha / u) / (2 * m));
+  return v > 0 ? static_cast<int>(v) : 0;
+}
+
+// The powers of A that expm needs, formed once each when first asked for, with their exact
+// 1-norms.
+template <class T>
+struct Powers {
+  const DistMatrix<T>& A;
+  std::optional<DistMatrix<T>> a2, a4, a6, a8, a10;
+  const DistMatrix<T>& A2() {
+    if (!a2) a2 = matmul(A, A);
+    return *a2;
+  }
+  const DistMatrix<T>& A4() {
+    if (!a4) a4 = matmul(A2(), A2());
+    return *a4;
+  }
+  const DistMatrix<T>& A6() {
+    if (!a6) a6 = matmul(A4(), A2());
+    return *a6;
+  }
+  const DistMatrix<T>& A8() {
+    if (!a8) a8 = matmul(A4(), A4());
+    return *a8;
+  }
+  const DistMatrix<T>& A10() {
+    if (!a10) a10 = matmul(A4(), A6());
+    return *a10;
+  }
+  static double d(const DistMatrix<T>& P, int k) { return std::pow(static_cast<double>(norm(P, Norm::one)), 1.0 / k); }
+};
+
+// The Pade coefficients b_0..b_m of degree m.
+constexpr std::array<double, 4> b3 = {120., 60., 12., 1.};
+constexpr std::array<double, 6> b5 = {30240., 15120., 3360., 420., 30., 1.};
+constexpr std::array<double, 8> b7 = {17297280., 8648640., 1995840., 277200., 25200., 1512., 56., 1.};
+constexpr std::array<double, 10> b9 = {17643225600., 8821612800., 2075673600., 302702400., 30270240.,
+                                       2162160.,     110880.,     3960.,       90.,        1.};
+constexpr std::array<double, 14> b13 = {64764752532480000.,
+                                        32382376266240000.,
+                                        7771770303897600.,
+                                        1187353796428800.,
+                                        129060195264000.,
+                                        10559470521600.,
+                                        670442572800.,
+                                        33522128640.,
+                                        1323241920.,
+                                        40840800.,
+                                        960960.,
+                                        16380.,
+                                        182.,
+                                        1.};
+
+// r_m(A) = (V - U)^-1 (V + U) for degree m <= 9, from U = A sum_odd b_j A^(j-1) and
+// V = sum_even b_j A^j.
+template <class T, std::size_t N>
+DistMatrix<T> pade_low(Powers<T>& P, const std::array<double, N>& b) {
+  const int m = static_cast<int>(N) - 1;
+  std::vector<std::pair<double, const DistMatrix<T>*>> u, v;
+  const DistMatrix<T>* pw[] = {nullptr, &P.A2(), m >= 5 ? &P.A4() : nullptr, m >= 7 ? &P.A6() : nullptr,
+                               m >= 9 ? &P.A8() : nullptr};
+  for (int j = 1; 2 * j <= m; ++j) {
+    u.push_back({b[static_cast<std::size_t>(2 * j + 1)], pw[j]});
+    v.push_back({b[static_cast<std::size_t>(2 * j)], pw[j]});
+  }
+  const DistMatrix<T> U = matmul(P.A, combination(u, b[1], P.A));
+  const DistMatrix<T> V = combination(v, b[0], P.A);
+  return solve(V - U, V + U, {.check_finite = false});
+}
+
+// r_13(A / 2^s) (Higham's evaluation with 3 products besides A2, A4, A6).
+template <class T>
+DistMatrix<T> pade13_scaled(Powers<T>& P, int s) {
+  const double c1 = std::ldexp(1.0, -s), c2 = c1 * c1, c4 = c2 * c2, c6 = c4 * c2;
+  const DistMatrix<T>&A2 = P.A2(), &A4 = P.A4(), &A6 = P.A6();
+  DistMatrix<T> W = combination<T>({{b13[13] * c6, &A6}, {b13[11] * c4, &A4}, {b13[9] * c2, &A2}}, 0, P.A);
+  DistMatrix<T> U2 = matmul(A6, W);
+  U2 *= T(c6);
+  axpy(T(b13[7] * c6), A6, U2);
+  axpy(T(b13[5] * c4), A4, U2);
+  axpy(T(b13[3] * c2), A2, U2);
+  add_identity(U2, T(b13[1]));
+  DistMatrix<T> U = matmul(P.A, U2);
+  U *= T(c1);
+  DistMatrix<T> Z = combination<T>({{b13[12] * c6, &A6}, {b13[10] * c4, &A4}, {b13[8] * c2, &A2}}, 0, P.A);
+  DistMatrix<T> V = matmul(A6, Z);
+  V *= T(c6);
+  axpy(T(b13[6] * c6), A6, V);
+  axpy(T(b13[4] * c4), A4, V);
+  axpy(T(b13[2] * c2), A2, V);
+  add_identity(V, T(b13[0]));
+  return solve(V - U, V + U, {.check_finite = false});
+}
+
+// expm in double or complex<double>, on A in the working layout.
+template <class T>
+DistMatrix<T> expm_double(const DistMatrix<T>& A) {
+  const std::int64_t n = A.rows();
+  if (n == 0) return A.copy();
+  const double a1 = static_cast<double>(norm(A, Norm::one));
+  if (a1 == 0) return identity<T>(A.grid(), n, A.block());
+  Powers<T> P{A, {}, {}, {}, {}, {}};
+  using Pw = Powers<T>;
+  const double d4 = Pw::d(P.A4(), 4), d6 = Pw::d(P.A6(), 6);
+  const double eta1 = std::max(d4, d6);
+  if (eta1 < 1.495585217958292e-002 && ell(A, 3, a1) == 0) return pade_low(P, b3);
+  if (eta1 < 2.539398330063230e-001 && ell(A, 5, a1) == 0) return pade_low(P, b5);
+  const double d8 = Pw::d(P.A8(), 8);
+  const double eta3 = std::max(d6, d8);
+  if (eta3 < 9.504178996162932e-001 && ell(A, 7, a1) == 0) return pade_low(P, b7);
+  if (eta3 < 2.097847961257068e+000 && ell(A, 9, a1) == 0) return pade_low(P, b9);
+  const double d10 = Pw::d(P.A10(), 10);
+  const double eta5 = std::min(eta3, std::max(d8, d10));
+  const double theta13 = 4.25;
+  int s = eta5 == 0 ? 0 : std::max(0, static_cast<int>(std::ceil(std::log2(eta5 / theta13))));
+  {
+    DistMatrix<T> As = A.copy();
+    As *= T(std::ldexp(1.0, -s));
+    s += ell(As, 13, a1 * std::ldexp(1.0, -s));
+  }
+  DistMatrix<T> X = pade13_scaled(P, s);
+  for (int k = 0; k < s; ++k) X = matmul(X, X);
+  return X;
+}
+
+template <class T>
+real_t<T> eps_of() {
+  return std::numeric_limits<real_t<T>>::epsilon();
+}
+
+// ||A - A^H||_1 <= 100 n eps ||A||_1.
+template <class T>
+bool nearly_hermitian(const DistMatrix<T>& A) {
+  const double a = static_cast<double>(norm(A, Norm::one));
+  const double d = static_cast<double>(norm(A - adjoint(A), Norm::one));
+  return d <= 100.0 * static_cast<double>(A.rows()) * static_cast<double>(eps_of<T>()) * a;
+}
+
+}  // namespace
+
+template <class T>
+DistMatrix<T> expm(const DistMatrix<T>& A, CheckOptions opts) {
+  detail::check_one(A, "expm", true, opts.check_finite);
+  using D = std::conditional_t<is_complex_v<T>, std::complex<double>, double>;
+  if constexpr (std::is_same_v<T, D>) {
+    return expm_double(detail::working_copy(A));
+  } else {
+    const DistMatrix<D> X = expm_double(detail::working_copy(astype<D>(A)));
+    DistMatrix<T> R(X.grid(), X.rows(), X.cols(), X.block(), X.source());
+    R.local() = X.local().template cast<T>();
+    return R;
+  }
+}
+
+template <class T>
+DistMatrix<T> matrix_power(const DistMatrix<T>& A, std::int64_t k) {
+  detail::require_square(A, "matrix_power", "A");
+  if (k == 0) return identity<T>(A.grid(), A.rows(), A.block(), A.source());
+  DistMatrix<T> base = k < 0 ? detail::inv_impl(A, true, "matrix_power") : A.copy();
+  std::uint64_t e = k < 0 ? static_cast<std::uint64_t>(-(k + 1)) + 1 : static_cast<std::uint64_t>(k);
+  std::optional<DistMatrix<T>> result;
+  while (true) {
+    if (e & 1) result = result ? matmul(*result, base) : base.copy();
+    e >>= 1;
+    if (e == 0) break;
+    base = matmul(base, base);
+  }
+  return std::move(*result);
+}
+
+template <class T>
+DistMatrix<T> multi_dot(const std::vector<const DistMatrix<T>*>& factors) {
+  const std::size_t k = factors.size();
+  if (k == 0) throw InvalidArgument("multi_dot: expected at least one matrix");
+  for (std::size_t i = 0; i + 1 < k; ++i) {
+    detail::require_same_grid(factors[i]->grid(), factors[i + 1]->grid(), "multi_dot", "one matrix", "the next");
+    if (factors[i]->cols() != factors[i + 1]->rows())
+      throw InvalidArgument("multi_dot: matrix " + std::to_string(i) + " is " + detail::shape(*factors[i]) +
+                            " and matrix " + std::to_string(i + 1) + " is " + detail::shape(*factors[i + 1]) +
+                            ": their shapes do not chain");
+  }
+  if (k == 1) return factors[0]->copy();
+  // The matrix-chain rule: cost[i][j] the fewest flops for factors i..j, split[i][j] where.
+  std::vector<double> dims(k + 1);
+  dims[0] = static_cast<double>(factors[0]->rows());
+  for (std::size_t i = 0; i < k; ++i) dims[i + 1] = static_cast<double>(factors[i]->cols());
+  std::vector<std::vector<double>> cost(k, std::vector<double>(k, 0));
+  std::vector<std::vector<std::size_t>> split(k, std::vector<std::size_t>(k, 0));
+  for (std::size_t len = 2; len <= k; ++len)
+    for (std::size_t i = 0; i + len <= k; ++i) {
+      const std::size_t j = i + len - 1;
+      cost[i][j] = std::numeric_limits<double>::infinity();
+      for (std::size_t s = i; s < j; ++s) {
+        const double c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1];
+        if (c < cost[i][j]) {
+          cost[i][j] = c;
+          split[i][j] = s;
+        }
+      }
+    }
+  std::function<DistMatrix<T>(std::size_t, std::size_t)> product = [&](std::size_t i, std::size_t j) {
+    if (i == j) return factors[i]->copy();
+    const std::size_t s = split[i][j];
+    if (i == s && s + 1 == j) return matmul(*factors[i], *factors[j]);
+    if (i == s) return matmul(*factors[i], product(s + 1, j));
+    if (s + 1 == j) return matmul(product(i, s), *factors[j]);
+    return matmul(product(i, s), product(s + 1, j));
+  };
+  return product(0, k - 1);
+}
+
+template <class T>
+DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d) {
+  if (static_cast<std::int64_t>(d.size()) != V.cols())
+    throw InvalidArgument("compose_eigen: V has " + std::to_string(V.cols()) + " columns and d " +
+                          std::to_string(d.size()) + " values");
+  DistMatrix<T> W = V.copy();
+  W.for_each_local([&](std::int64_t, std::int64_t j, T& v) { v *= d[static_cast<std::size_t>(j)]; });
+  DistMatrix<T> C = zeros<T>(V.grid(), V.rows(), V.rows(), Block{V.block().mb, V.block().mb}, V.source());
+  gemm(T(1), W, Op::none, V, Op::adjoint, T(0), C);
+  return C;
+}
+
+template <class T>
+DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<T>(real_t<T>)>& f, FunmOptions opts) {
+  detail::check_one(A, "funm_hermitian", true, opts.check_finite);
+  if (!nearly_hermitian(A))
+    throw InvalidArgument(std::string("funm_hermitian: A is not ") + (is_complex_v<T> ? "Hermitian" : "symmetric") +
+                          " (||A - A^H||_1 is above 100 n eps ||A||_1)");
+  const auto r = eigh(A, {.check_finite = false});
+  std::vector<T> d(r.eigenvalues.size());
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = T(f(r.eigenvalues[i]));
+  return compose_eigen(r.eigenvectors, d);
+}
+
+namespace {
+
+// The product form of Denman-Beavers with determinantal scaling:
+//   M <- (I + (mu^2 M + mu^-2 M^-1) / 2) / 2,  X <- mu X (I + mu^-2 M^-1) / 2,  M0 = X0 = A,
+// mu = |det M|^(-1/(2n)) while M is far from I. X -> A^(1/2), M -> I.
+template <class T>
+DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
+  using R = real_t<T>;
+  const std::int64_t n = A.rows();
+  const R tol = std::sqrt(static_cast<R>(n)) * eps_of<T>();
+  DistMatrix<T> M = detail::working_copy(A);
+  DistMatrix<T> X = M.copy();
+  const DistMatrix<T> I = identity<T>(M.grid(), n, M.block());
+  bool scale = true;
+  for (int it = 0; it < 64; ++it) {
+    const LU<T> F = lu_factor(M, {.check_finite = false});
+    if (F.singular_index() >= 0)
+      throw LinAlgError(
+          "sqrtm: a step of the Denman-Beavers iteration is singular: A is singular or has "
+          "eigenvalues on the negative real axis, where the principal square root is not defined");
+    const DistMatrix<T> Minv = F.solve(I);
+    R mu = 1;
+    if (scale) {
+      const R logdet = F.slogdet().logabsdet;
+      mu = std::exp(-logdet / (2 * static_cast<R>(n)));
+      if (!std::isfinite(mu)) mu = 1;
+    }
+    // X <- mu/2 X (I + mu^-2 Minv)
+    DistMatrix<T> Q = I.copy();
+    axpy(T(1 / (mu * mu)), Minv, Q);
+    X = matmul(X, Q);
+    X *= T(mu / 2);
+    // M <- I/2 + (mu^2 M + mu^-2 Minv) / 4
+    M *= T(mu * mu / 4);
+    axpy(T(1 / (mu * mu) / 4), Minv, M);
+    add_identity(M, T(R(0.5)));
+    DistMatrix<T> D = M - I;
+    const R dist = norm(D, Norm::fro);
+    if (!std::isfinite(dist))
+      throw LinAlgError(
+          "sqrtm: the Denman-Beavers iteration overflowed: A may have eigenvalues on the negative "
+          "real axis");
+    if (dist <= tol) return X;
+    if (dist < R(1e-2)) scale = false;
+  }
+  throw NoConvergence(std::string("sqrtm: the Denman-Beavers iteration did not converge in 64 steps: A has ") +
+                      (is_complex_v<T>
+                           ? "eigenvalues on or near the closed negative real axis"
+                           : "eigenvalues on or near the closed negative real axis (a real matrix with "
+                             "negative eigenvalues has no real principal square root; pass it as complex)"));
+}
+
+}  // namespace
+
+template <class T>
+DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
+  using R = real_t<T>;
+  detail::check_one(A, "sqrtm", true, opts.check_finite);
+  if (A.rows() == 0) return A.copy();
+  if (nearly_hermitian(A)) {
+    const auto r = eigh(A, {.check_finite = false});
+    const auto& w = r.eigenvalues;
+    R big = 0;
+    for (R x : w) big = std::max(big, std::abs(x));
+    const R floor = static_cast<R>(A.rows()) * eps_of<T>() * big;
+    std::vector<T> d(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (w[i] >= -floor) {
+        d[i] = T(std::sqrt(std::max(w[i], R(0))));
+      } else if constexpr (is_complex_v<T>) {
+        d[i] = std::sqrt(T(w[i]));
+      } else {
+        throw LinAlgError("sqrtm: A is symmetric with a negative eigenvalue (" + std::to_string(w[i]) +
+                          "): its square root is complex; pass A as a complex matrix");
+      }
+    }
+    return compose_eigen(r.eigenvectors, d);
+  }
+  return sqrtm_db(A);
+}
+
+#define TARTAN_INSTANTIATE(T)                                                                                \
+  template DistMatrix<T> expm<T>(const DistMatrix<T>&, CheckOptions);                                        \
+  template DistMatrix<T> matrix_power<T>(const DistMatrix<T>&, std::int64_t);                                \
+  template DistMatrix<T> multi_dot<T>(const std::vector<const DistMatrix<T>*>&);                             \
+  template DistMatrix<T> compose_eigen<T>(const DistMatrix<T>&, const std::vector<T>&);                      \
+  template DistMatrix<T> funm_hermitian<T>(const DistMatrix<T>&, const std::function<real_t<T>(real_t<T>)>&, \
+                                           FunmOptions);                                                     \
+  template DistMatrix<T> sqrtm<T>(const DistMatrix<T>&, FunmOptions);
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan

@@ -1,0 +1,160 @@
+// Matrix functions (lib/linalg/functions.cpp): expm, sqrtm and funm_hermitian against
+// closed forms built with Eigen from a known eigendecomposition, matrix_power and multi_dot
+// against Eigen's products, on every grid shape, default and small blocks; their errors on
+// every rank. (scipy's own expm cases are in tests/python.)
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/LU>
+#include <cmath>
+
+#include "linalg_cases.hpp"
+
+using namespace tartan_test;
+using namespace tartan_test::linalg_cases;
+
+namespace {
+
+// A = S diag(d) S^-1 with S = I + 0.3 R/n (well conditioned), d spread over [lo, hi].
+template <class T>
+struct Known {
+  Mat<T> a, s, sinv;
+  std::vector<double> d;
+};
+
+template <class T>
+Known<T> known(int n, double lo, double hi, std::uint64_t seed) {
+  Known<T> k;
+  Mat<T> r = gather_all(tt::random<T>(tt::Grid(test_comm(), 1, test_size()), n, n, seed));
+  k.s = Mat<T>::Identity(n, n) + r * T(0.3 / std::max(n, 1));
+  k.sinv = k.s.inverse();
+  k.d.resize(static_cast<std::size_t>(n));
+  Mat<T> D = Mat<T>::Zero(n, n);
+  for (int i = 0; i < n; ++i) {
+    k.d[static_cast<std::size_t>(i)] = n == 1 ? hi : lo + (hi - lo) * i / (n - 1);
+    D(i, i) = T(tt::real_t<T>(k.d[static_cast<std::size_t>(i)]));
+  }
+  k.a = k.s * D * k.sinv;
+  return k;
+}
+
+template <class T, class F>
+Mat<T> apply(const Known<T>& k, F f) {
+  const auto n = static_cast<int>(k.d.size());
+  Mat<T> D = Mat<T>::Zero(n, n);
+  for (int i = 0; i < n; ++i) D(i, i) = T(tt::real_t<T>(f(k.d[static_cast<std::size_t>(i)])));
+  return k.s * D * k.sinv;
+}
+
+template <class T>
+double rel(const Mat<T>& got, const Mat<T>& want) {
+  if (want.size() == 0) return 0;
+  return one_norm(Mat<T>(got - want)) / std::max(one_norm(want), 1e-300);
+}
+
+template <class T>
+double tol() {
+  return std::is_same_v<tt::real_t<T>, float> ? 2e-4 : 1e-11;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("expm against S exp(D) S^-1, every grid, default and small blocks", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (int n : {0, 1, 2, 3, 63, 65, 129})
+      for (auto b : {tt::Block{}, tt::Block{4, 4}}) {
+        if (n > 65 && b.mb == 4) continue;
+        // spectra that pick every Pade degree: tiny (3), small (5, 7, 9) and large (13 with squaring)
+        for (auto [lo, hi] : {std::pair{-1e-3, 1e-3}, {-0.1, 0.2}, {-1.0, 1.5}, {-30.0, 8.0}}) {
+          const Known<T> k = known<T>(n, lo, hi, 500 + n);
+          auto A = tt::from_eigen(g, k.a, 0, b);
+          const Mat<T> want = apply(k, [](double x) { return std::exp(x); });
+          INFO("n=" << n << " grid " << P << "x" << Q << " block " << b.mb << " spectrum [" << lo << ", " << hi << "]");
+          const Mat<T> got = gather_all(tt::expm(A));
+          REQUIRE(rel(got, want) < tol<T>() * std::max(1.0, hi - lo));
+          REQUIRE(gather_all(A) == k.a);  // input untouched
+        }
+      }
+  }
+}
+
+TEMPLATE_TEST_CASE("expm of special matrices: zero, nilpotent, exp(A) exp(-A) = I", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g(test_comm());
+  REQUIRE(gather_all(tt::expm(tt::zeros<T>(g, 7, 7, tt::Block{2, 2}))) == Mat<T>::Identity(7, 7));
+  Mat<T> nil = Mat<T>::Zero(4, 4);
+  nil(0, 1) = T(1);
+  nil(1, 2) = T(2);
+  nil(2, 3) = T(3);
+  Mat<T> want = Mat<T>::Identity(4, 4) + nil + nil * nil / T(2) + nil * nil * nil / T(6);
+  REQUIRE(rel(gather_all(tt::expm(tt::from_eigen(g, nil, 0, tt::Block{1, 1}))), want) < tol<T>());
+  auto A = tt::random<T>(g, 50, 50, 9, tt::Block{8, 8});
+  A *= T(0.1);  // ||A||_1 about 2.5: the product's rounding stays near eps
+  const Mat<T> e = gather_all(tt::matmul(tt::expm(A), tt::expm(T(-1) * A)));
+  REQUIRE(rel(e, Mat<T>(Mat<T>::Identity(50, 50))) < tol<T>() * 10);
+}
+
+TEMPLATE_TEST_CASE("sqrtm and funm_hermitian against closed forms; sqrtm's refusals", "", TARTAN_TYPES) {
+  using T = TestType;
+  using R = tt::real_t<T>;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (int n : {1, 2, 31, 65}) {
+      INFO("n=" << n << " grid " << P << "x" << Q);
+      // general (not Hermitian): the Denman-Beavers route
+      const Known<T> k = known<T>(n, 0.5, 40.0, 700 + n);
+      const Mat<T> got = gather_all(tt::sqrtm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4})));
+      REQUIRE(rel(got, apply(k, [](double x) { return std::sqrt(x); })) < tol<T>() * 100);
+      // Hermitian: eigh; positive semidefinite gives the positive semidefinite root
+      auto H = hermitian_random<T>(g, n, 11, tt::Block{}, 2.0 * n);
+      const Mat<T> h = gather_all(H);
+      Eigen::SelfAdjointEigenSolver<Mat<T>> es(h);
+      const Mat<T> v = es.eigenvectors();
+      Mat<T> sq = v * es.eigenvalues().cwiseSqrt().template cast<T>().asDiagonal() * v.adjoint();
+      REQUIRE(rel(gather_all(tt::sqrtm(H)), sq) < tol<T>() * 100);
+      Mat<T> ex = v *
+                  es.eigenvalues().unaryExpr([](R x) { return std::exp(x / R(8)); }).template cast<T>().asDiagonal() *
+                  v.adjoint();
+      REQUIRE(rel(gather_all(tt::funm_hermitian<T>(H, [](R x) { return std::exp(x / R(8)); })), ex) < tol<T>() * 100);
+    }
+    if constexpr (std::is_same_v<T, R>) {
+      auto N = hermitian_random<T>(g, 20, 12, tt::Block{4, 4}, -50.0);  // symmetric, negative definite
+      require_throws_everywhere<tt::LinAlgError>([&] { tt::sqrtm(N); }, "negative eigenvalue");
+    }
+    Mat<T> neg(2, 2);
+    neg << T(-1), T(1), T(0), T(-2);
+    require_throws_everywhere<tt::LinAlgError>([&] { tt::sqrtm(tt::from_eigen(g, neg)); }, "negative real axis");
+    auto notsym = tt::random<T>(g, 6, 6, 3);
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::funm_hermitian<T>(notsym, [](R x) { return x; }); },
+                                                   "is not");
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::expm(tt::random<T>(g, 4, 5, 1)); }, "square");
+    auto bad = tt::random<T>(g, 5, 5, 1);
+    bad.set(2, 3, T(std::numeric_limits<R>::quiet_NaN()));
+    require_throws_everywhere<tt::NonFiniteInput>([&] { tt::expm(bad); }, "expm");
+    require_throws_everywhere<tt::NonFiniteInput>([&] { tt::sqrtm(bad); }, "sqrtm");
+  }
+}
+
+TEMPLATE_TEST_CASE("matrix_power and multi_dot against Eigen", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    auto A = tt::random<T>(g, 17, 17, 21, tt::Block{3, 3});
+    A += tt::identity<T>(g, 17, tt::Block{3, 3}) * T(4);
+    const Mat<T> a = gather_all(A);
+    Mat<T> p = Mat<T>::Identity(17, 17);
+    for (int k = 0; k <= 9; ++k) {
+      INFO("k=" << k << " grid " << P << "x" << Q);
+      REQUIRE(rel(gather_all(tt::matrix_power(A, k)), p) < tol<T>());
+      p = p * a;
+    }
+    REQUIRE(rel(gather_all(tt::matrix_power(A, -2)), Mat<T>(a.inverse() * a.inverse())) < tol<T>() * 10);
+    require_throws_everywhere<tt::SingularMatrix>([&] { tt::matrix_power(tt::zeros<T>(g, 3, 3), -1); }, "matrix_power");
+    auto B = tt::random<T>(g, 17, 2, 22), C = tt::random<T>(g, 2, 30, 23), D = tt::random<T>(g, 30, 5, 24);
+    const Mat<T> want = a * gather_all(B) * gather_all(C) * gather_all(D);
+    REQUIRE(rel(gather_all(tt::multi_dot(A, B, C, D)), want) < tol<T>());
+    REQUIRE(rel(gather_all(tt::multi_dot(std::vector<const tt::DistMatrix<T>*>{&A})), a) == 0);
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::multi_dot(A, C); }, "do not chain");
+  }
+}
