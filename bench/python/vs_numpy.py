@@ -82,6 +82,8 @@ def problem(op, n):
     a = rng.standard_normal((n, n))
     if op in ("cholesky", "eigh"):
         a = a @ a.T + n * np.eye(n)
+    if op == "expm":
+        a = a / np.sqrt(n)  # spectral radius about 1, ||a||_1 about 0.8 sqrt(n): degree 13 with squarings
     return np.asfortranarray(a), np.asfortranarray(rng.standard_normal((n, n)))
 
 
@@ -113,6 +115,7 @@ def main():
                 "eigh": lambda: np.linalg.eigh(a),
                 "svd": lambda: np.linalg.svd(a, full_matrices=False),
                 "solve": lambda: np.linalg.solve(a, bcol),
+                "expm": lambda: scipy.linalg.expm(a),
             }[op]
             tt_f = {
                 "gemm": lambda: A @ B,
@@ -122,6 +125,7 @@ def main():
                 "eigh": lambda: tartan.linalg.eigh(A),
                 "svd": lambda: tartan.linalg.svd(A, check_finite=False),
                 "solve": lambda: tartan.linalg.solve(A, Bc, check_finite=False),
+                "expm": lambda: tartan.linalg.expm(A),
             }[op]
             tn, tt, first = 1e300, 1e300, None
             for _ in range(args.reps):

@@ -3,6 +3,7 @@
 
 #include "tartan/linalg/functions.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <array>
 #include <cmath>
 #include <complex>
@@ -331,7 +332,7 @@ DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
   DistMatrix<T> M = detail::working_copy(A);
   DistMatrix<T> X = M.copy();
   const DistMatrix<T> I = identity<T>(M.grid(), n, M.block());
-  bool scale = true;
+  bool scale = true, last = false;
   for (int it = 0; it < 64; ++it) {
     const LU<T> F = lu_factor(M, {.check_finite = false});
     if (F.singular_index() >= 0)
@@ -360,7 +361,10 @@ DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
       throw LinAlgError(
           "sqrtm: the Denman-Beavers iteration overflowed: A may have eigenvalues on the negative "
           "real axis");
-    if (dist <= tol) return X;
+    // Quadratic convergence: one more step after sqrt(tol) reaches tol, also where rounding
+    // keeps M from getting closer (an ill-conditioned root).
+    if (dist <= tol || last) return X;
+    last = dist <= std::sqrt(tol);
     if (dist < R(1e-2)) scale = false;
   }
   throw NoConvergence(std::string("sqrtm: the Denman-Beavers iteration did not converge in 64 steps: A has ") +
@@ -399,6 +403,122 @@ DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
   return sqrtm_db(A);
 }
 
+namespace {
+
+// The eigh route of the Hermitian matrix functions: f of each eigenvalue, or the refusal
+// why(w) when f has no value of type T there (f returns nullopt).
+template <class T, class F>
+DistMatrix<T> hermitian_route(const DistMatrix<T>& A, F f) {
+  const auto r = eigh(A, {.check_finite = false});
+  std::vector<T> d(r.eigenvalues.size());
+  real_t<T> big = 0;
+  for (auto x : r.eigenvalues) big = std::max(big, std::abs(x));
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = f(r.eigenvalues[i], big);
+  return compose_eigen(r.eigenvectors, d);
+}
+
+// 8-point Gauss-Legendre nodes and weights on (0, 1), from the Jacobi matrix (Golub-Welsch).
+std::pair<std::vector<double>, std::vector<double>> gauss_legendre01(int m) {
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m, m);
+  for (int k = 1; k < m; ++k) J(k, k - 1) = J(k - 1, k) = k / std::sqrt(4.0 * k * k - 1);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(J);
+  std::vector<double> x(static_cast<std::size_t>(m)), w(static_cast<std::size_t>(m));
+  for (int k = 0; k < m; ++k) {
+    x[static_cast<std::size_t>(k)] = (es.eigenvalues()(k) + 1) / 2;
+    w[static_cast<std::size_t>(k)] = es.eigenvectors()(0, k) * es.eigenvectors()(0, k);  // sums to 1 on (0, 1)
+  }
+  return {x, w};
+}
+
+}  // namespace
+
+template <class T>
+DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
+  using R = real_t<T>;
+  detail::check_one(A, "logm", true, opts.check_finite);
+  const std::int64_t n = A.rows();
+  if (n == 0) return A.copy();
+  if (nearly_hermitian(A))
+    return hermitian_route(A, [&](R w, R big) -> T {
+      if (w > static_cast<R>(n) * eps_of<T>() * big) return T(std::log(w));
+      if constexpr (is_complex_v<T>)
+        if (w != 0) return std::log(T(w));
+      throw LinAlgError("logm: A is Hermitian with an eigenvalue " + std::to_string(w) +
+                        (w == 0 || is_complex_v<T> ? " (singular): its logarithm is not defined"
+                                                   : " <= 0: its logarithm is complex; pass A as a complex matrix"));
+    });
+  // Inverse scaling and squaring: A^(1/2^k) close to I, then log(I + X) by Gauss-Legendre.
+  DistMatrix<T> S = detail::working_copy(A);
+  int k = 0;
+  for (;; ++k) {
+    DistMatrix<T> X = S.copy();
+    add_identity(X, T(-1));
+    const R dist = norm(X, Norm::one);
+    if (dist <= R(0.25)) break;
+    if (k == 60)
+      throw NoConvergence(
+          "logm: 60 square roots did not bring A near I: A has eigenvalues on or near the closed "
+          "negative real axis");
+    S = sqrtm_db(S);
+  }
+  add_identity(S, T(-1));  // S is now X = A^(1/2^k) - I
+  const auto [x, w] = gauss_legendre01(8);
+  DistMatrix<T> L = zeros<T>(S.grid(), n, n, S.block());
+  const DistMatrix<T> I = identity<T>(S.grid(), n, S.block());
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    DistMatrix<T> M = I.copy();  // I + x_j X
+    axpy(T(x[j]), S, M);
+    axpy(T(w[j]), solve(M, S, {.check_finite = false}), L);  // w_j (I + x_j X)^-1 X
+  }
+  L *= T(std::ldexp(R(1), k));
+  return L;
+}
+
+template <class T>
+DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
+  using R = real_t<T>;
+  detail::check_one(A, "signm", true, opts.check_finite);
+  const std::int64_t n = A.rows();
+  if (n == 0) return A.copy();
+  if (nearly_hermitian(A))
+    return hermitian_route(A, [&](R w, R big) -> T {
+      if (std::abs(w) <= static_cast<R>(n) * eps_of<T>() * big)
+        throw LinAlgError("signm: A has an eigenvalue " + std::to_string(w) +
+                          " within rounding of zero: its sign is not defined");
+      return T(w > 0 ? 1 : -1);
+    });
+  DistMatrix<T> X = detail::working_copy(A);
+  const DistMatrix<T> I = identity<T>(X.grid(), n, X.block());
+  const R tol = static_cast<R>(n) * eps_of<T>();
+  bool scale = true, last = false;
+  for (int it = 0; it < 100; ++it) {
+    const LU<T> F = lu_factor(X, {.check_finite = false});
+    if (F.singular_index() >= 0)
+      throw LinAlgError(
+          "signm: a Newton step is singular: A has an eigenvalue on the imaginary axis, where the "
+          "sign is not defined");
+    R mu = 1;
+    if (scale) {
+      mu = std::exp(-F.slogdet().logabsdet / static_cast<R>(n));
+      if (!std::isfinite(mu)) mu = 1;
+    }
+    DistMatrix<T> Xn = F.solve(I);  // X^-1
+    Xn *= T(1 / (2 * mu));
+    axpy(T(mu / 2), X, Xn);
+    DistMatrix<T> D = Xn - X;
+    const R change = norm(D, Norm::one), size = norm(Xn, Norm::one);
+    if (!std::isfinite(change))
+      throw LinAlgError("signm: the Newton iteration overflowed: A has an eigenvalue on or near the imaginary axis");
+    X = std::move(Xn);
+    if (change <= tol * size || last) return X;  // one more step after sqrt(tol), as in sqrtm
+    last = change <= std::sqrt(tol) * size;
+    if (change <= R(1e-2) * size) scale = false;
+  }
+  throw NoConvergence(
+      "signm: the Newton iteration did not converge in 100 steps: A has eigenvalues on or near "
+      "the imaginary axis");
+}
+
 #define TARTAN_INSTANTIATE(T)                                                                                \
   template DistMatrix<T> expm<T>(const DistMatrix<T>&, CheckOptions);                                        \
   template DistMatrix<T> matrix_power<T>(const DistMatrix<T>&, std::int64_t);                                \
@@ -406,7 +526,9 @@ DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
   template DistMatrix<T> compose_eigen<T>(const DistMatrix<T>&, const std::vector<T>&);                      \
   template DistMatrix<T> funm_hermitian<T>(const DistMatrix<T>&, const std::function<real_t<T>(real_t<T>)>&, \
                                            FunmOptions);                                                     \
-  template DistMatrix<T> sqrtm<T>(const DistMatrix<T>&, FunmOptions);
+  template DistMatrix<T> sqrtm<T>(const DistMatrix<T>&, FunmOptions);                                        \
+  template DistMatrix<T> logm<T>(const DistMatrix<T>&, FunmOptions);                                         \
+  template DistMatrix<T> signm<T>(const DistMatrix<T>&, FunmOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -1308,6 +1308,18 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       },
       py::arg("a"));
   la.def(
+      "logm",
+      [](const Matrix& a) {
+        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::logm(x); })); }, a.m);
+      },
+      py::arg("a"));
+  la.def(
+      "signm",
+      [](const Matrix& a) {
+        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::signm(x); })); }, a.m);
+      },
+      py::arg("a"));
+  la.def(
       "matrix_power",
       [](const Matrix& a, std::int64_t k) {
         return std::visit([&](const auto& x) { return wrap(released([&] { return tt::matrix_power(x, k); })); }, a.m);

@@ -158,3 +158,35 @@ TEMPLATE_TEST_CASE("matrix_power and multi_dot against Eigen", "", TARTAN_TYPES)
     require_throws_everywhere<tt::InvalidArgument>([&] { tt::multi_dot(A, C); }, "do not chain");
   }
 }
+
+TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refusals", "", TARTAN_TYPES) {
+  using T = TestType;
+  using R = tt::real_t<T>;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (int n : {1, 2, 31, 65}) {
+      INFO("n=" << n << " grid " << P << "x" << Q);
+      const Known<T> k = known<T>(n, 0.05, 30.0, 800 + n);  // not Hermitian: inverse scaling and squaring
+      const Mat<T> l = gather_all(tt::logm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4})));
+      REQUIRE(rel(l, apply(k, [](double x) { return std::log(x); })) < tol<T>() * 1000);
+      const Known<T> s = known<T>(n, -5.0, 4.0 + (n == 2), 900 + n);  // no eigenvalue at 0
+      const Mat<T> sg = gather_all(tt::signm(tt::from_eigen(g, s.a, 0, tt::Block{})));
+      REQUIRE(rel(sg, apply(s, [](double x) { return x > 0 ? 1.0 : -1.0; })) < tol<T>() * 100);
+      auto H = hermitian_random<T>(g, n, 13, tt::Block{3, 3}, 2.0 * n);  // positive definite: the eigh route
+      const Mat<T> h = gather_all(H);
+      Eigen::SelfAdjointEigenSolver<Mat<T>> es(h);
+      const Mat<T> v = es.eigenvectors();
+      Mat<T> lh =
+          v * es.eigenvalues().unaryExpr([](R x) { return std::log(x); }).template cast<T>().asDiagonal() * v.adjoint();
+      REQUIRE(rel(gather_all(tt::logm(H)), lh) < tol<T>() * 100);
+      REQUIRE(rel(gather_all(tt::signm(H)), Mat<T>(Mat<T>::Identity(n, n))) < tol<T>() * 100);
+    }
+    Mat<T> rot(2, 2);
+    rot << T(0), T(1), T(-1), T(0);
+    require_throws_everywhere<tt::LinAlgError>([&] { tt::signm(tt::from_eigen(g, rot)); }, "imaginary axis");
+    require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::zeros<T>(g, 3, 3)); }, "not defined");
+    Mat<T> neg(2, 2);
+    neg << T(-1), T(1), T(0), T(-2);
+    require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::from_eigen(g, neg)); }, "negative real axis");
+  }
+}

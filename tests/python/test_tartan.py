@@ -507,3 +507,34 @@ def test_matrix_power_and_multi_dot(grid, dtype):
     assert agree(got.shape == (25,) and np.allclose(np.asarray(got), np.linalg.multi_dot([v] + ms), atol=t * 10))
     with pytest.raises(tartan.InvalidArgument, match="do not chain"):
         tl.multi_dot([Ms[0], Ms[0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_logm_signm_against_scipy(grid, dtype):
+    for n in [1, 2, 3, 65]:
+        rng = np.random.default_rng(n)
+        s = np.eye(n) + 0.3 * rng.standard_normal((n, n)) / np.sqrt(n)
+        d = np.linspace(0.05, 30.0, n) if n > 1 else np.array([3.0])
+        a = (s @ np.diag(d) @ np.linalg.inv(s)).astype(dtype)
+        if np.iscomplexobj(a):
+            a = a + 0.1j * np.triu(np.ones((n, n)), 1)
+        A = scatter(a, grid, block=(4, 4))
+        L = np.asarray(tl.logm(A))
+        assert agree(np.linalg.norm(sl.expm(L) - a, 1) / np.linalg.norm(a, 1) < 1e-11)
+        assert agree(np.allclose(L, sl.logm(a), atol=1e-10))
+        # logm(expm(B)) round-trips for small ||B||
+        b = (0.2 * rand((n, n), dtype, 80 + n) / max(1, n ** 0.5)).astype(dtype)
+        assert agree(np.allclose(np.asarray(tl.logm(tl.expm(scatter(b, grid)))), b, atol=1e-12))
+        # signm: S^2 = I and scipy's answer on a spectrum split by the imaginary axis
+        m = (s @ np.diag(np.linspace(-5, 4, n) + 0.5 * (n == 1)) @ np.linalg.inv(s)).astype(dtype)
+        S = np.asarray(tl.signm(scatter(m, grid, block=(4, 4))))
+        assert agree(np.linalg.norm(S @ S - np.eye(n), 1) < 1e-10 * n)
+        assert agree(np.allclose(S, sl.signm(m), atol=1e-8))
+    h = rand((30, 30), dtype, 90)
+    h = h @ h.conj().T + np.eye(30)
+    L = np.asarray(tl.logm(scatter(h, grid)))
+    assert agree(np.allclose(L, L.conj().T, atol=1e-12) and np.allclose(L, sl.logm(h), atol=1e-10))
+    with pytest.raises(tartan.LinAlgError, match="logarithm is"):
+        tl.logm(scatter(-h.real if dtype == np.float64 else np.zeros((3, 3)), grid))
+    with pytest.raises(tartan.LinAlgError, match="imaginary axis"):
+        tl.signm(scatter(np.array([[0.0, 1.0], [-1.0, 0.0]], dtype=dtype), grid))

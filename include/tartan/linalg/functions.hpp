@@ -72,4 +72,26 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d);
 template <class T>
 DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts = {});
 
+/// The principal logarithm of square A (scipy.linalg.logm), X with expm(X) = A.
+/// - Hermitian A: through eigh (positive definite A gives a Hermitian log; a real
+///   symmetric A with an eigenvalue <= 0 has no real log: LinAlgError saying so).
+/// - Otherwise: inverse scaling and squaring without a Schur form (Cheng, Higham, Kenney &
+///   Laub, SIMAX 22(4), 2001): square roots (sqrtm's Denman-Beavers) until ||A - I||_1 <= 1/4,
+///   then log(I + X) by the 8-point Gauss-Legendre Pade approximant (8 LU solves), times 2^k.
+///   Eigenvalues on the closed negative real axis (or zero) raise LinAlgError /
+///   NoConvergence, as in sqrtm.
+/// Throws InvalidArgument (not square), NonFiniteInput. Collective.
+template <class T>
+DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts = {});
+
+/// The matrix sign function of square A (scipy.linalg.signm): S with S^2 = I, commuting with
+/// A, the sign of each eigenvalue's real part.
+/// - Hermitian A: through eigh.
+/// - Otherwise: Newton's iteration X <- (mu X + (mu X)^-1) / 2 with determinantal scaling
+///   (Higham 2008, section 5.5), one LU per step.
+/// An eigenvalue on (or within rounding of) the imaginary axis leaves the sign undefined:
+/// LinAlgError / NoConvergence saying so. Throws InvalidArgument, NonFiniteInput. Collective.
+template <class T>
+DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts = {});
+
 }  // namespace tartan

@@ -238,6 +238,22 @@ def sqrtm(a):
     return _l.sqrtm(_check("sqrtm", "a", a))
 
 
+def logm(a):
+    """The principal logarithm (scipy.linalg.logm). Hermitian a: through eigh (positive
+    definite a gives a Hermitian log). Otherwise inverse scaling and squaring without a Schur
+    form (square roots, then a Gauss-Legendre Pade approximant). Eigenvalues on the closed
+    negative real axis raise LinAlgError or NoConvergence (scipy's Schur route returns a
+    complex log for those)."""
+    return _l.logm(_check("logm", "a", a))
+
+
+def signm(a):
+    """The matrix sign function (scipy.linalg.signm): eigh for Hermitian a, else Newton's
+    iteration with determinantal scaling. Eigenvalues on the imaginary axis raise LinAlgError
+    or NoConvergence."""
+    return _l.signm(_check("signm", "a", a))
+
+
 def funm(a, func):
     """func(a) for Hermitian a (scipy.linalg.funm's name; scipy takes any a through its Schur
     form, Tartan only Hermitian ones for now): V @ diag(func(w)) @ V^H from eigh, func called
