@@ -519,6 +519,15 @@ DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
       "the imaginary axis");
 }
 
+template <class T>
+PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts) {
+  auto r = detail::svd_impl(A, false, opts.check_finite, "polar");
+  const std::vector<T> s(r.s.begin(), r.s.end());
+  DistMatrix<T> u = matmul(r.u, r.vh);
+  DistMatrix<T> p = opts.side == PolarSide::right ? compose_eigen(adjoint(r.vh), s) : compose_eigen(r.u, s);
+  return {std::move(u), std::move(p)};
+}
+
 #define TARTAN_INSTANTIATE(T)                                                                                \
   template DistMatrix<T> expm<T>(const DistMatrix<T>&, CheckOptions);                                        \
   template DistMatrix<T> matrix_power<T>(const DistMatrix<T>&, std::int64_t);                                \
@@ -528,7 +537,8 @@ DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
                                            FunmOptions);                                                     \
   template DistMatrix<T> sqrtm<T>(const DistMatrix<T>&, FunmOptions);                                        \
   template DistMatrix<T> logm<T>(const DistMatrix<T>&, FunmOptions);                                         \
-  template DistMatrix<T> signm<T>(const DistMatrix<T>&, FunmOptions);
+  template DistMatrix<T> signm<T>(const DistMatrix<T>&, FunmOptions);                                        \
+  template PolarResult<T> polar<T>(const DistMatrix<T>&, PolarOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 
 }  // namespace tartan

@@ -1308,6 +1308,20 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       },
       py::arg("a"));
   la.def(
+      "polar",
+      [](const Matrix& a, const std::string& side) {
+        if (side != "right" && side != "left")
+          raise("InvalidArgument", "polar: side is '" + side + "', expected 'right' or 'left'");
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              auto r = released(
+                  [&] { return tt::polar(x, {.side = side == "right" ? tt::PolarSide::right : tt::PolarSide::left}); });
+              return py::make_tuple(wrap(std::move(r.u)), wrap(std::move(r.p)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("side") = "right");
+  la.def(
       "logm",
       [](const Matrix& a) {
         return std::visit([&](const auto& x) { return wrap(released([&] { return tt::logm(x); })); }, a.m);

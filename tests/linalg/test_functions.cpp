@@ -190,3 +190,22 @@ TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refus
     require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::from_eigen(g, neg)); }, "negative real axis");
   }
 }
+
+TEMPLATE_TEST_CASE("polar: A = U P with orthonormal U and Hermitian P, both sides, every grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n] : {std::pair{1, 1}, {31, 31}, {65, 20}, {20, 65}})
+      for (auto side : {tt::PolarSide::right, tt::PolarSide::left}) {
+        INFO(m << "x" << n << " grid " << P << "x" << Q << (side == tt::PolarSide::right ? " right" : " left"));
+        auto A = tt::random<T>(g, m, n, 40 + m, tt::Block{});
+        const Mat<T> a = gather_all(A);
+        auto [U, H] = tt::polar(A, {.side = side});
+        const Mat<T> u = gather_all(U), h = gather_all(H);
+        REQUIRE(rel(Mat<T>(side == tt::PolarSide::right ? Mat<T>(u * h) : Mat<T>(h * u)), a) < tol<T>());
+        REQUIRE(orthogonality<T>(m >= n ? u : Mat<T>(u.adjoint())) < 100);
+        REQUIRE(rel(h, Mat<T>(h.adjoint())) < tol<T>());
+        REQUIRE(h.rows() == (side == tt::PolarSide::right ? n : m));
+      }
+  }
+}

@@ -538,3 +538,29 @@ def test_logm_signm_against_scipy(grid, dtype):
         tl.logm(scatter(-h.real if dtype == np.float64 else np.zeros((3, 3)), grid))
     with pytest.raises(tartan.LinAlgError, match="imaginary axis"):
         tl.signm(scatter(np.array([[0.0, 1.0], [-1.0, 0.0]], dtype=dtype), grid))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_polar_against_scipy(grid, dtype):
+    eps = np.finfo(dtype).eps
+    for m, n in [(1, 1), (3, 3), (65, 40), (40, 65), (70, 70)]:
+        for kappa in [1.0, 1e8, 1e16]:
+            rng = np.random.default_rng(m + n)
+            q1 = np.linalg.qr(rng.standard_normal((m, min(m, n))))[0]
+            q2 = np.linalg.qr(rng.standard_normal((n, min(m, n))))[0]
+            s = np.geomspace(1, 1 / kappa, min(m, n))
+            a = ((q1 * s) @ q2.T).astype(dtype)
+            for side in ["right", "left"]:
+                u, p = tl.polar(scatter(a, grid, block=(8, 8)), side=side)
+                u, p = np.asarray(u), np.asarray(p)
+                back = u @ p if side == "right" else p @ u
+                k = max(m, n)
+                assert agree(np.linalg.norm(a - back) / np.linalg.norm(a) <= 10 * k * eps)
+                gram = u.conj().T @ u if m >= n else u @ u.conj().T
+                assert agree(np.linalg.norm(gram - np.eye(min(m, n))) / np.sqrt(min(m, n)) <= 10 * k * eps)
+                assert agree(np.allclose(p, p.conj().T, atol=10 * k * eps))
+                if kappa == 1.0:
+                    su, sp = sl.polar(a, side=side)
+                    assert agree(np.allclose(u, su, atol=1e3 * eps) and np.allclose(p, sp, atol=1e3 * eps))
+    with pytest.raises(tartan.InvalidArgument, match="side"):
+        tl.polar(scatter(np.eye(2, dtype=dtype), grid), side="up")

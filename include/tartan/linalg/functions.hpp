@@ -72,6 +72,28 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d);
 template <class T>
 DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts = {});
 
+/// Which side the Hermitian factor of polar() is on (scipy.linalg.polar's side).
+enum class PolarSide { right, left };
+
+/// Options of polar.
+struct PolarOptions {
+  PolarSide side = PolarSide::right;  ///< right: A = U P (P n x n); left: A = P U (P m x m)
+  bool check_finite = true;           ///< throw NonFiniteInput for NaN/Inf in A
+};
+
+/// polar's factors: u (m x n, orthonormal columns, or rows when m < n) and the Hermitian
+/// positive semidefinite p. `auto [u, p] = polar(A)`.
+template <class T>
+struct PolarResult {
+  DistMatrix<T> u, p;
+};
+
+/// The polar decomposition (scipy.linalg.polar) of any m x n A, from its SVD A = W S V^H
+/// (svd's default driver): u = W V^H, p = V S V^H (right) or W S W^H (left). Throws
+/// InvalidArgument, NonFiniteInput, NoConvergence (as svd). Collective.
+template <class T>
+PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts = {});
+
 /// The principal logarithm of square A (scipy.linalg.logm), X with expm(X) = A.
 /// - Hermitian A: through eigh (positive definite A gives a Hermitian log; a real
 ///   symmetric A with an eigenvalue <= 0 has no real log: LinAlgError saying so).

@@ -238,6 +238,13 @@ def sqrtm(a):
     return _l.sqrtm(_check("sqrtm", "a", a))
 
 
+def polar(a, side="right"):
+    """(u, p) with a = u @ p (side='right', p n x n) or a = p @ u ('left', p m x m), u with
+    orthonormal columns (rows when m < n) and p Hermitian positive semidefinite
+    (scipy.linalg.polar), from the SVD."""
+    return _l.polar(_check("polar", "a", a), side)
+
+
 def logm(a):
     """The principal logarithm (scipy.linalg.logm). Hermitian a: through eigh (positive
     definite a gives a Hermitian log). Otherwise inverse scaling and squaring without a Schur
