@@ -51,6 +51,7 @@ options (default in brackets):
   --link         also measure the link between rank 0 and the last rank (ping-pong), fit
                  the alpha-beta model to it, and give each call's modelled communication
                  time: alpha * messages + beta * bytes (busiest rank)
+  --version      print the program's and Tartan's version and exit
   --help         this text
 )";
 
@@ -442,11 +443,13 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"},
-                 {"--help", "--link"});
+                 {"--help", "--link", "--version"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
   }
+  if (cli::version_asked(args, "tartan-bench", rank)) return 0;
+  const cli::RunInfo info(env, argc, argv);
   if (args.has("--link") && size < 2) throw cli::UsageError("--link needs at least 2 ranks");
   const auto ops = split(args.get("--ops", "gemm,lu,cholesky,qr"));
   const int reps = static_cast<int>(args.integer("--reps", 3, 1, 1000));
@@ -490,18 +493,20 @@ int run(int argc, char** argv, tt::Environment& env) {
       std::ofstream f(args.get("--csv", ""));
       f << std::setprecision(12);
       f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
-           "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes\n";
+           "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes,"
+        << cli::RunInfo::csv_header() << '\n';
       for (auto& r : rows)
         f << r.op << ',' << r.n << ',' << r.nb << ',' << r.p << 'x' << r.q << ',' << r.tartan_s << ',' << r.scalapack_s
           << ',' << r.flops / r.tartan_s * 1e-9 << ',' << r.flops / r.scalapack_s * 1e-9 << ','
           << r.scalapack_s / r.tartan_s << ',' << peak << ',' << r.flops / r.tartan_s * 1e-9 / peak << ','
           << r.inplace_s << ',' << r.tartan_comm.bytes << ',' << r.tartan_comm.messages << ',' << r.raw_comm.bytes
-          << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << '\n';
+          << ',' << r.raw_comm.messages << ',' << comm_bound_bytes(r.op, double(r.n), r.p * r.q) << ',' << info.csv()
+          << '\n';
       if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
     }
     if (args.has("--json")) {
       std::ofstream f(args.get("--json", ""));
-      f << "{\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"dgemm_gflops\":" << peak;
+      f << "{\"program\":\"tartan-bench\"," << info.json() << ",\"dgemm_gflops\":" << peak;
       if (link) f << ",\"link_alpha_s\":" << link->alpha << ",\"link_beta_s_per_byte\":" << link->beta;
       f << ",\"results\":[";
       for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -43,6 +43,7 @@ options (default in brackets):
   --json         print one JSON object instead of the report
   --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
                  without it a run whose plan does not fit is refused before anything is allocated
+  --version      print the program's and Tartan's version and exit
   --help         this text
 
 exit codes: 0 computed and checks passed; 1 numerical failure (no convergence,
@@ -54,6 +55,7 @@ struct Job {
   std::int64_t n = 0, nb = 0;
   std::uint64_t seed = 1;
   bool svd = false, json = false, dry_run = false;
+  std::string run_info;  // cli::RunInfo's JSON fields
   std::string matrix, values, vectors, driver;
   tt::Dtype dtype = tt::Dtype::f8;
   int P = 1, Q = 1;
@@ -172,10 +174,9 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
     std::ostringstream o;
     const char* what = job.svd ? "svd" : "eigh";
     if (job.json) {
-      o << "{\"program\":\"tartan-eig\",\"method\":\"" << what << "\",\"dtype\":\"" << tt::dtype_name(job.dtype)
-        << "\",\"m\":" << m << ",\"n\":" << A.cols() << ",\"nb\":" << job.nb << ",\"grid\":\"" << job.P << "x" << job.Q
-        << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads() << ",\"blas_kernel\":\""
-        << env.blas_kernel() << "\",\"driver\":\"" << used
+      o << "{\"program\":\"tartan-eig\"," << job.run_info << ",\"method\":\"" << what << "\",\"dtype\":\""
+        << tt::dtype_name(job.dtype) << "\",\"m\":" << m << ",\"n\":" << A.cols() << ",\"nb\":" << job.nb
+        << ",\"grid\":\"" << job.P << "x" << job.Q << "\",\"driver\":\"" << used
         << "\",\"fallback\":" << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"")
         << ",\"seconds\":" << seconds << ",\"gflops\":" << gflops << ",\"residual\":" << resid
         << ",\"orthogonality\":" << orth << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
@@ -215,12 +216,14 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv,
                  {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
-                 {"--svd", "--json", "--help", "--dry-run"});
+                 {"--svd", "--json", "--help", "--dry-run", "--version"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
   }
+  if (cli::version_asked(args, "tartan-eig", rank)) return cli::exit_ok;
   Job job;
+  job.run_info = cli::RunInfo(env, argc, argv).json();
   job.n = args.integer("--n", 1000, 0, std::numeric_limits<int>::max());
   job.nb = args.integer("--nb", tt::default_block_size, 1, 1 << 20);
   job.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));

@@ -44,6 +44,7 @@ options (default in brackets):
   --json         print one JSON object instead of the report
   --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
                  without it a run whose plan does not fit is refused before anything is allocated
+  --version      print the program's and Tartan's version and exit
   --help         this text
 
 exit codes: 0 solved and residual check passed; 1 numerical failure (singular,
@@ -59,6 +60,7 @@ struct Problem {
   tt::Dtype dtype = tt::Dtype::f8;
   std::uint64_t seed = 1;
   bool json = false, dry_run = false;
+  std::string run_info;  // cli::RunInfo's JSON fields
   int p = 1, q = 1;
 };
 
@@ -177,11 +179,11 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
   if (rank == 0) {
     std::ostringstream o;
     if (p.json) {
-      o << "{\"program\":\"tartan-solve\",\"method\":\"" << p.method << "\",\"dtype\":\"" << tt::dtype_name(p.dtype)
-        << "\",\"m\":" << p.m << ",\"n\":" << p.n << ",\"nrhs\":" << p.nrhs << ",\"nb\":" << p.nb << ",\"grid\":\""
-        << p.p << "x" << p.q << "\",\"ranks\":" << size << ",\"threads_per_rank\":" << env.blas_threads()
-        << ",\"blas_kernel\":\"" << env.blas_kernel() << "\",\"seconds\":" << seconds << ",\"gflops\":" << gflops
-        << ",\"residual\":" << resid << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false");
+      o << "{\"program\":\"tartan-solve\"," << p.run_info << ",\"method\":\"" << p.method << "\",\"dtype\":\""
+        << tt::dtype_name(p.dtype) << "\",\"m\":" << p.m << ",\"n\":" << p.n << ",\"nrhs\":" << p.nrhs
+        << ",\"nb\":" << p.nb << ",\"grid\":\"" << p.p << "x" << p.q << "\",\"seconds\":" << seconds
+        << ",\"gflops\":" << gflops << ",\"residual\":" << resid
+        << ",\"threshold\":16,\"passed\":" << (passed ? "true" : "false");
       if (iterations >= 0)
         o << ",\"iterations\":" << iterations
           << ",\"fallback\":" << (fallback.empty() ? std::string("false") : "\"" + cli::json_escape(fallback) + "\"");
@@ -231,12 +233,14 @@ int run(int argc, char** argv, tt::Environment& env) {
   cli::Args args(
       argc, argv,
       {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out", "--dtype"},
-      {"--json", "--help", "--dry-run"});
+      {"--json", "--help", "--dry-run", "--version"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
   }
+  if (cli::version_asked(args, "tartan-solve", rank)) return cli::exit_ok;
   Problem p;
+  p.run_info = cli::RunInfo(env, argc, argv).json();
   p.n = args.integer("--n", 2000, 0, std::numeric_limits<int>::max());
   p.m = args.integer("--m", p.n, 1, std::numeric_limits<int>::max());
   p.nrhs = args.integer("--nrhs", 1, 1, 1 << 20);

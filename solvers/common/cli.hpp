@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <new>
@@ -126,6 +127,72 @@ inline std::string json_escape(const std::string& s) {
   }
   return o;
 }
+
+/// --version: prints "<program> <Tartan's version>" on rank 0; the caller exits 0.
+inline bool version_asked(const Args& args, const char* program, int rank) {
+  if (!args.has("--version")) return false;
+  if (rank == 0) std::printf("%s %s\n", program, tartan::version_string);
+  return true;
+}
+
+/// The facts of a run every JSON and CSV output carries, gathered once (collective): Tartan's
+/// version, ranks, nodes and their host names, BLAS threads and kernel, the UTC start time
+/// and the command line.
+struct RunInfo {
+  std::string version, hosts, kernel, timestamp, command_line;
+  int ranks = 1, nodes = 1, threads = 1;
+
+  RunInfo(const tartan::Environment& env, int argc, char** argv) : version(tartan::version_string) {
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    char name[MPI_MAX_PROCESSOR_NAME + 1] = {};
+    int len = 0;
+    MPI_Get_processor_name(name, &len);
+    std::vector<char> all(static_cast<std::size_t>(ranks) * (MPI_MAX_PROCESSOR_NAME + 1));
+    MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME + 1, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME + 1, MPI_CHAR,
+                  MPI_COMM_WORLD);
+    std::vector<std::string> seen;
+    for (int r = 0; r < ranks; ++r) {
+      std::string h(all.data() + static_cast<std::size_t>(r) * (MPI_MAX_PROCESSOR_NAME + 1));
+      bool known = false;
+      for (const auto& x : seen) known = known || x == h;
+      if (!known) seen.push_back(h);
+    }
+    nodes = static_cast<int>(seen.size());
+    for (const auto& h : seen) hosts += (hosts.empty() ? "" : ";") + h;
+    threads = env.blas_threads();
+    kernel = env.blas_kernel();
+    std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    timestamp = buf;
+    for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  }
+
+  /// "key":value pairs for the inside of a JSON object (no braces).
+  std::string json() const {
+    std::string h;
+    std::size_t start = 0;
+    while (start <= hosts.size()) {
+      const auto end = std::min(hosts.find(';', start), hosts.size());
+      h += (h.empty() ? "\"" : ",\"") + json_escape(hosts.substr(start, end - start)) + '"';
+      start = end + 1;
+    }
+    return "\"tartan_version\":\"" + version + "\",\"ranks\":" + std::to_string(ranks) +
+           ",\"nodes\":" + std::to_string(nodes) + ",\"hosts\":[" + h +
+           "],\"threads_per_rank\":" + std::to_string(threads) + ",\"blas_kernel\":\"" + json_escape(kernel) +
+           "\",\"timestamp\":\"" + timestamp + "\",\"command_line\":\"" + json_escape(command_line) + '"';
+  }
+  /// The CSV header and values of the same fields (to append to each row).
+  static const char* csv_header() {
+    return "tartan_version,ranks,nodes,hosts,threads_per_rank,blas_kernel,timestamp,command_line";
+  }
+  std::string csv() const {
+    std::string cmd = command_line, q;
+    for (char c : cmd) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return version + ',' + std::to_string(ranks) + ',' + std::to_string(nodes) + ',' + hosts + ',' +
+           std::to_string(threads) + ',' + kernel + ',' + timestamp + ",\"" + q + '"';
+  }
+};
 
 inline bool ends_with(const std::string& path, const std::string& suffix) {
   return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -26,6 +26,10 @@ got, bound = float(g["tartan_recv_bytes"]), float(g["bound_bytes"])
 assert 0 <= got - bound <= 64, (got, bound)
 j = json.load(open(sys.argv[2]))
 assert j["link_alpha_s"] > 0 and j["link_beta_s_per_byte"] > 0, j
+# the run's facts, the same in JSON and in every CSV row
+for key in ["tartan_version", "ranks", "nodes", "threads_per_rank", "blas_kernel", "timestamp", "command_line"]:
+    assert all(str(r[key]) == str(j[key]) for r in rows), (key, j[key], rows[0][key])
+assert j["ranks"] == 4 and j["nodes"] == len(j["hosts"]) == 1 and rows[0]["hosts"] == j["hosts"][0], j
 print("bench_comm: gemm 2x2 received", got, "bytes, its bound", bound, "; link alpha", j["link_alpha_s"])
 PY
 python3 "$model" --alpha 10 --beta 1 --rate 40 --target 64:20000 "$dir/r.csv" | tee "$dir/model.txt"
