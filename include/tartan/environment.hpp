@@ -14,9 +14,12 @@ namespace tartan {
 /// environment variables TARTAN_NUM_THREADS (used as given) or OPENBLAS_NUM_THREADS
 /// (OpenBLAS reads it; Tartan leaves it alone) override that choice.
 ///
+/// TARTAN_WATCHDOG=SECONDS turns on the watchdog: a rank that waits that long inside a
+/// Tartan collective names the call and ends the job (include/tartan/README.md).
+///
 /// Collective over MPI_COMM_WORLD. Throws InvalidArgument on every rank when
-/// TARTAN_NUM_THREADS is not a whole number from 1 to 4096; MPI then stays initialized
-/// (so the error can be reported) and is finalized at program exit.
+/// TARTAN_NUM_THREADS is not a whole number from 1 to 4096 (or TARTAN_WATCHDOG not a positive number); MPI then stays
+/// initialized (so the error can be reported) and is finalized at program exit.
 class Environment {
  public:
   Environment(int& argc, char**& argv);

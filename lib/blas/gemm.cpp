@@ -6,6 +6,7 @@
 #include "bindings/pblas.hpp"
 #include "core/checks.hpp"
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "tartan/blas.hpp"
 #include "tartan/create.hpp"
 
@@ -77,6 +78,7 @@ void gemm(std::type_identity_t<T> alpha, View<const T> A, Op opA, std::type_iden
 
 template <class T>
 DistMatrix<T> matmul(const DistMatrix<T>& A, const DistMatrix<T>& B) {
+  const detail::watchdog::Scope watch("matmul", [&] { return detail::watchdog::describe(A); });
   detail::require_same_grid(A.grid(), B.grid(), "matmul", "A", "B");
   if (A.cols() != B.rows())
     throw InvalidArgument("matmul: A is " + detail::shape(A) + " and B is " + detail::shape(B) +

@@ -4,12 +4,14 @@
 
 #include "bindings/pblas.hpp"
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "tartan/blas.hpp"
 
 namespace tartan {
 
 template <class T>
 real_t<T> norm(View<const T> A, Norm kind) {
+  const detail::watchdog::Scope watch("norm", [&] { return detail::watchdog::describe(A.matrix()); });
   if (A.rows() == 0 || A.cols() == 0) return real_t<T>(0);
   const auto& M = A.matrix();
   std::vector<real_t<T>> work(

@@ -5,6 +5,7 @@
 #include <limits>
 #include <new>
 
+#include "core/watchdog.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan::detail {
@@ -88,8 +89,12 @@ void throw_failure(const Failure& f) {
 }
 
 void agree(MPI_Comm comm, const Failure& mine) {
-  int rank = 0;
+  int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
+  const watchdog::Scope watch("a collective check", [&] {
+    MPI_Comm_size(comm, &size);
+    return "every rank's arguments agreed over " + std::to_string(size) + " ranks";
+  });
   int me = mine ? rank : std::numeric_limits<int>::max(), first = 0;
   MPI_Allreduce(&me, &first, 1, MPI_INT, MPI_MIN, comm);
   if (first == std::numeric_limits<int>::max()) return;

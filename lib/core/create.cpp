@@ -14,6 +14,7 @@
 #include "core/format.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
+#include "core/watchdog.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -116,6 +117,7 @@ DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic
 
 template <class T>
 Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int root) {
+  const detail::watchdog::Scope watch("to_eigen", [&] { return detail::watchdog::describe(A.matrix()); });
   const Grid& grid = A.grid();
   require_root(grid, root, "to_eigen");
   const std::int64_t m = A.rows(), n = A.cols();
@@ -151,6 +153,7 @@ void require_same_processes(const Grid& a, const Grid& b, const char* func) {
 
 template <class T>
 DistMatrix<T> redistribute(View<const T> A, const Grid& grid2, Block block, Source src) {
+  const detail::watchdog::Scope watch("redistribute", [&] { return detail::watchdog::describe(A.matrix()); });
   require_same_processes(A.grid(), grid2, "redistribute");
   DistMatrix<T> b(grid2, A.rows(), A.cols(), block, src);
   if (A.rows() > 0 && A.cols() > 0)

@@ -17,6 +17,7 @@
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
 #include "core/pool.hpp"
+#include "core/watchdog.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -113,6 +114,11 @@ T DistMatrix<T>::get(std::int64_t i, std::int64_t j) const {
   if (i < 0 || i >= rows() || j < 0 || j >= cols())
     throw InvalidArgument("get: index (" + std::to_string(i) + "," + std::to_string(j) + ") is outside the " +
                           detail::shape(*this) + " matrix");
+  const detail::watchdog::Scope scope("get", [&] {
+    return "(" + std::to_string(i) + ", " + std::to_string(j) + ") of " + detail::watchdog::describe(*this) +
+           ", held by grid process (" + std::to_string(layout_.row_owner(i)) + ", " +
+           std::to_string(layout_.col_owner(j)) + ")";
+  });
   const int pr = layout_.row_owner(i), pc = layout_.col_owner(j);
   T v{};
   if (pr == grid_.myrow() && pc == grid_.mycol()) v = data_[layout_.local_row(i) + layout_.local_col(j) * lld_];

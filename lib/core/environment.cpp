@@ -13,6 +13,7 @@
 #include "bindings/blacs.hpp"
 #include "core/agree.hpp"
 #include "core/pool.hpp"
+#include "core/watchdog.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
@@ -87,7 +88,8 @@ void Environment::init(int* argc, char*** argv) {
     int parsed = 0;
     detail::collectively(MPI_COMM_WORLD, [&] {
       if (t && *t) parsed = parse_thread_count(t, "TARTAN_NUM_THREADS");
-      detail::pool::configure();  // TARTAN_POOL, TARTAN_POOL_MAX
+      detail::pool::configure();      // TARTAN_POOL, TARTAN_POOL_MAX
+      detail::watchdog::configure();  // TARTAN_WATCHDOG
     });
     if (parsed > 0) {
       blas_threads_ = parsed;

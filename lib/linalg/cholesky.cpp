@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholesky.hpp"
 #include "linalg/common.hpp"
 
@@ -23,6 +24,7 @@ DistMatrix<T> cholesky_impl(Src&& A, CholeskyOptions opts) {
 
 template <class T>
 DistMatrix<T> cholesky(const DistMatrix<T>& A, CholeskyOptions opts) {
+  const detail::watchdog::Scope watch("cholesky", [&] { return detail::watchdog::describe(A); });
   return cholesky_impl<T>(A, opts);
 }
 template <class T>

@@ -7,6 +7,7 @@
 
 #include "bindings/pblas.hpp"
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholesky.hpp"
 #include "kernels/elpa.hpp"
 #include "kernels/hermitian_eig.hpp"
@@ -176,10 +177,12 @@ EighResult<T> eigh_general_impl(const DistMatrix<T>& A, const DistMatrix<T>& B, 
 
 template <class T>
 EighResult<T> eigh(const DistMatrix<T>& A, EighOptions opts) {
+  const detail::watchdog::Scope watch("eigh", [&] { return detail::watchdog::describe(A); });
   return eigh_impl(A, opts, true, "eigh");
 }
 template <class T>
 EighResult<T> eigh(const DistMatrix<T>& A, const DistMatrix<T>& B, EighOptions opts) {
+  const detail::watchdog::Scope watch("eigh", [&] { return detail::watchdog::describe(A); });
   return eigh_general_impl(A, B, opts, true, "eigh");
 }
 template <class T>

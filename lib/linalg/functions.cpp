@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "linalg/common.hpp"
 #include "tartan/blas.hpp"
 #include "tartan/create.hpp"
@@ -226,6 +227,7 @@ bool nearly_hermitian(const DistMatrix<T>& A) {
 
 template <class T>
 DistMatrix<T> expm(const DistMatrix<T>& A, CheckOptions opts) {
+  const detail::watchdog::Scope watch("expm", [&] { return detail::watchdog::describe(A); });
   detail::check_one(A, "expm", true, opts.check_finite);
   using D = std::conditional_t<is_complex_v<T>, std::complex<double>, double>;
   if constexpr (std::is_same_v<T, D>) {

@@ -3,6 +3,7 @@
 #include "tartan/linalg/inv.hpp"
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 
@@ -23,6 +24,7 @@ DistMatrix<T> inv_impl(const DistMatrix<T>& A, bool check_finite, const char* f)
 
 template <class T>
 DistMatrix<T> inv(const DistMatrix<T>& A, CheckOptions opts) {
+  const detail::watchdog::Scope watch("inv", [&] { return detail::watchdog::describe(A); });
   return detail::inv_impl(A, opts.check_finite, "inv");
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholqr.hpp"
 #include "kernels/lstsq.hpp"
 #include "kernels/qr.hpp"
@@ -19,6 +20,7 @@ namespace tartan {
 
 template <class T>
 LstsqResult<T> lstsq(const DistMatrix<T>& A, const DistMatrix<T>& B, LstsqOptions opts) {
+  const detail::watchdog::Scope watch("lstsq", [&] { return detail::watchdog::describe(A); });
   using R = real_t<T>;
   const char* f = "lstsq";
   detail::require_system(A, B, f, /*square=*/false, opts.check_finite);

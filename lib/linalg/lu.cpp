@@ -8,6 +8,7 @@
 
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/lu.hpp"
 #include "linalg/common.hpp"
 
@@ -70,6 +71,7 @@ SlogdetResult<T> slogdet_from_lu(const DistMatrix<T>& F, const std::vector<int>&
 
 template <class T>
 LU<T> lu_factor(const DistMatrix<T>& A, LuOptions opts) {
+  const detail::watchdog::Scope watch("lu_factor", [&] { return detail::watchdog::describe(A); });
   return lu_factor_impl<T>(A, opts.check_finite, "lu_factor");
 }
 template <class T>
@@ -109,6 +111,7 @@ SlogdetResult<T> slogdet(const DistMatrix<T>& A, CheckOptions opts) {
 
 template <class T>
 T det(const DistMatrix<T>& A, CheckOptions opts) {
+  const detail::watchdog::Scope watch("det", [&] { return detail::watchdog::describe(A); });
   return lu_factor_impl<T>(A, opts.check_finite, "det").det();
 }
 

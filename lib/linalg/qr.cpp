@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholqr.hpp"
 #include "kernels/qr.hpp"
 #include "linalg/common.hpp"
@@ -72,6 +73,7 @@ QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, co
 
 template <class T>
 QrResult<T> qr(const DistMatrix<T>& A, QrOptions opts) {
+  const detail::watchdog::Scope watch("qr", [&] { return detail::watchdog::describe(A); });
   return qr_impl<T>(A, opts.mode, opts.check_finite, opts.method, "qr");
 }
 template <class T>

@@ -3,6 +3,7 @@
 #include "tartan/linalg/solve.hpp"
 
 #include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholesky.hpp"
 #include "kernels/lu.hpp"
 #include "linalg/common.hpp"
@@ -11,6 +12,7 @@ namespace tartan {
 
 template <class T>
 DistMatrix<T> solve(const DistMatrix<T>& A, const DistMatrix<T>& B, SolveOptions opts) {
+  const detail::watchdog::Scope watch("solve", [&] { return detail::watchdog::describe(A); });
   const char* f = "solve";
   detail::require_system(A, B, f, /*square=*/true, opts.check_finite);
   if (opts.assume == Structure::positive_definite) {

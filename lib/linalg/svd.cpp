@@ -11,6 +11,7 @@
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
 #include "core/testing.hpp"
+#include "core/watchdog.hpp"
 #include "kernels/cholqr.hpp"
 #include "kernels/qr.hpp"
 #include "kernels/svd.hpp"
@@ -229,6 +230,7 @@ std::vector<real_t<T>> svdvals_impl(const DistMatrix<T>& A, bool check_finite, c
 
 template <class T>
 SvdResult<T> svd(const DistMatrix<T>& A, SvdOptions opts) {
+  const detail::watchdog::Scope watch("svd", [&] { return detail::watchdog::describe(A); });
   return detail::svd_impl(A, opts.full_matrices, opts.check_finite, "svd", opts.driver);
 }
 
