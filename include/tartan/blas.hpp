@@ -117,5 +117,9 @@ template <class T>
 real_t<T> norm(const DistMatrix<T>& A, Norm kind = Norm::fro) {
   return norm<T>(View<const T>(A), kind);
 }
+template <class T>
+requires(!std::is_const_v<T>) real_t<T> norm(View<T> A, Norm kind = Norm::fro) {
+  return norm<T>(View<const T>(A), kind);
+}
 
 }  // namespace tartan

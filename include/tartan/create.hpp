@@ -99,9 +99,25 @@ DistMatrix<T> redistribute(const DistMatrix<T>& A, const Grid& grid2, Block bloc
 template <class T>
 DistMatrix<T> copy(View<const T> A);
 
+/// The same for a window of a matrix that is not const: `copy(A.view(i, j, m, n))`, and
+/// likewise to_eigen, redistribute, norm and assign on such windows.
+template <class T>
+requires(!std::is_const_v<T>) DistMatrix<T> copy(View<T> A) { return copy<T>(View<const T>(A)); }
+template <class T>
+requires(!std::is_const_v<T>) Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<T> A, int root = 0) {
+  return to_eigen<T>(View<const T>(A), root);
+}
+template <class T>
+requires(!std::is_const_v<T>) DistMatrix<T> redistribute(View<T> A, const Grid& grid2, Block block = {},
+                                                         Source src = {}) {
+  return redistribute<T>(View<const T>(A), grid2, block, src);
+}
+
 /// Copies src (same shape, same grid; any layouts) into the window dst.
 template <class T>
 void assign(View<T> dst, View<const T> src);
+template <class T>
+requires(!std::is_const_v<T>) void assign(View<T> dst, View<T> src) { assign<T>(dst, View<const T>(src)); }
 template <class T>
 void assign(View<T> dst, const DistMatrix<T>& src) {
   assign<T>(dst, View<const T>(src));

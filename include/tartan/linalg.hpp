@@ -15,6 +15,7 @@
 // moves a result to any other.
 
 #include "tartan/linalg/cholesky.hpp"
+#include "tartan/linalg/decompositions.hpp"
 #include "tartan/linalg/eigh.hpp"
 #include "tartan/linalg/functions.hpp"
 #include "tartan/linalg/inv.hpp"

@@ -1308,6 +1308,33 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       },
       py::arg("a"));
   la.def(
+      "lu",
+      [](const Matrix& a, bool permute_l, bool p_indices, bool check_finite) {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              auto r = released(
+                  [&] { return tt::lu(x, {.permute_l = permute_l && !p_indices, .check_finite = check_finite}); });
+              if (permute_l && !p_indices) return py::make_tuple(wrap(std::move(r.l)), wrap(std::move(r.u)));
+              if (p_indices) return py::make_tuple(to_array(r.perm), wrap(std::move(r.l)), wrap(std::move(r.u)));
+              return py::make_tuple(wrap(std::move(r.p)), wrap(std::move(r.l)), wrap(std::move(r.u)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("permute_l") = false, py::arg("p_indices") = false, py::arg("check_finite") = true);
+  la.def(
+      "subspace",
+      [](const Matrix& a, bool range, const py::object& rcond, bool check_finite) {
+        tt::SubspaceOptions o;
+        o.check_finite = check_finite;
+        if (!rcond.is_none()) o.rcond = rcond.cast<double>();
+        return std::visit(
+            [&](const auto& x) {
+              return wrap(released([&] { return range ? tt::orth(x, o) : tt::null_space(x, o); }));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("range"), py::arg("rcond") = py::none(), py::arg("check_finite") = true);
+  la.def(
       "polar",
       [](const Matrix& a, const std::string& side) {
         if (side != "right" && side != "left")

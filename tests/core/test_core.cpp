@@ -346,3 +346,19 @@ TEMPLATE_TEST_CASE("an allocation that fails on one rank fails on every rank as 
   // and the grid is still usable afterwards
   REQUIRE(gather_all(tt::identity<T>(g, 4)) == Mat<T>::Identity(4, 4));
 }
+
+TEMPLATE_TEST_CASE("windows of non-const matrices work where const ones do", "", TARTAN_TYPES) {
+  using T = TestType;
+  tt::Grid g(test_comm());
+  auto A = tt::random<T>(g, 30, 20, 5, tt::Block{4, 3});  // not const
+  const Mat<T> a = gather_all(A);
+  const Mat<T> w = a.block(3, 2, 10, 7);
+  REQUIRE(gather_all(tt::copy(A.view(3, 2, 10, 7))) == w);
+  REQUIRE(gather_all(tt::redistribute(A.view(3, 2, 10, 7), g, tt::Block{2, 2})) == w);
+  const auto e = tt::to_eigen(A.view(3, 2, 10, 7));
+  if (test_rank() == 0) REQUIRE(e == w);
+  REQUIRE(std::abs(double(tt::norm(A.view(3, 2, 10, 7), tt::Norm::one)) - one_norm(w)) <= 1e-5 * one_norm(w));
+  auto B = tt::zeros<T>(g, 30, 20, tt::Block{5, 5});
+  tt::assign(B.view(0, 0, 10, 7), A.view(3, 2, 10, 7));
+  REQUIRE(gather_all(B).block(0, 0, 10, 7) == w);
+}

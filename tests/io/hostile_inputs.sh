@@ -45,11 +45,15 @@ expect 2 "characters long" "${run[@]}" "$solve" --matrix "$long"
 printf '%%%%MatrixMarket matrix coordinate real general\n30000 30000 0\n' > "$d/big.mtx"
 printf '%%%%MatrixMarket matrix coordinate real general\n46000 46000 0\n' > "$d/bigger.mtx"
 printf '%%%%MatrixMarket matrix coordinate real general\n2147483647 1 0\n' > "$d/tall.mtx"
-for f in big bigger tall; do
-  out=$( (ulimit -v 4000000; timeout 60 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --method lstsq --matrix "$d/$f.mtx") 2>&1); rc=$?
-  [[ $rc -eq 2 ]] || fail "$f.mtx: exit $rc, expected 2: ${out:0:600}"
-  [[ $out == *"not enough memory"* || $out == *"out of memory"* || $out == *"32-bit"* ]] || fail "$f.mtx: no memory or size message: ${out:0:600}"
-done
+if [[ -n "${TARTAN_SANITIZED:-}" ]]; then
+  echo "hostile_inputs: huge declared sizes left out under the sanitizers (ulimit -v and ASan's shadow memory)"
+else
+  for f in big bigger tall; do
+    out=$( (ulimit -v 4000000; timeout 60 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --method lstsq --matrix "$d/$f.mtx") 2>&1); rc=$?
+    [[ $rc -eq 2 ]] || fail "$f.mtx: exit $rc, expected 2: ${out:0:600}"
+    [[ $out == *"not enough memory"* || $out == *"out of memory"* || $out == *"32-bit"* ]] || fail "$f.mtx: no memory or size message: ${out:0:600}"
+  done
+fi
 # environment and flags
 expect 2 "TARTAN_NUM_THREADS='abc'" env TARTAN_NUM_THREADS=abc "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
 expect 2 "TARTAN_NUM_THREADS='0'" env TARTAN_NUM_THREADS=0 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$eig" --n 10

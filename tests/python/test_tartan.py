@@ -564,3 +564,29 @@ def test_polar_against_scipy(grid, dtype):
                     assert agree(np.allclose(u, su, atol=1e3 * eps) and np.allclose(p, sp, atol=1e3 * eps))
     with pytest.raises(tartan.InvalidArgument, match="side"):
         tl.polar(scatter(np.eye(2, dtype=dtype), grid), side="up")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_plu_orth_null_space_against_scipy(grid, dtype):
+    t = tol(dtype) * 100
+    for m, n in [(1, 1), (5, 5), (70, 45), (45, 70), (66, 66)]:
+        a = rand((m, n), dtype, m * 100 + n)
+        A = scatter(a, grid, block=(8, 8))
+        p, l, u = (np.asarray(x) for x in tl.lu(A))
+        sp, sl_, su = sl.lu(a)
+        assert agree(np.array_equal(p, sp) and np.allclose(l, sl_, atol=t) and np.allclose(u, su, atol=t))
+        pl, u2 = (np.asarray(x) for x in tl.lu(A, permute_l=True))
+        assert agree(np.allclose(pl @ u2, a, atol=t))
+        perm, l3, u3 = tl.lu(A, p_indices=True)
+        assert agree(np.allclose(np.asarray(l3)[perm] @ np.asarray(u3), a, atol=t))
+        # a rank-deficient a: orth spans its range, null_space its kernel
+        r = min(m, n) // 2 + 1 if min(m, n) > 1 else 1
+        d = (rand((m, r), dtype, 7) @ rand((r, n), dtype, 8)).astype(dtype)
+        D = scatter(d, grid, block=(8, 8))
+        Q, N = np.asarray(tl.orth(D)), np.asarray(tl.null_space(D))
+        assert agree(Q.shape == sl.orth(d).shape and N.shape == sl.null_space(d).shape)
+        assert agree(np.allclose(Q @ (Q.conj().T @ d), d, atol=t * 10) and np.allclose(d @ N, 0, atol=t * 10))
+        assert agree(np.allclose(N.conj().T @ N, np.eye(N.shape[1]), atol=t))
+    # singular: factored, as scipy
+    p, l, u = tl.lu(scatter(np.zeros((3, 3), dtype), grid))
+    assert agree(np.array_equal(np.asarray(u), np.zeros((3, 3))))

@@ -238,6 +238,24 @@ def sqrtm(a):
     return _l.sqrtm(_check("sqrtm", "a", a))
 
 
+def lu(a, permute_l=False, check_finite=True, p_indices=False):
+    """(p, l, u) with a = p @ l @ u (scipy.linalg.lu), any m x n a: p?getrf, then L and U split
+    out. permute_l=True gives (p @ l, u); p_indices=True gives (perm, l, u) with perm a numpy
+    array on every rank and a = l[perm] @ u (scipy 1.11's meaning)."""
+    return _l.lu(_check("lu", "a", a), permute_l, p_indices, check_finite)
+
+
+def orth(a, rcond=None):
+    """An orthonormal basis of a's range (scipy.linalg.orth), from the SVD; singular values
+    below rcond * s_max (default eps * max(m, n)) count as zero."""
+    return _l.subspace(_check("orth", "a", a), True, rcond)
+
+
+def null_space(a, rcond=None):
+    """An orthonormal basis of a's null space (scipy.linalg.null_space), from the full SVD."""
+    return _l.subspace(_check("null_space", "a", a), False, rcond)
+
+
 def polar(a, side="right"):
     """(u, p) with a = u @ p (side='right', p n x n) or a = p @ u ('left', p m x m), u with
     orthonormal columns (rows when m < n) and p Hermitian positive semidefinite

@@ -1,0 +1,103 @@
+// lu (P, L, U) from p?getrf, orth and null_space from the SVD.
+
+#include "tartan/linalg/decompositions.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "core/instantiate.hpp"
+#include "core/watchdog.hpp"
+#include "kernels/lu.hpp"
+#include "linalg/common.hpp"
+
+namespace tartan {
+
+namespace {
+
+// getrf's pivots as 0-based global rows on every rank: row i was interchanged with piv[i].
+template <class T>
+std::vector<std::int64_t> global_pivots(const DistMatrix<T>& W, const std::vector<int>& ipiv, std::int64_t k) {
+  std::vector<std::int64_t> piv(static_cast<std::size_t>(k), 0);
+  const Grid& g = W.grid();
+  if (k > 0 && g.mycol() == W.layout().col_owner(0))
+    for (std::int64_t il = 0; il < W.local_rows(); ++il) {
+      const std::int64_t i = W.layout().global_row(il, g.myrow());
+      if (i < k) piv[static_cast<std::size_t>(i)] = ipiv[static_cast<std::size_t>(il)] - 1;
+    }
+  if (k > 0) MPI_Allreduce(MPI_IN_PLACE, piv.data(), static_cast<int>(k), MPI_INT64_T, MPI_SUM, g.comm());
+  return piv;
+}
+
+template <class T>
+double cutoff(const std::vector<real_t<T>>& s, std::int64_t m, std::int64_t n, const SubspaceOptions& o,
+              const char* func) {
+  const double eps = static_cast<double>(std::numeric_limits<real_t<T>>::epsilon());
+  const double rcond = detail::checked_tolerance(o.rcond, eps * static_cast<double>(std::max(m, n)), func, "rcond");
+  return s.empty() ? 0.0 : static_cast<double>(s.front()) * rcond;
+}
+
+}  // namespace
+
+template <class T>
+PluResult<T> lu(const DistMatrix<T>& A, PluOptions opts) {
+  const detail::watchdog::Scope watch("lu", [&] { return detail::watchdog::describe(A); });
+  detail::check_one(A, "lu", false, opts.check_finite);
+  const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
+  DistMatrix<T> W = detail::working_copy(A);
+  std::vector<int> ipiv;
+  if (m > 0 && n > 0) detail::getrf(W, ipiv, "lu");
+  const std::vector<std::int64_t> piv = global_pivots(W, ipiv, k);
+  // rows[j]: the row of A that ends up as row j of P^T A = L U.
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(m));
+  std::iota(rows.begin(), rows.end(), 0);
+  for (std::int64_t i = 0; i < k; ++i)
+    std::swap(rows[static_cast<std::size_t>(i)], rows[static_cast<std::size_t>(piv[static_cast<std::size_t>(i)])]);
+  PluResult<T> r{DistMatrix<T>(A.grid(), 0, 0), copy(W.view(0, 0, m, k)), copy(W.view(0, 0, k, n)), {}};
+  r.l.for_each_local([](std::int64_t i, std::int64_t j, T& v) {
+    if (i == j) v = T(1);
+    if (j > i) v = T(0);
+  });
+  r.u.for_each_local([](std::int64_t i, std::int64_t j, T& v) {
+    if (i > j) v = T(0);
+  });
+  r.perm.assign(static_cast<std::size_t>(m), 0);
+  for (std::int64_t j = 0; j < m; ++j) r.perm[static_cast<std::size_t>(rows[static_cast<std::size_t>(j)])] = j;
+  DistMatrix<T> P = zeros<T>(A.grid(), m, m, W.block());
+  P.for_each_local([&](std::int64_t i, std::int64_t j, T& v) {
+    if (rows[static_cast<std::size_t>(j)] == i) v = T(1);
+  });
+  if (opts.permute_l) {
+    r.l = matmul(P, r.l);
+  } else {
+    r.p = std::move(P);
+  }
+  return r;
+}
+
+template <class T>
+DistMatrix<T> orth(const DistMatrix<T>& A, SubspaceOptions opts) {
+  auto s = detail::svd_impl(A, false, opts.check_finite, "orth");
+  const double tol = cutoff<T>(s.s, A.rows(), A.cols(), opts, "orth");
+  std::int64_t r = 0;
+  for (auto x : s.s) r += static_cast<double>(x) > tol ? 1 : 0;
+  return copy(s.u.view(0, 0, A.rows(), r));
+}
+
+template <class T>
+DistMatrix<T> null_space(const DistMatrix<T>& A, SubspaceOptions opts) {
+  auto s = detail::svd_impl(A, true, opts.check_finite, "null_space");
+  const double tol = cutoff<T>(s.s, A.rows(), A.cols(), opts, "null_space");
+  std::int64_t r = 0;
+  for (auto x : s.s) r += static_cast<double>(x) > tol ? 1 : 0;
+  const std::int64_t n = A.cols();
+  return adjoint(copy(s.vh.view(r, 0, n - r, n)));
+}
+
+#define TARTAN_INSTANTIATE(T)                                            \
+  template PluResult<T> lu<T>(const DistMatrix<T>&, PluOptions);         \
+  template DistMatrix<T> orth<T>(const DistMatrix<T>&, SubspaceOptions); \
+  template DistMatrix<T> null_space<T>(const DistMatrix<T>&, SubspaceOptions);
+TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+
+}  // namespace tartan

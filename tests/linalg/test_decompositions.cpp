@@ -1,0 +1,63 @@
+// lu (P, L, U), orth and null_space (lib/linalg/decompositions.cpp) on every grid shape,
+// default and small blocks, square, tall and wide.
+
+#include "linalg_cases.hpp"
+
+using namespace tartan_test;
+using namespace tartan_test::linalg_cases;
+
+TEMPLATE_TEST_CASE("lu: A = P L U, L unit lower, U upper, perm as indices, every grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  const double t = std::is_same_v<tt::real_t<T>, float> ? 1e-4 : 1e-12;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n] : {std::pair{0, 0}, {1, 1}, {13, 13}, {65, 30}, {30, 65}, {129, 129}})
+      for (auto b : {tt::Block{}, tt::Block{4, 4}}) {
+        if (m > 100 && b.mb == 4) continue;  // the large size with the default block only
+        INFO(m << "x" << n << " grid " << P << "x" << Q << " block " << b.mb);
+        auto A = tt::random<T>(g, m, n, 3 + m, b);
+        const Mat<T> a = gather_all(A);
+        auto r = tt::lu(A);
+        const Mat<T> p = gather_all(r.p), l = gather_all(r.l), u = gather_all(r.u);
+        const int k = std::min(m, n);
+        REQUIRE((l.rows() == m && l.cols() == k && u.rows() == k && u.cols() == n));
+        REQUIRE(one_norm(Mat<T>(p * l * u - a)) <= t * std::max(1.0, one_norm(a)) * std::max(m, 1));
+        bool shapes_ok = true;  // L unit lower trapezoidal, U upper trapezoidal
+        for (int i = 0; i < m; ++i)
+          for (int j = 0; j < k; ++j) shapes_ok = shapes_ok && (j < i || l(i, j) == T(j == i ? 1 : 0));
+        for (int i = 0; i < k; ++i)
+          for (int j = 0; j < i; ++j) shapes_ok = shapes_ok && u(i, j) == T(0);
+        REQUIRE(shapes_ok);
+        Mat<T> lu_rows(m, n);
+        for (int i = 0; i < m; ++i) lu_rows.row(i) = Mat<T>(l * u).row(r.perm[static_cast<std::size_t>(i)]);
+        REQUIRE(one_norm(Mat<T>(lu_rows - a)) <= t * std::max(1.0, one_norm(a)) * std::max(m, 1));
+        auto pl = tt::lu(A, {.permute_l = true});
+        REQUIRE(pl.p.rows() == 0);
+        REQUIRE(one_norm(Mat<T>(gather_all(pl.l) * gather_all(pl.u) - a)) <=
+                t * std::max(1.0, one_norm(a)) * std::max(m, 1));
+        REQUIRE(gather_all(A) == a);
+      }
+  }
+}
+
+TEMPLATE_TEST_CASE("orth and null_space of rank-deficient matrices, every grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n, r] : {std::tuple{40, 25, 7}, {25, 40, 7}, {30, 30, 30}, {5, 5, 0}}) {
+      INFO(m << "x" << n << " rank " << r << " grid " << P << "x" << Q);
+      auto A = tt::matmul(tt::random<T>(g, m, r, 1), tt::random<T>(g, r, n, 2));
+      const Mat<T> a = gather_all(A);
+      const Mat<T> q = gather_all(tt::orth(A)), z = gather_all(tt::null_space(A));
+      REQUIRE(q.cols() == r);
+      REQUIRE(z.cols() == n - r);
+      REQUIRE(orthogonality<T>(q) < 100);
+      REQUIRE(orthogonality<T>(z) < 100);
+      const double scale = std::max(1.0, one_norm(a)) * (std::is_same_v<tt::real_t<T>, float> ? 1e-4 : 1e-12);
+      REQUIRE(one_norm(Mat<T>(q * (q.adjoint() * a) - a)) <= scale * m);
+      REQUIRE(one_norm(Mat<T>(a * z)) <= scale * n);
+    }
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::orth(tt::random<T>(g, 3, 3, 1), {.rcond = -1.0}); },
+                                                   "rcond");
+  }
+}
