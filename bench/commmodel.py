@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """What measured communication volumes predict for larger runs: an alpha-beta model.
 
 Reads tartan-bench CSV files (which carry each call's received bytes and messages on the

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots a tartan-bench CSV: GFLOP/s of Tartan and raw ScaLAPACK per op against n, and
 Tartan's efficiency (share of the DGEMM rate) and overhead ratio.
 

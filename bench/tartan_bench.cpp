@@ -46,7 +46,8 @@ options (default in brackets):
   --nb LIST      block sizes                                        [64]
   --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
   --reps R       repetitions, best is reported                      [3]
-  --csv FILE     also write the results as CSV
+  --csv FILE     also write the results as CSV (tartan-bench-plot FILE draws it; tartan-bench-model
+                 extrapolates its communication to more ranks)
   --json FILE    also write the results as JSON
   --link         also measure the link between rank 0 and the last rank (ping-pong), fit
                  the alpha-beta model to it, and give each call's modelled communication

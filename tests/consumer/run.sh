@@ -22,6 +22,10 @@ env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeo
 env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeout 120 -n 2 \
   "$work/prefix/bin/tartan-eig" --n 80 --json | grep -q '"passed":true'
 echo "installed drivers run with no environment"
+# The bench's readers are installed beside it and run from the prefix.
+env -i PATH=/usr/bin:/bin "$work/prefix/bin/tartan-bench-model" --help | grep -q alpha
+test -x "$work/prefix/bin/tartan-bench-plot"
+echo "installed bench scripts run"
 # The installed Python module imports from the prefix's dist-packages (its RPATH finds
 # libtartan) and solves on 2 ranks.
 site=$(find "$work/prefix" -path '*/dist-packages/tartan' -type d | head -n1)
