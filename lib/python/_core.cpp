@@ -692,6 +692,66 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
             a.m);
       });
 
+  // numpy's hstack and vstack: copies into a new matrix on the first one's grid and block.
+  auto stack = [](bool horizontal) {
+    return [horizontal](const std::vector<const Matrix*>& ms) -> py::object {
+      const char* name = horizontal ? "hstack" : "vstack";
+      if (ms.empty()) raise("InvalidArgument", std::string("tartan: ") + name + ": expected at least one array");
+      return std::visit(
+          [&](const auto& first) -> py::object {
+            using M = std::decay_t<decltype(first)>;
+            using T = typename M::value_type;
+            std::vector<const M*> parts;
+            const bool vectors = ms.front()->vector;
+            for (const Matrix* m : ms) {
+              const M* y = std::get_if<M>(&m->m);
+              if (!y) throw py::type_error(std::string("tartan: ") + name + ": the arrays have different dtypes");
+              if (m->vector != vectors)
+                raise("InvalidArgument", std::string("tartan: ") + name + ": 1-D and 2-D arrays mixed, shapes " +
+                                             shape_str(*ms.front()) + " and " + shape_str(*m));
+              parts.push_back(y);
+            }
+            // numpy: hstack joins vectors end to end (along rows here), matrices side by side;
+            // vstack stacks vectors as rows (1 x n each) and matrices on top of each other.
+            const bool along_rows = horizontal ? vectors : true;
+            const bool as_rows = !horizontal && vectors;
+            std::int64_t rows = 0, cols = 0;
+            for (const M* p : parts) {
+              const std::int64_t r = as_rows ? 1 : p->rows(), c = as_rows ? p->rows() : p->cols();
+              const std::int64_t want = along_rows ? c : r;
+              if ((along_rows ? cols : rows) != 0 && want != (along_rows ? cols : rows))
+                raise("InvalidArgument", std::string("tartan: ") + name + ": " + shape_str(*ms.front()) + " and " +
+                                             "a part with " + std::to_string(want) +
+                                             (along_rows ? " columns" : " rows") + " do not line up");
+              if (along_rows) {
+                rows += r;
+                cols = c;
+              } else {
+                cols += c;
+                rows = r;
+              }
+            }
+            return wrap(released([&] {
+                          tt::DistMatrix<T> out = tt::zeros<T>(first.grid(), rows, cols, first.block());
+                          std::int64_t at = 0;
+                          for (const M* p : parts) {
+                            const M piece = as_rows ? tt::transpose(*p) : p->copy();
+                            if (along_rows)
+                              tt::assign(out.view(at, 0, piece.rows(), piece.cols()), piece);
+                            else
+                              tt::assign(out.view(0, at, piece.rows(), piece.cols()), piece);
+                            at += along_rows ? piece.rows() : piece.cols();
+                          }
+                          return out;
+                        }),
+                        horizontal && vectors);
+          },
+          ms.front()->m);
+    };
+  };
+  mod.def("hstack", stack(true), py::arg("tup"), "numpy.hstack: a copy. Collective.");
+  mod.def("vstack", stack(false), py::arg("tup"), "numpy.vstack: a copy. Collective.");
+
   // numpy's diag, trace, triu and tril.
   mod.def(
       "diag",
@@ -1271,6 +1331,47 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
                           a.m);
       },
       py::arg("a"), py::arg("ord") = py::none());
+  la.def(
+      "axis_norms",
+      [](const Matrix& a, int axis, double p) {
+        // numpy.linalg.norm(a, ord=p, axis=axis) of a matrix: the vector norm of each column
+        // (axis 0) or row (axis 1), on every rank.
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              using T = typename std::decay_t<decltype(x)>::value_type;
+              using R = tt::real_t<T>;
+              const std::int64_t len = axis == 0 ? x.cols() : x.rows();
+              const bool big = std::isinf(p) && p > 0, small = std::isinf(p) && p < 0;
+              std::vector<double> acc(static_cast<std::size_t>(len), small ? HUGE_VAL : 0.0);
+              {
+                py::gil_scoped_release nogil;
+                x.for_each_local([&](std::int64_t i, std::int64_t j, const T& e) {
+                  double& s = acc[static_cast<std::size_t>(axis == 0 ? j : i)];
+                  const double v = static_cast<double>(std::abs(e));
+                  if (big)
+                    s = std::max(s, v);
+                  else if (small)
+                    s = std::min(s, v);
+                  else if (p == 0)
+                    s += v != 0 ? 1 : 0;
+                  else
+                    s += p == 2 ? v * v : std::pow(v, p);
+                });
+                if (len > 0)
+                  MPI_Allreduce(MPI_IN_PLACE, acc.data(), static_cast<int>(len), MPI_DOUBLE,
+                                big     ? MPI_MAX
+                                : small ? MPI_MIN
+                                        : MPI_SUM,
+                                x.grid().comm());
+              }
+              std::vector<R> out(acc.size());
+              for (std::size_t k = 0; k < acc.size(); ++k)
+                out[k] = static_cast<R>(std::isinf(p) || p == 0 ? acc[k] : std::pow(acc[k], 1.0 / p));
+              return to_array(out);
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("axis"), py::arg("ord"));
   la.def(
       "herk",
       [](const Matrix& a, const py::object& c, bool trans, bool lower, double alpha, double beta) {

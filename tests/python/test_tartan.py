@@ -590,3 +590,35 @@ def test_plu_orth_null_space_against_scipy(grid, dtype):
     # singular: factored, as scipy
     p, l, u = tl.lu(scatter(np.zeros((3, 3), dtype), grid))
     assert agree(np.array_equal(np.asarray(u), np.zeros((3, 3))))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_hstack_vstack(grid, dtype):
+    a, b, c = rand((7, 3), dtype, 1), rand((7, 5), dtype, 2), rand((4, 3), dtype, 3)
+    A, B, C = scatter(a, grid, block=(2, 2)), scatter(b, grid, block=(3, 3)), scatter(c, grid)
+    assert agree(np.array_equal(np.asarray(tartan.hstack([A, B])), np.hstack([a, b])))
+    assert agree(np.array_equal(np.asarray(tartan.vstack([A, C, A])), np.vstack([a, c, a])))
+    v, w = rand((3,), dtype, 4), rand((3,), dtype, 5)
+    V, W = scatter(v, grid), scatter(w, grid)
+    h = tartan.hstack([V, W, V])
+    assert agree(h.shape == (9,) and np.array_equal(np.asarray(h), np.hstack([v, w, v])))
+    assert agree(np.array_equal(np.asarray(tartan.vstack([V, W])), np.vstack([v, w])))
+    with pytest.raises(tartan.InvalidArgument, match="do not line up"):
+        tartan.hstack([A, C])
+    with pytest.raises(tartan.InvalidArgument, match="mixed"):
+        tartan.vstack([A, V])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_norm_along_an_axis(grid, dtype):
+    a = rand((9, 6), dtype, 12)
+    a[2, :] = 0
+    A = scatter(a, grid, block=(2, 4))
+    for axis in [0, 1, -1, (1,)]:
+        for o in [None, 1, 2, np.inf, -np.inf, 0, 3]:
+            want = np.linalg.norm(a, o, axis=axis)
+            got = tl.norm(A, o, axis=axis)
+            assert agree(got.shape == want.shape and np.allclose(got, want, rtol=tol(dtype))), (axis, o)
+    assert agree(np.isclose(tl.norm(A, "fro", axis=(0, 1)), np.linalg.norm(a), rtol=tol(dtype)))
+    with pytest.raises(tartan.InvalidArgument, match="axis"):
+        tl.norm(A, axis=2)

@@ -17,15 +17,15 @@ from mpi4py import MPI as _MPI  # noqa: F401  (MPI is initialized by mpi4py, bef
 
 from ._errors import *  # noqa: F401,F403
 from ._errors import __all__ as _error_names
-from ._core import (DistMatrix, Grid, blas_threads, diag, from_function, from_numpy, identity, load_mtx,
-                    load_npy, random, redistribute, save_mtx, save_npy, trace, tril, triu, version)
+from ._core import (DistMatrix, Grid, blas_threads, diag, from_function, from_numpy, hstack, identity, load_mtx,
+                    load_npy, random, redistribute, save_mtx, save_npy, trace, tril, triu, version, vstack)
 from ._core import zeros as _zeros
 from . import linalg
 
 __version__ = version
 __all__ = ["DistMatrix", "Grid", "zeros", "identity", "eye", "random", "from_function", "from_numpy",
            "load_npy", "save_npy", "load_mtx", "save_mtx", "redistribute", "linalg", "blas_threads", "diag",
-           "trace", "triu", "tril"] + list(_error_names)
+           "trace", "triu", "tril", "hstack", "vstack"] + list(_error_names)
 
 
 def _shape(name, m, n):

@@ -186,12 +186,25 @@ def cond(a, p=None):
     return _l.cond(_check("cond", "a", a), p)
 
 
-def norm(a, ord=None):
+def norm(a, ord=None, axis=None):
     """Matrix norm (numpy.linalg.norm): ord None or 'fro', 1, inf, 2 (the largest singular
     value), -2 (the smallest) or 'nuc' (their sum). 2, -2 and 'nuc' compute the singular
     values (svdvals). For a vector, numpy's vector norms: None and 2, 1 and inf without
-    gathering; any other ord gathers the vector on every rank and asks numpy."""
+    gathering; any other ord gathers the vector on every rank and asks numpy. axis=0 or 1:
+    the vector norm (ord None = 2, inf, -inf, 0 or any p) of each column or row of a matrix,
+    a numpy array on every rank; axis=(0, 1) is the matrix norm."""
     _check("norm", "a", a, matrix=False)
+    if axis is not None and not (isinstance(axis, tuple) and sorted(ax % 2 for ax in axis) == [0, 1]):
+        ax = axis[0] if isinstance(axis, tuple) and len(axis) == 1 else axis
+        if not isinstance(ax, (int, _np.integer)) or ax not in (0, 1, -1, -2):
+            raise InvalidArgument(f"tartan: norm: axis is {axis!r}, expected 0, 1, -1, -2, (0, 1) or None")
+        if a.ndim == 1:
+            if ax not in (0, -1):
+                raise InvalidArgument(f"tartan: norm: axis {axis!r} is out of bounds for a 1-D vector")
+            return norm(a, ord)
+        if isinstance(ord, str):
+            raise InvalidArgument(f"tartan: norm: ord {ord!r} is a matrix norm; with an axis, give a number")
+        return _l.axis_norms(a, ax % 2, 2.0 if ord is None else float(ord))
     if a.ndim == 1:
         if ord is None or (not isinstance(ord, str) and ord == 2):
             return _l.norm(a, None)
