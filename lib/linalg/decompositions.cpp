@@ -29,12 +29,16 @@ std::vector<std::int64_t> global_pivots(const DistMatrix<T>& W, const std::vecto
   return piv;
 }
 
+// How many singular values are above rcond * s_max (scipy's rule for orth and null_space).
 template <class T>
-double cutoff(const std::vector<real_t<T>>& s, std::int64_t m, std::int64_t n, const SubspaceOptions& o,
-              const char* func) {
+std::int64_t rank_above_cutoff(const std::vector<real_t<T>>& s, std::int64_t m, std::int64_t n,
+                               const SubspaceOptions& o, const char* func) {
   const double eps = static_cast<double>(std::numeric_limits<real_t<T>>::epsilon());
   const double rcond = detail::checked_tolerance(o.rcond, eps * static_cast<double>(std::max(m, n)), func, "rcond");
-  return s.empty() ? 0.0 : static_cast<double>(s.front()) * rcond;
+  const double tol = s.empty() ? 0.0 : static_cast<double>(s.front()) * rcond;
+  std::int64_t r = 0;
+  for (auto x : s) r += static_cast<double>(x) > tol ? 1 : 0;
+  return r;
 }
 
 }  // namespace
@@ -78,18 +82,13 @@ PluResult<T> lu(const DistMatrix<T>& A, PluOptions opts) {
 template <class T>
 DistMatrix<T> orth(const DistMatrix<T>& A, SubspaceOptions opts) {
   auto s = detail::svd_impl(A, false, opts.check_finite, "orth");
-  const double tol = cutoff<T>(s.s, A.rows(), A.cols(), opts, "orth");
-  std::int64_t r = 0;
-  for (auto x : s.s) r += static_cast<double>(x) > tol ? 1 : 0;
-  return copy(s.u.view(0, 0, A.rows(), r));
+  return copy(s.u.view(0, 0, A.rows(), rank_above_cutoff<T>(s.s, A.rows(), A.cols(), opts, "orth")));
 }
 
 template <class T>
 DistMatrix<T> null_space(const DistMatrix<T>& A, SubspaceOptions opts) {
   auto s = detail::svd_impl(A, true, opts.check_finite, "null_space");
-  const double tol = cutoff<T>(s.s, A.rows(), A.cols(), opts, "null_space");
-  std::int64_t r = 0;
-  for (auto x : s.s) r += static_cast<double>(x) > tol ? 1 : 0;
+  const std::int64_t r = rank_above_cutoff<T>(s.s, A.rows(), A.cols(), opts, "null_space");
   const std::int64_t n = A.cols();
   return adjoint(copy(s.vh.view(r, 0, n - r, n)));
 }
