@@ -309,16 +309,29 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d) {
   return C;
 }
 
+namespace {
+
+// The eigh route of the Hermitian matrix functions: V diag(f(w_i, max |w|)) V^H; f throws
+// where the function has no value of type T.
+template <class T, class F>
+DistMatrix<T> hermitian_route(const DistMatrix<T>& A, F f) {
+  const auto r = eigh(A, {.check_finite = false});
+  std::vector<T> d(r.eigenvalues.size());
+  real_t<T> big = 0;
+  for (auto x : r.eigenvalues) big = std::max(big, std::abs(x));
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = f(r.eigenvalues[i], big);
+  return compose_eigen(r.eigenvectors, d);
+}
+
+}  // namespace
+
 template <class T>
 DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<T>(real_t<T>)>& f, FunmOptions opts) {
   detail::check_one(A, "funm_hermitian", true, opts.check_finite);
   if (!nearly_hermitian(A))
     throw InvalidArgument(std::string("funm_hermitian: A is not ") + (is_complex_v<T> ? "Hermitian" : "symmetric") +
                           " (||A - A^H||_1 is above 100 n eps ||A||_1)");
-  const auto r = eigh(A, {.check_finite = false});
-  std::vector<T> d(r.eigenvalues.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = T(f(r.eigenvalues[i]));
-  return compose_eigen(r.eigenvectors, d);
+  return hermitian_route(A, [&](real_t<T> w, real_t<T>) { return T(f(w)); });
 }
 
 namespace {
@@ -383,41 +396,17 @@ DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
   using R = real_t<T>;
   detail::check_one(A, "sqrtm", true, opts.check_finite);
   if (A.rows() == 0) return A.copy();
-  if (nearly_hermitian(A)) {
-    const auto r = eigh(A, {.check_finite = false});
-    const auto& w = r.eigenvalues;
-    R big = 0;
-    for (R x : w) big = std::max(big, std::abs(x));
-    const R floor = static_cast<R>(A.rows()) * eps_of<T>() * big;
-    std::vector<T> d(w.size());
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      if (w[i] >= -floor) {
-        d[i] = T(std::sqrt(std::max(w[i], R(0))));
-      } else if constexpr (is_complex_v<T>) {
-        d[i] = std::sqrt(T(w[i]));
-      } else {
-        throw LinAlgError("sqrtm: A is symmetric with a negative eigenvalue (" + std::to_string(w[i]) +
-                          "): its square root is complex; pass A as a complex matrix");
-      }
-    }
-    return compose_eigen(r.eigenvectors, d);
-  }
+  if (nearly_hermitian(A))
+    return hermitian_route(A, [&](R w, R big) -> T {
+      if (w >= -static_cast<R>(A.rows()) * eps_of<T>() * big) return T(std::sqrt(std::max(w, R(0))));
+      if constexpr (is_complex_v<T>) return std::sqrt(T(w));
+      throw LinAlgError("sqrtm: A is symmetric with a negative eigenvalue (" + std::to_string(w) +
+                        "): its square root is complex; pass A as a complex matrix");
+    });
   return sqrtm_db(A);
 }
 
 namespace {
-
-// The eigh route of the Hermitian matrix functions: f of each eigenvalue, or the refusal
-// why(w) when f has no value of type T there (f returns nullopt).
-template <class T, class F>
-DistMatrix<T> hermitian_route(const DistMatrix<T>& A, F f) {
-  const auto r = eigh(A, {.check_finite = false});
-  std::vector<T> d(r.eigenvalues.size());
-  real_t<T> big = 0;
-  for (auto x : r.eigenvalues) big = std::max(big, std::abs(x));
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = f(r.eigenvalues[i], big);
-  return compose_eigen(r.eigenvectors, d);
-}
 
 // 8-point Gauss-Legendre nodes and weights on (0, 1), from the Jacobi matrix (Golub-Welsch).
 std::pair<std::vector<double>, std::vector<double>> gauss_legendre01(int m) {
