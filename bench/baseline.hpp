@@ -13,6 +13,8 @@ void dgemm_(const char*, const char*, const int*, const int*, const int*, const 
 void pdgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
              const int*, const int*, const double*, const int*, const int*, const int*, const double*, double*,
              const int*, const int*, const int*, std::size_t, std::size_t);
+void pdgemr2d_(const int*, const int*, const double*, const int*, const int*, const int*, double*, const int*,
+               const int*, const int*, const int*);
 void pdgetrf_(const int*, const int*, double*, const int*, const int*, const int*, int*, int*);
 void pdgesv_(const int*, const int*, double*, const int*, const int*, const int*, int*, double*, const int*, const int*,
              const int*, int*);

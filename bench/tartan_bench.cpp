@@ -41,6 +41,9 @@ options (default in brackets):
                  tsqr: qr (Q and R) of an m x n matrix (automatic: CholeskyQR2 when m >= 50 n)
                  against pdgeqrf + pdorgqr; lstsq_tall: lstsq of that matrix and one
                  right-hand side (x, singular values, rank, residual) against pdgels (x only)
+                 redistribute: n x n from the P x Q grid in nb blocks to Q x P in 2nb blocks;
+                 redistribute_tall: m x n to one process column, one row block per process;
+                 both against pdgemr2d (a move: the ratio is the figure, GFLOP/s read 0)
   --n LIST       matrix sizes                                       [2000]
   --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
   --nb LIST      block sizes                                        [64]
@@ -223,6 +226,7 @@ double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;    // Householder's geqrf + orgqr
   if (op == "lstsq_tall") return 2.0 * m * n * n - 2.0 / 3.0 * n * n * n;  // pdgels' QR
   if (op == "cholesky") return 1.0 / 3.0 * n * n * n;
+  if (op.rfind("redistribute", 0) == 0) return 0;  // a move: only the time ratio means anything
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op.rfind("eigh", 0) == 0)
     return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
@@ -325,6 +329,27 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
             tm.raw,     flops_of(op, double(n), double(m)),
             0,          tm.tartan_comm,
             tm.raw_comm};
+  } else if (op == "redistribute" || op == "redistribute_tall") {
+    // redistribute against pdgemr2d on the same data. redistribute: n x n from the bench's
+    // P x Q grid in nb blocks to the Q x P grid in 2nb blocks. redistribute_tall: m x n
+    // (m = --m, default 100 n) to one process column in one row block per process, the
+    // move tall-skinny qr makes.
+    const bool tall = op == "redistribute_tall";
+    const std::int64_t m = tall ? (m_arg > 0 ? m_arg : 100 * n) : n;
+    const int mi = static_cast<int>(m);
+    const tt::Grid h(MPI_COMM_WORLD, tall ? g.size() : g.pcols(), tall ? 1 : g.prows());
+    const tt::Block b2 = tall ? tt::Block{(m + g.size() - 1) / g.size(), n} : tt::Block{2 * nb, 2 * nb};
+    auto As = tall ? tt::random<double>(g, m, n, 1, b) : A.copy();
+    auto Bs = tt::zeros<double>(h, m, n, b2);
+    const int ctxt = g.blacs_context();
+    tm = best_of(
+        reps, [&] { keep(tt::redistribute(As, h, b2)); }, [] {},
+        [&] {
+          pdgemr2d_(&mi, &ni, As.data(), &i1, &i1, As.descriptor().data(), Bs.data(), &i1, &i1,
+                    Bs.descriptor().data(), &ctxt);
+        });
+    if (tt::norm(tt::redistribute(As, h, b2) - Bs) != 0)  // untimed: both land the same entries
+      throw std::runtime_error("tartan-bench: redistribute and pdgemr2d differ");
   } else if (op == "lstsq_tall") {
     // lstsq (which also gives the singular values, rank and residual) against pdgels, which
     // gives x alone: the ratio flatters pdgels.
@@ -425,7 +450,7 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
   } else {
     throw cli::UsageError("unknown op '" + op +
                           "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-                          "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd or svd_tall");
+                          "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
   }
   return {
       op,         n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm,

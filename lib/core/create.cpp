@@ -1,5 +1,6 @@
 // Creation (zeros, identity, random), scatter and gather (from_eigen, to_eigen),
-// redistribution between layouts and grids, and copies of windows. All over p?gemr2d.
+// redistribution between layouts and grids, and copies of windows. All over copy_window
+// (core/redist.hpp), one MPI_Alltoallv in place of p?gemr2d.
 
 #include "tartan/create.hpp"
 
@@ -9,11 +10,11 @@
 #include <limits>
 #include <string>
 
-#include "bindings/pblas.hpp"
 #include "core/agree.hpp"
 #include "core/format.hpp"
 #include "core/instantiate.hpp"
 #include "core/memory.hpp"
+#include "core/redist.hpp"
 #include "core/watchdog.hpp"
 #include "tartan/error.hpp"
 
@@ -110,8 +111,7 @@ DistMatrix<T> from_eigen(const Grid& grid, const Eigen::Matrix<T, Eigen::Dynamic
   const auto d = whole_on_root(grid, mn[0], mn[1], root, "from_eigen");
   T dummy{};
   const T* src = grid.rank() == root ? M.data() : &dummy;
-  detail::pblas::gemr2d(static_cast<int>(mn[0]), static_cast<int>(mn[1]), src, 1, 1, d.data(), a.data(), 1, 1,
-                        a.descriptor().data(), grid.blacs_context());
+  detail::copy_window(mn[0], mn[1], src, 1, 1, d.data(), grid, a.data(), 1, 1, a.descriptor().data(), grid);
   return a;
 }
 
@@ -123,7 +123,7 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int r
   const std::int64_t m = A.rows(), n = A.cols();
   const auto d = whole_on_root(grid, m, n, root, "to_eigen");
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> out;
-  // Only root allocates, so a failure there must reach the others before gemr2d does.
+  // Only root allocates, so a failure there must reach the others before the copy starts.
   const std::int64_t bytes = m * n * static_cast<std::int64_t>(sizeof(T));
   detail::agreed_allocation(grid, grid.rank() == root ? bytes : 0,
                             "to_eigen: the whole " + detail::shape(m, n) + " matrix on rank " + std::to_string(root),
@@ -133,8 +133,8 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> to_eigen(View<const T> A, int r
   if (m == 0 || n == 0) return out;
   T dummy{};
   T* dst = grid.rank() == root ? out.data() : &dummy;
-  detail::pblas::gemr2d(static_cast<int>(m), static_cast<int>(n), A.matrix().data(), A.ia(), A.ja(),
-                        A.matrix().descriptor().data(), dst, 1, 1, d.data(), grid.blacs_context());
+  detail::copy_window(m, n, A.matrix().data(), A.ia(), A.ja(), A.matrix().descriptor().data(), grid, dst, 1, 1,
+                      d.data(), grid);
   return out;
 }
 
@@ -156,10 +156,8 @@ DistMatrix<T> redistribute(View<const T> A, const Grid& grid2, Block block, Sour
   const detail::watchdog::Scope watch("redistribute", [&] { return detail::watchdog::describe(A.matrix()); });
   require_same_processes(A.grid(), grid2, "redistribute");
   DistMatrix<T> b(grid2, A.rows(), A.cols(), block, src);
-  if (A.rows() > 0 && A.cols() > 0)
-    detail::pblas::gemr2d(static_cast<int>(A.rows()), static_cast<int>(A.cols()), A.matrix().data(), A.ia(), A.ja(),
-                          A.matrix().descriptor().data(), b.data(), 1, 1, b.descriptor().data(),
-                          A.grid().blacs_context());
+  detail::copy_window(A.rows(), A.cols(), A.matrix().data(), A.ia(), A.ja(), A.matrix().descriptor().data(), A.grid(),
+                      b.data(), 1, 1, b.descriptor().data(), grid2);
   return b;
 }
 
@@ -176,10 +174,9 @@ void assign(View<T> dst, View<const T> src) {
     throw InvalidArgument("assign: destination is " + detail::shape(dst) + " but source is " + detail::shape(src) +
                           ", expected equal shapes");
   require_same_processes(src.grid(), dst.grid(), "assign");
-  if (src.rows() == 0 || src.cols() == 0) return;
-  detail::pblas::gemr2d(static_cast<int>(src.rows()), static_cast<int>(src.cols()), src.matrix().data(), src.ia(),
-                        src.ja(), src.matrix().descriptor().data(), dst.matrix().data(), dst.ia(), dst.ja(),
-                        dst.matrix().descriptor().data(), src.grid().blacs_context());
+  detail::copy_window(src.rows(), src.cols(), src.matrix().data(), src.ia(), src.ja(), src.matrix().descriptor().data(),
+                      src.grid(), dst.matrix().data(), dst.ia(), dst.ja(), dst.matrix().descriptor().data(),
+                      dst.grid());
 }
 
 #define TARTAN_INSTANTIATE(T)                                                                                     \
