@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -91,6 +92,13 @@ struct RefSlogdet {
 /// sign and log|det| of a, as numpy's slogdet, from the same LU.
 template <class T>
 RefSlogdet ref_slogdet(const Mat<T>& a);
+
+/// a^-1 by partial-pivoting LU in the wider precision (complex<double> or double).
+template <class T>
+Mat<T> ref_inverse(const Mat<T>& a);
+/// f(h) = V diag(f(w)) V^H for the Hermitian h (its lower triangle), in double precision.
+template <class T>
+Mat<T> ref_hermitian_apply(const Mat<T>& h, const std::function<double(double)>& f);
 
 /// True for a finite value at most threshold (NaN fails).
 inline bool passes(double resid, double threshold) { return resid <= threshold && resid == resid; }

@@ -98,6 +98,20 @@ RefSlogdet ref_slogdet(const Mat<T>& a) {
   return out;
 }
 
+template <class T>
+Mat<T> ref_inverse(const Mat<T>& a) {
+  return Mat<T>(widen(a).partialPivLu().inverse().template cast<T>());
+}
+
+template <class T>
+Mat<T> ref_hermitian_apply(const Mat<T>& h, const std::function<double(double)>& f) {
+  if (h.size() == 0) return h;
+  Eigen::SelfAdjointEigenSolver<Mat<wide_t<T>>> es(widen(h));
+  const Mat<wide_t<T>> v = es.eigenvectors();
+  const Eigen::VectorXd fw = es.eigenvalues().unaryExpr(f);
+  return Mat<T>((v * fw.cast<wide_t<T>>().asDiagonal() * v.adjoint()).template cast<T>());
+}
+
 #define TARTAN_TEST_REFERENCE(T)                                              \
   template std::vector<double> ref_svdvals<T>(const Mat<T>&);                 \
   template std::vector<double> ref_eigvalsh<T>(const Mat<T>&);                \
@@ -105,6 +119,8 @@ RefSlogdet ref_slogdet(const Mat<T>& a) {
   template Mat<T> ref_lstsq<T>(const Mat<T>&, const Mat<T>&, double);         \
   template Mat<T> ref_orthonormal_columns<T>(const Mat<T>&);                  \
   template std::complex<double> ref_det<T>(const Mat<T>&);                    \
-  template RefSlogdet ref_slogdet<T>(const Mat<T>&);
+  template RefSlogdet ref_slogdet<T>(const Mat<T>&);                         \
+  template Mat<T> ref_inverse<T>(const Mat<T>&);                              \
+  template Mat<T> ref_hermitian_apply<T>(const Mat<T>&, const std::function<double(double)>&);
 
 }  // namespace tartan_test
