@@ -13,8 +13,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 libdir=$(find "$work/prefix" -name tartan.pc -printf '%h\n' | head -n1)
 flags=$(PKG_CONFIG_PATH="$libdir" pkg-config --cflags --libs tartan)
 # shellcheck disable=SC2086
-mpicxx -std=c++20 "$src/tests/consumer/main.cpp" -o "$work/consumer-pc" $flags -Wl,-rpath,"$work/prefix/lib"
-"$mpiexec" --oversubscribe --timeout 120 -n 3 "$work/consumer-pc"
+mpicxx -std=c++20 "$src/tests/consumer/main.cpp" -o "$work/consumer-pc" $flags
+# no LD_LIBRARY_PATH and no rpath of our own: the .pc's Libs must make it start
+env -u LD_LIBRARY_PATH "$mpiexec" --oversubscribe --timeout 120 -n 3 "$work/consumer-pc"
 # The installed drivers run from this non-system prefix with no environment set: their
 # install RPATH finds libtartan beside them.
 env -i PATH=/usr/bin:/bin "$mpiexec" --allow-run-as-root --oversubscribe --timeout 120 -n 2 \
