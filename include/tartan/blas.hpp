@@ -1,6 +1,8 @@
 #pragma once
 // BLAS-like operations on distributed matrices (PBLAS underneath).
 
+#include <cstddef>
+#include <ranges>
 #include <type_traits>
 
 #include "tartan/dist_matrix.hpp"
@@ -91,6 +93,31 @@ template <class T>
 DistMatrix<T>& operator/=(DistMatrix<T>& A, std::type_identity_t<T> alpha) {
   A.local() /= alpha;
   return A;
+}
+
+namespace detail {
+template <class T, class S>
+DistMatrix<T> scale_by(const DistMatrix<T>& A, const S* d, std::size_t len, bool rows);
+template <class R, class T>
+concept scale_range = std::ranges::contiguous_range<R> &&
+                      (std::is_same_v<std::ranges::range_value_t<R>, T> ||
+                       std::is_same_v<std::ranges::range_value_t<R>, real_t<T>>);
+}  // namespace detail
+
+/// diag(d) * A as a new matrix: row i of A times d[i] (numpy's d[:, None] * A). d is any
+/// contiguous range (std::vector, std::span, Eigen vector's data via std::span) of A.rows()
+/// numbers of A's type, or real numbers for a complex A (eigenvalues), the same on every
+/// rank. Local work after one check that every rank passed as many. Collective: a wrong
+/// length is InvalidArgument on every rank.
+template <class T, class R>
+requires detail::scale_range<R, T> DistMatrix<T> scale_rows(const R& d, const DistMatrix<T>& A) {
+  return detail::scale_by(A, std::ranges::data(d), std::ranges::size(d), true);
+}
+/// A * diag(d) as a new matrix: column j of A times d[j] (numpy's A * d), d as in
+/// scale_rows with A.cols() numbers. A V = V diag(w) reads matmul(A, V) == scale_columns(V, w).
+template <class T, class R>
+requires detail::scale_range<R, T> DistMatrix<T> scale_columns(const DistMatrix<T>& A, const R& d) {
+  return detail::scale_by(A, std::ranges::data(d), std::ranges::size(d), false);
 }
 
 /// sum_ij conj(x_ij) * y_ij of two matrices (or vectors) of equal shape, on every rank.

@@ -5,6 +5,7 @@
 #include "bindings/pblas.hpp"
 #include "core/agree.hpp"
 #include "core/checks.hpp"
+#include "core/format.hpp"
 #include "core/instantiate.hpp"
 #include "tartan/blas.hpp"
 #include "tartan/create.hpp"
@@ -90,7 +91,29 @@ T dot(const DistMatrix<T>& X, const DistMatrix<T>& Y) {
   return sum;
 }
 
+namespace detail {
+
+template <class T, class S>
+DistMatrix<T> scale_by(const DistMatrix<T>& A, const S* d, std::size_t len, bool rows) {
+  const char* func = rows ? "scale_rows" : "scale_columns";
+  const auto want = static_cast<std::size_t>(rows ? A.rows() : A.cols());
+  const auto n = static_cast<std::int64_t>(len);
+  const std::int64_t lo = min_over(A.grid().comm(), n), hi = max_over(A.grid().comm(), n);
+  if (lo != hi)
+    throw InvalidArgument(std::string(func) + ": the ranks passed vectors of different lengths (" + std::to_string(lo) +
+                          " to " + std::to_string(hi) + "); every rank must pass the same vector");
+  if (len != want)
+    throw InvalidArgument(std::string(func) + ": A is " + shape(A) + " but the vector has " + std::to_string(len) +
+                          " entries, expected " + std::to_string(want) + (rows ? " (one per row)" : " (one per column)"));
+  DistMatrix<T> C = A.copy();
+  C.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x *= T(d[static_cast<std::size_t>(rows ? i : j)]); });
+  return C;
+}
+
+}  // namespace detail
+
 #define TARTAN_INSTANTIATE(T)                                                      \
+  template DistMatrix<T> detail::scale_by<T, T>(const DistMatrix<T>&, const T*, std::size_t, bool); \
   template DistMatrix<T> transpose<T>(const DistMatrix<T>&);                       \
   template DistMatrix<T> adjoint<T>(const DistMatrix<T>&);                         \
   template DistMatrix<T> operator+<T>(const DistMatrix<T>&, const DistMatrix<T>&); \
@@ -99,5 +122,9 @@ T dot(const DistMatrix<T>& X, const DistMatrix<T>& Y) {
   template void axpy<T>(T, const DistMatrix<T>&, DistMatrix<T>&);                  \
   template T dot<T>(const DistMatrix<T>&, const DistMatrix<T>&);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
+template DistMatrix<std::complex<float>> detail::scale_by<std::complex<float>, float>(
+    const DistMatrix<std::complex<float>>&, const float*, std::size_t, bool);
+template DistMatrix<std::complex<double>> detail::scale_by<std::complex<double>, double>(
+    const DistMatrix<std::complex<double>>&, const double*, std::size_t, bool);
 
 }  // namespace tartan

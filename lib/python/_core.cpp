@@ -375,9 +375,47 @@ py::object elementwise(const Matrix& a, const py::object& other, char op, bool r
       return wrap(std::move(c), a.vector);
     });
   }
-  if (py::isinstance<py::array>(other))
-    throw py::type_error("tartan: " + sym + ": the other operand is a numpy array; make it a DistMatrix with " +
-                         "tartan.from_numpy (every rank alike)");
+  if (py::isinstance<py::array>(other)) {
+    // numpy's broadcasting of a row (n,) / (1, n) or a column (m, 1) against an m x n
+    // matrix: column j (or row i) combined with v[j] (v[i]), local work only. Any other
+    // array must become a DistMatrix first.
+    const auto arr = py::reinterpret_borrow<py::array>(other);
+    const auto [m, n] = std::visit([](const auto& x) { return std::pair{x.rows(), x.cols()}; }, a.m);
+    const bool row = !a.vector && ((arr.ndim() == 1 && arr.shape(0) == n) ||
+                                   (arr.ndim() == 2 && arr.shape(0) == 1 && arr.shape(1) == n && m != 1));
+    const bool col = !a.vector && !row && arr.ndim() == 2 && arr.shape(0) == m && arr.shape(1) == 1 && n != 1;
+    if (!row && !col) {
+      std::string shp = "(";
+      for (py::ssize_t k = 0; k < arr.ndim(); ++k) shp += (k ? ", " : "") + std::to_string(arr.shape(k));
+      shp += arr.ndim() == 1 ? ",)" : ")";
+      throw py::type_error("tartan: " + sym + ": the other operand is a numpy array of shape " + shp +
+                           "; Tartan broadcasts only a row (n,) or (1, n) or a column (m, 1) against an (m, n) " +
+                           "matrix. Make it a DistMatrix with tartan.from_numpy (every rank alike)");
+    }
+    const bool complex_arr = arr.dtype().kind() == 'c';
+    return std::visit(
+        [&](const auto& x) -> py::object {
+          using T = typename std::decay_t<decltype(x)>::value_type;
+          if (complex_arr && !tt::is_complex_v<T>)
+            throw py::type_error("tartan: " + sym + ": a complex array needs a complex matrix");
+          const auto v = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(arr);
+          if (!v) throw py::type_error("tartan: " + sym + ": the array cannot be read as " + type_name(other));
+          const T* d = v.data();
+          tt::DistMatrix<T> c = released([&] { return x.copy(); });
+          {
+            py::gil_scoped_release nogil;
+            c.for_each_local([&](std::int64_t i, std::int64_t j, T& e) {
+              const T w = d[row ? j : i];
+              if (op == '+') e += w;
+              if (op == '-') e = reflected ? w - e : e - w;
+              if (op == '*') e *= w;
+              if (op == '/') e = reflected ? w / e : e / w;
+            });
+          }
+          return wrap(std::move(c), false);
+        },
+        a.m);
+  }
   const bool number = PyLong_Check(other.ptr()) || PyFloat_Check(other.ptr()) || PyComplex_Check(other.ptr()) ||
                       py::isinstance(other, py::module_::import("numpy").attr("number"));
   if (!number) throw py::type_error("tartan: " + sym + ": expected a DistMatrix or a number, got " + type_name(other));
@@ -520,7 +558,7 @@ kept on Grid(comm, shape=(comm.size, 1)).)")
         return "tartan.Grid(" + std::to_string(g.g.prows()) + "x" + std::to_string(g.g.pcols()) + ")";
       });
 
-  py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
+  auto matrix_class = py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
 
 Create one with tartan.zeros, identity, random, from_function, from_numpy or load_npy.
 .local is this rank's block as a writable numpy view (Fortran order); .to_numpy() gathers.)")
@@ -691,6 +729,9 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
             },
             a.m);
       });
+  // numpy's binary operators defer to DistMatrix's reflected ones (w[:, None] * A scales
+  // A's rows here instead of gathering A into a numpy array).
+  matrix_class.attr("__array_ufunc__") = py::none();
 
   // numpy's hstack and vstack: copies into a new matrix on the first one's grid and block.
   auto stack = [](bool horizontal) {

@@ -2,6 +2,8 @@
 // error bounds, over every grid shape, awkward sizes and block sizes.
 
 #include <cmath>
+#include <span>
+#include <vector>
 
 #include "support.hpp"
 
@@ -101,6 +103,38 @@ TEMPLATE_TEST_CASE("transpose, adjoint, +, -, scaling, axpy, dot", "", TARTAN_TY
     const T dref = (a.array().conjugate() * b.array()).sum();
     REQUIRE(std::abs(d - dref) <= 100 * eps<T>() * a.norm() * b.norm());
     REQUIRE(tt::transpose(tt::zeros<T>(g, 0, 4)).rows() == 4);
+  }
+}
+
+TEMPLATE_TEST_CASE("scale_rows and scale_columns: diag(d) A and A diag(d), real d for complex A", "", TARTAN_TYPES) {
+  using T = TestType;
+  using R = tt::real_t<T>;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto b : {tt::Block{}, tt::Block{2, 3}}) {
+      auto A = tt::random<T>(g, 11, 6, 4, b);
+      const Mat<T> a = gather_all(A);
+      std::vector<T> dr(11), dc(6);
+      std::vector<R> wc(6);
+      for (int i = 0; i < 11; ++i) dr[std::size_t(i)] = T(R(i + 1));
+      for (int j = 0; j < 6; ++j) {
+        dc[std::size_t(j)] = tt::is_complex_v<T> ? T(R(j - 2)) + T(R(0.5)) * std::sqrt(T(-1)) : T(R(j - 2));
+        wc[std::size_t(j)] = R(j) / R(4);
+      }
+      const Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> er(dr.data(), 11), ec(dc.data(), 6);
+      REQUIRE(gather_all(tt::scale_rows(dr, A)) == Mat<T>(er.asDiagonal() * a));
+      REQUIRE(gather_all(tt::scale_columns(A, dc)) == Mat<T>(a * ec.asDiagonal()));
+      Mat<T> want = a;
+      for (int j = 0; j < 6; ++j) want.col(j) *= T(wc[std::size_t(j)]);
+      REQUIRE(gather_all(tt::scale_columns(A, std::span<const R>(wc))) == want);  // real weights, any T
+      REQUIRE(gather_all(A) == a);  // input untouched
+      require_throws_everywhere<tt::InvalidArgument>([&] { tt::scale_rows(dc, A); }, "expected 11 (one per row)");
+      // ranks that pass different lengths: refused on every rank, nobody left waiting
+      if (test_size() > 1) {
+        std::vector<T> odd(test_rank() == 0 ? 6 : 7);
+        require_throws_everywhere<tt::InvalidArgument>([&] { tt::scale_columns(A, odd); }, "different lengths");
+      }
+    }
   }
 }
 

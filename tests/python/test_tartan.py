@@ -350,8 +350,20 @@ def test_elementwise_operators_and_indexing(grid, dtype):
         A[0, 7]
     with pytest.raises(tartan.InvalidArgument, match="step 2"):
         A[::2, :]
-    with pytest.raises(TypeError, match="numpy array"):
+    with pytest.raises(TypeError, match=r"numpy array of shape \(9, 7\).*broadcasts only a row"):
         A + a
+    # numpy's broadcasting of a row or a column, on either side: A * w scales columns,
+    # w[:, None] * A rows (numpy's operators defer to DistMatrix's)
+    r, k = rand((7,), dtype, 48) + 2, rand((9, 1), dtype, 49) + 2
+    for got, want in [(A * r, a * r), (r * A, r * a), (A / r, a / r), (r / C, r / c), (A - r[None, :], a - r),
+                      (k * A, k * a), (A + k, a + k), (k - A, k - a), (A / k, a / k)]:
+        assert agree(isinstance(got, tartan.DistMatrix) and got.dtype == np.dtype(dtype)
+                     and np.allclose(got.to_numpy(root=None), want, atol=t))
+    with pytest.raises(TypeError, match=r"shape \(9,\)"):
+        A * np.ones(9)
+    if not np.issubdtype(dtype, np.complexfloating):
+        with pytest.raises(TypeError, match="complex array needs a complex matrix"):
+            A * (r + 1j)
     # .local and its global indices
     I, J = A.local_index
     assert agree(np.array_equal(A.local, a[np.ix_(I, J)]))
