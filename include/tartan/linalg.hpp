@@ -13,6 +13,8 @@
 // routines are wrong with the first block elsewhere), and factors, Q, R, eigenvectors,
 // singular vectors, inverses and solutions come out in that layout. redistribute()
 // moves a result to any other.
+//
+// Every function also takes views (windows) of matrices: tartan/linalg/views.hpp.
 
 #include "tartan/linalg/cholesky.hpp"
 #include "tartan/linalg/decompositions.hpp"
@@ -26,3 +28,4 @@
 #include "tartan/linalg/solve.hpp"
 #include "tartan/linalg/svd.hpp"
 #include "tartan/linalg/triangular.hpp"
+#include "tartan/linalg/views.hpp"

@@ -19,8 +19,9 @@ namespace tartan {
 /// the view (matrix(), grid(), and so every function that takes it) throws InvalidArgument
 /// on every rank instead of reading a window that is not there. Take views after the moves.
 ///
-/// Functions that take a View: gemm, norm, to_eigen, redistribute, copy and assign. The
-/// others take a whole DistMatrix; copy(view) makes one of a window.
+/// Every function that reads a matrix takes a View too: gemm, norm, to_eigen,
+/// redistribute, copy and assign work on the window in place; the linalg functions
+/// (tartan/linalg/views.hpp) on a copy of it.
 template <class T>
 class View {
  public:

@@ -1,0 +1,80 @@
+// Every linalg function on a window (tartan/linalg/views.hpp): the same answer, bit for bit,
+// as on a copy of the window, for const and non-const views, either argument of the
+// two-matrix functions, on every grid; the matrix the window is in is left untouched; a
+// window's errors are the function's own.
+
+#include "linalg_cases.hpp"
+
+using namespace tartan_test;
+using namespace tartan_test::linalg_cases;
+
+namespace {
+
+template <class T>
+bool same(const tt::DistMatrix<T>& a, const tt::DistMatrix<T>& b) {
+  return gather_all(a) == gather_all(b);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("linalg functions take views: the same as on a copy of the window", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    INFO("grid " << P << "x" << Q);
+    // a 23 x 23 window at (4, 3) of a larger matrix, made well conditioned and Hermitian
+    // positive definite so that every function has a defined answer
+    auto big = tt::random<T>(g, 31, 29, 5, tt::Block{4, 4});
+    auto H = hermitian_random<T>(g, 23, 6, tt::Block{4, 4}, 46.0);
+    tt::assign(big.view(4, 3, 23, 23), H);
+    const Mat<T> before = gather_all(big);
+    auto v = big.view(4, 3, 23, 23);                  // View<T>
+    auto cv = std::as_const(big).view(4, 3, 23, 23);  // View<const T>
+    const auto A = tt::copy(cv);
+    auto rhs = tt::random<T>(g, 31, 3, 7, tt::Block{4, 4});
+    auto bv = std::as_const(rhs).view(2, 0, 23, 3);
+    const auto B = tt::copy(bv);
+
+    REQUIRE(tt::det(v) == tt::det(A));
+    REQUIRE(tt::det(cv) == tt::det(A));
+    REQUIRE(tt::slogdet(v).logabsdet == tt::slogdet(A).logabsdet);
+    REQUIRE(same(tt::inv(v), tt::inv(A)));
+    REQUIRE(same(tt::cholesky(cv), tt::cholesky(A)));
+    REQUIRE(same(tt::cho_factor(v).factor(), tt::cho_factor(A).factor()));
+    REQUIRE(same(tt::lu_factor(v).factors(), tt::lu_factor(A).factors()));
+    REQUIRE(same(tt::lu(cv).u, tt::lu(A).u));
+    REQUIRE(same(tt::qr(v).r, tt::qr(A).r));
+    REQUIRE(tt::eigvalsh(v) == tt::eigvalsh(A));
+    REQUIRE(same(tt::eigh(cv, {.lower = false}).eigenvectors, tt::eigh(A, {.lower = false}).eigenvectors));
+    REQUIRE(tt::svdvals(v) == tt::svdvals(A));
+    REQUIRE(same(tt::svd(cv).u, tt::svd(A).u));
+    REQUIRE(same(tt::pinv(v), tt::pinv(A)));
+    REQUIRE(tt::matrix_rank(v) == 23);
+    REQUIRE(tt::cond(v) == tt::cond(A));
+    REQUIRE(tt::cond(cv, tt::Norm::one) == tt::cond(A, tt::Norm::one));
+    REQUIRE(same(tt::orth(v), tt::orth(A)));
+    REQUIRE(tt::null_space(cv).cols() == 0);
+    REQUIRE(same(tt::expm(v), tt::expm(A)));
+    REQUIRE(same(tt::sqrtm(cv), tt::sqrtm(A)));
+    REQUIRE(same(tt::logm(v), tt::logm(A)));
+    REQUIRE(same(tt::signm(v), tt::signm(A)));
+    REQUIRE(same(tt::polar(cv).u, tt::polar(A).u));
+    REQUIRE(same(tt::matrix_power(v, 3), tt::matrix_power(A, 3)));
+    using R = tt::real_t<T>;
+    REQUIRE(same(tt::funm_hermitian(v, [](R x) { return x / R(2); }),
+                 tt::funm_hermitian<T>(A, [](R x) { return x / R(2); })));
+    // two-matrix functions: a view in either place, or both
+    REQUIRE(same(tt::solve(v, B), tt::solve(A, B)));
+    REQUIRE(same(tt::solve(A, bv), tt::solve(A, B)));
+    const tt::SolveOptions pd{.assume = tt::Structure::positive_definite};
+    REQUIRE(same(tt::solve(cv, bv, pd), tt::solve(A, B, pd)));
+    REQUIRE(same(tt::lstsq(v, bv).x, tt::lstsq(A, B).x));
+    REQUIRE(same(tt::solve_triangular(cv, B), tt::solve_triangular(A, B)));
+    REQUIRE(tt::eigvalsh(v, tt::identity<T>(g, 23)) == tt::eigvalsh(A, tt::identity<T>(g, 23)));
+    if constexpr (std::is_same_v<R, double>) REQUIRE(same(tt::solve_mixed(v, bv).x, tt::solve_mixed(A, B).x));
+    REQUIRE(gather_all(big) == before);  // the matrix the windows are in is untouched
+    // a window's errors are the function's: a non-square window, on every rank
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::det(big.view(0, 0, 5, 6)); }, "square");
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::solve(v, big.view(0, 0, 5, 2)); }, "");
+  }
+}
