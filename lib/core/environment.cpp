@@ -91,6 +91,7 @@ void Environment::init(int* argc, char*** argv) {
       detail::pool::configure();      // TARTAN_POOL, TARTAN_POOL_MAX
       detail::watchdog::configure();  // TARTAN_WATCHDOG
     });
+    detail::watchdog::share_board();  // collective: the node's board, when any rank watches
     if (parsed > 0) {
       blas_threads_ = parsed;
       threads_source_ = "TARTAN_NUM_THREADS";
@@ -112,9 +113,10 @@ void Environment::init(int* argc, char*** argv) {
 }
 
 Environment::~Environment() {
-  if (!owns_mpi_) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
+  if (!finalized) detail::watchdog::release_board();
+  if (!owns_mpi_) return;
   if (!finalized) MPI_Finalize();
 }
 

@@ -16,6 +16,14 @@ namespace tartan::detail::watchdog {
 /// Environment agrees on it over the ranks). Called once, by the Environment.
 void configure();
 
+/// When any rank runs the watchdog: every rank of the node publishes the call it is in on a
+/// board in the node's shared memory (MPI_Win_allocate_shared), so that a rank that times
+/// out can say where the other ranks of its node are. Collective over MPI_COMM_WORLD;
+/// called by the Environment after configure() on every rank. release_board() frees it
+/// (collective, from ~Environment).
+void share_board();
+void release_board();
+
 /// True when the watchdog runs.
 extern std::atomic<bool> on;
 
