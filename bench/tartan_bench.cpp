@@ -55,6 +55,9 @@ options (default in brackets):
   --link         also measure the link between rank 0 and the last rank (ping-pong), fit
                  the alpha-beta model to it, and give each call's modelled communication
                  time: alpha * messages + beta * bytes (busiest rank)
+  --dry-run      print every row's memory plan (per rank, against what is available) and exit;
+                 without it the plan's largest row is printed first, and a row that cannot
+                 fit stops the run before anything is timed
   --version      print the program's and Tartan's version and exit
   --help         this text
 )";
@@ -345,8 +348,8 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
     tm = best_of(
         reps, [&] { keep(tt::redistribute(As, h, b2)); }, [] {},
         [&] {
-          pdgemr2d_(&mi, &ni, As.data(), &i1, &i1, As.descriptor().data(), Bs.data(), &i1, &i1,
-                    Bs.descriptor().data(), &ctxt);
+          pdgemr2d_(&mi, &ni, As.data(), &i1, &i1, As.descriptor().data(), Bs.data(), &i1, &i1, Bs.descriptor().data(),
+                    &ctxt);
         });
     if (tt::norm(tt::redistribute(As, h, b2) - Bs) != 0)  // untimed: both land the same entries
       throw std::runtime_error("tartan-bench: redistribute and pdgemr2d differ");
@@ -448,13 +451,69 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
                    VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
         });
   } else {
-    throw cli::UsageError("unknown op '" + op +
-                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-                          "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
+    throw cli::UsageError(
+        "unknown op '" + op +
+        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+        "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
   }
   return {
       op,         n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm,
       tm.raw_comm};
+}
+
+// The memory plan of one row, per rank: the bench's own matrices (A, B, the raw call's copy
+// W, and what the op adds) plus the larger of Tartan's call (memory_estimate) and the raw
+// call, which do not overlap. Throws UsageError for an op the bench does not know, so that
+// a typo stops the sweep before it starts.
+struct Plan {
+  double bytes = 0;
+  std::string detail;
+};
+Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, std::int64_t m_arg) {
+  const double P = g.prows(), Q = g.pcols(), S = sizeof(double);
+  auto local = [&](double rows, double cols) {  // a block-cyclic local array, rounded up by a block
+    return (std::ceil(rows / P / double(nb)) * double(nb)) * (std::ceil(cols / Q / double(nb)) * double(nb)) * S;
+  };
+  const double square = local(double(n), double(n));
+  const std::int64_t m = m_arg > 0 ? m_arg : 100 * n;
+  Plan p{3 * square, "A, B and the raw call's copy of A"};
+  auto call = [&](tt::Operation o, std::int64_t rows, std::int64_t cols) {
+    const auto e = tt::memory_estimate<double>(o, g, rows, cols, 1, tt::Block{nb, nb});
+    p.bytes += 2 * double(e.bytes);  // Tartan's result kept alive while the raw call's outputs exist
+    p.detail += std::string(" + ") + tt::operation_name(o) + " (Tartan's call and the raw one's outputs)";
+  };
+  if (op == "gemm") {
+    p.bytes += 2 * square;
+    p.detail += " + C and Tartan's product";
+  } else if (op == "lu") {
+    call(tt::Operation::lu_factor, n, n);
+  } else if (op == "mixed" || op == "mixed_ill") {
+    call(tt::Operation::solve_mixed, n, n);
+  } else if (op == "cholesky") {
+    call(tt::Operation::cholesky, n, n);
+  } else if (op == "qr") {
+    call(tt::Operation::qr, n, n);
+  } else if (op == "eigh" || op == "eigh_elpa" || op == "eigh_elpa2" || op == "eigh_evd" || op == "eigh_evr") {
+    call(tt::Operation::eigh, n, n);
+  } else if (op == "svd" || op == "svd_gesvd") {
+    call(tt::Operation::svd, n, n);
+  } else if (op == "svd_tall") {
+    p.bytes += 2 * local(double(100 * n), double(n));
+    call(tt::Operation::svd, 100 * n, n);
+  } else if (op == "tsqr" || op == "lstsq_tall") {
+    p.bytes += 2 * local(double(m), double(n));
+    call(op == "tsqr" ? tt::Operation::qr : tt::Operation::lstsq, m, n);
+  } else if (op == "redistribute" || op == "redistribute_tall") {
+    const double x = op == "redistribute" ? square : local(double(m), double(n));
+    p.bytes += 5 * x;
+    p.detail += " + the matrix, its two moved copies and the move's buffers";
+  } else {
+    throw cli::UsageError(
+        "unknown op '" + op +
+        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+        "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
+  }
+  return p;
 }
 
 Row run_op(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps, std::int64_t m_arg) {
@@ -469,7 +528,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv, {"--ops", "--n", "--m", "--nb", "--grid", "--reps", "--csv", "--json"},
-                 {"--help", "--link", "--version"});
+                 {"--help", "--link", "--version", "--dry-run"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return 0;
@@ -488,6 +547,45 @@ int run(int argc, char** argv, tt::Environment& env) {
     for (auto& s : split(args.get("--grid", ""))) grids.push_back(cli::parse_grid(s, size));
   else
     grids.push_back(tt::Grid::default_shape(size));
+
+  // The memory plan of every row, before anything is timed: a row that cannot fit stops
+  // the sweep here, with its numbers, instead of an OutOfMemory after an hour of rows.
+  {
+    std::int64_t avail = tt::available_memory(tt::Grid(MPI_COMM_WORLD));
+    MPI_Allreduce(MPI_IN_PLACE, &avail, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    double worst = 0;
+    std::string worst_row, refused;
+    for (auto [p, q] : grids) {
+      tt::Grid g(MPI_COMM_WORLD, p, q);
+      for (auto n : ns)
+        for (auto nb : nbs)
+          for (auto& op : ops) {
+            const Plan pl = plan_of(op, g, n, nb, m_arg);
+            char row[160];
+            std::snprintf(row, sizeof row, "%s n=%lld nb=%lld grid %dx%d", op.c_str(), (long long)n, (long long)nb, p,
+                          q);
+            if (rank == 0 && args.has("--dry-run"))
+              std::printf("%-44s about %10s per rank (%s)%s\n", row, tt::format_bytes(pl.bytes).c_str(),
+                          pl.detail.c_str(), pl.bytes > double(avail) ? ": does not fit" : "");
+            if (pl.bytes > worst) {
+              worst = pl.bytes;
+              worst_row = row;
+            }
+            if (pl.bytes > double(avail) && refused.empty())
+              refused =
+                  std::string(row) + " needs about " + tt::format_bytes(pl.bytes) + " per rank (" + pl.detail + ")";
+          }
+    }
+    if (rank == 0) {
+      std::printf("tartan-bench %s: memory per rank at most about %s (%s) of %s available\n", tt::version_string,
+                  tt::format_bytes(worst).c_str(), worst_row.c_str(), tt::format_bytes(double(avail)).c_str());
+      std::fflush(stdout);
+    }
+    if (args.has("--dry-run")) return 0;
+    if (!refused.empty())
+      throw cli::UsageError("not enough memory: " + refused + ", " + tt::format_bytes(double(avail)) +
+                            " available per rank (--dry-run prints every row's plan)");
+  }
 
   // The node's DGEMM rate: best of at least 5 runs, measured again at the end (the larger
   // counts), so a noisy moment of a shared machine does not pass for the node's speed.

@@ -43,6 +43,8 @@ options (default in brackets):
   --json         print one JSON object instead of the report
   --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
                  without it a run whose plan does not fit is refused before anything is allocated
+  --progress     a line on stderr every 10 s while the solver runs (on by itself when
+                 stderr is a terminal); --progress-every S: every S seconds
   --version      print the program's and Tartan's version and exit
   --help         this text
 
@@ -127,6 +129,10 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
   std::vector<R> values;
   std::string used = "evd", fallback;
   tt::DistMatrix<T> V(grid, 0, 0), Vh(grid, 0, 0);
+  const cli::Heartbeat beat("tartan-eig",
+                            std::string(job.svd ? "svd" : "eigh") + " of a " + std::to_string(A.rows()) + "x" +
+                                std::to_string(A.cols()) + " matrix",
+                            grid.rank());
   if (job.svd) {
     auto r = tt::svd(A, {.driver = job.driver == "gesvd" ? tt::SvdDriver::gesvd : tt::SvdDriver::gesdd});
     used = tt::driver_name(r.driver);
@@ -215,13 +221,15 @@ int run(int argc, char** argv, tt::Environment& env) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   cli::Args args(argc, argv,
-                 {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver"},
-                 {"--svd", "--json", "--help", "--dry-run", "--version"});
+                 {"--n", "--matrix", "--values", "--vectors", "--nb", "--grid", "--seed", "--dtype", "--driver",
+                  "--progress-every"},
+                 {"--svd", "--json", "--help", "--dry-run", "--version", "--progress"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
   }
   if (cli::version_asked(args, "tartan-eig", rank)) return cli::exit_ok;
+  cli::progress_from(args);
   Job job;
   job.run_info = cli::RunInfo(env, argc, argv).json();
   job.n = args.integer("--n", 1000, 0, std::numeric_limits<int>::max());

@@ -44,6 +44,8 @@ options (default in brackets):
   --json         print one JSON object instead of the report
   --dry-run      print the memory plan (peak bytes per rank against what is available) and exit;
                  without it a run whose plan does not fit is refused before anything is allocated
+  --progress     a line on stderr every 10 s while the solver runs (on by itself when
+                 stderr is a terminal); --progress-every S: every S seconds
   --version      print the program's and Tartan's version and exit
   --help         this text
 
@@ -148,7 +150,12 @@ int solve_as(Problem p, const tt::Grid& grid, tt::Environment& env, int size, cl
     return tt::solve(A, B,
                      {.assume = p.method == "cholesky" ? tt::Structure::positive_definite : tt::Structure::general});
   };
-  tt::DistMatrix<T> X = run_solver();
+  tt::DistMatrix<T> X = [&] {
+    const cli::Heartbeat beat(
+        "tartan-solve", p.method + " of a " + std::to_string(A.rows()) + "x" + std::to_string(A.cols()) + " matrix",
+        grid.rank());
+    return run_solver();
+  }();
   const double seconds = cli::max_over(MPI_Wtime() - t0);
 
   // Scaled residual (HPL), or the normal-equations residual for least squares.
@@ -230,15 +237,16 @@ int run(int argc, char** argv, tt::Environment& env) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  cli::Args args(
-      argc, argv,
-      {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out", "--dtype"},
-      {"--json", "--help", "--dry-run", "--version"});
+  cli::Args args(argc, argv,
+                 {"--n", "--m", "--nrhs", "--method", "--nb", "--grid", "--seed", "--matrix", "--rhs", "--out",
+                  "--dtype", "--progress-every"},
+                 {"--json", "--help", "--dry-run", "--version", "--progress"});
   if (args.has("--help")) {
     if (rank == 0) std::fputs(usage, stdout);
     return cli::exit_ok;
   }
   if (cli::version_asked(args, "tartan-solve", rank)) return cli::exit_ok;
+  cli::progress_from(args);
   Problem p;
   p.run_info = cli::RunInfo(env, argc, argv).json();
   p.n = args.integer("--n", 2000, 0, std::numeric_limits<int>::max());

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,10 +20,13 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -500,5 +505,60 @@ inline int main(const char* name, int& argc, char**& argv, const std::function<i
   env.reset();
   return code;
 }
+
+/// The heartbeat's settings, from --progress / --progress-every (progress_from).
+struct Progress {
+  bool asked = false;   ///< --progress (or --progress-every) given
+  double every = 10.0;  ///< seconds between lines
+};
+inline Progress& progress_settings() {
+  static Progress p;
+  return p;
+}
+/// Reads --progress and --progress-every SECONDS (which implies --progress).
+template <class A>
+void progress_from(const A& args) {
+  Progress& p = progress_settings();
+  p.asked = args.has("--progress") || args.has("--progress-every");
+  if (args.has("--progress-every")) p.every = double(args.integer("--progress-every", 10, 1, 3600));
+}
+
+/// While it lives, rank 0 prints "<program>: <what>: still running, N s" on stderr every
+/// progress_settings().every seconds: when --progress was given, or when stderr is a
+/// terminal. A long factorization is then never silent until its end. No communication:
+/// the other ranks do nothing.
+class Heartbeat {
+ public:
+  Heartbeat(std::string program, std::string what, int rank) {
+    const Progress& p = progress_settings();
+    if (rank != 0 || !(p.asked || isatty(STDERR_FILENO))) return;
+    thread_ = std::thread([this, program = std::move(program), what = std::move(what), every = p.every] {
+      const auto t0 = std::chrono::steady_clock::now();
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!cv_.wait_for(lock, std::chrono::duration<double>(every), [this] { return done_; })) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "%s: %s: still running, %.0f s\n", program.c_str(), what.c_str(), s);
+        std::fflush(stderr);
+      }
+    });
+  }
+  Heartbeat(const Heartbeat&) = delete;
+  Heartbeat& operator=(const Heartbeat&) = delete;
+  ~Heartbeat() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 }  // namespace cli
