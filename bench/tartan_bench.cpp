@@ -46,7 +46,7 @@ options (default in brackets):
                  both against pdgemr2d (a move: the ratio is the figure, GFLOP/s read 0)
   --n LIST       matrix sizes                                       [2000]
   --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
-  --nb LIST      block sizes                                        [64]
+  --nb LIST      block sizes                          [TARTAN_NB, else 64]
   --grid LIST    grids PxQ (P * Q = ranks)                          [most square]
   --reps R       repetitions, best is reported                      [3]
   --csv FILE     also write the results as CSV (tartan-bench-plot FILE draws it; tartan-bench-model
@@ -541,7 +541,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   const std::int64_t m_arg = args.integer("--m", 0, 1, std::numeric_limits<int>::max());
   std::vector<std::int64_t> ns, nbs;
   for (auto& s : split(args.get("--n", "2000"))) ns.push_back(std::stoll(s));
-  for (auto& s : split(args.get("--nb", "64"))) nbs.push_back(std::stoll(s));
+  for (auto& s : split(args.get("--nb", std::to_string(tt::default_block())))) nbs.push_back(std::stoll(s));
   std::vector<std::pair<int, int>> grids;
   if (args.has("--grid"))
     for (auto& s : split(args.get("--grid", ""))) grids.push_back(cli::parse_grid(s, size));

@@ -37,7 +37,7 @@ options (default in brackets):
   --values FILE  write the eigenvalues / singular values (.npy or .mtx, n x 1, real)
   --vectors FILE write the eigenvectors / the left singular vectors
                  (output files are written only when the checks pass)
-  --nb NB        block size                                                  [64]
+  --nb NB        block size                                [TARTAN_NB, else 64]
   --grid PxQ     process grid, P * Q = ranks                          [most square]
   --seed S       seed of the generated matrix                                [1]
   --json         print one JSON object instead of the report
@@ -233,7 +233,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   Job job;
   job.run_info = cli::RunInfo(env, argc, argv).json();
   job.n = args.integer("--n", 1000, 0, std::numeric_limits<int>::max());
-  job.nb = args.integer("--nb", tt::default_block_size, 1, 1 << 20);
+  job.nb = args.integer("--nb", tt::default_block(), 1, 1 << 20);
   job.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   job.svd = args.has("--svd");
   job.driver = args.get("--driver", job.svd ? "gesdd" : "auto");

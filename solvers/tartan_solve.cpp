@@ -38,7 +38,7 @@ options (default in brackets):
                  lu-mixed (LU in single precision refined to double accuracy;
                  f8 and c16 only; falls back to lu, saying why)             [lu]
   --dtype T      element type of generated problems: f4, f8, c8 or c16      [f8]
-  --nb NB        block size                                                 [64]
+  --nb NB        block size                               [TARTAN_NB, else 64]
   --grid PxQ     process grid, P * Q = ranks                         [most square]
   --seed S       seed of the generated matrices                             [1]
   --json         print one JSON object instead of the report
@@ -252,7 +252,7 @@ int run(int argc, char** argv, tt::Environment& env) {
   p.n = args.integer("--n", 2000, 0, std::numeric_limits<int>::max());
   p.m = args.integer("--m", p.n, 1, std::numeric_limits<int>::max());
   p.nrhs = args.integer("--nrhs", 1, 1, 1 << 20);
-  p.nb = args.integer("--nb", tt::default_block_size, 1, 1 << 20);
+  p.nb = args.integer("--nb", tt::default_block(), 1, 1 << 20);
   p.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   p.method = args.get("--method", "lu");
   p.json = args.has("--json");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bindings/blacs.hpp"
+#include "core/block_default.hpp"
 #include "core/agree.hpp"
 #include "core/pool.hpp"
 #include "core/watchdog.hpp"
@@ -85,13 +86,32 @@ void Environment::init(int* argc, char*** argv) {
     // The variable may be set on some ranks only (mpirun -x on one app context): every rank
     // learns whether any rank's value is bad, and all throw the same error.
     const char* t = std::getenv("TARTAN_NUM_THREADS");
+    const char* nbv = std::getenv("TARTAN_NB");
     int parsed = 0;
+    std::int64_t nb = 0;
     detail::collectively(MPI_COMM_WORLD, [&] {
       if (t && *t) parsed = parse_thread_count(t, "TARTAN_NUM_THREADS");
+      if (nbv && *nbv) {
+        char* end = nullptr;
+        const long long v = std::strtoll(nbv, &end, 10);
+        if (end == nbv || *end != '\0' || v < 1 || v > (1 << 20))
+          throw InvalidArgument(std::string("Environment: TARTAN_NB='") + nbv +
+                                "', expected a whole number from 1 to 1048576 (the default block edge)");
+        nb = v;
+      }
       detail::pool::configure();      // TARTAN_POOL, TARTAN_POOL_MAX
       detail::watchdog::configure();  // TARTAN_WATCHDOG
     });
     detail::watchdog::share_board();  // collective: the node's board, when any rank watches
+    // Block{} must mean the same layout on every rank: TARTAN_NB set alike everywhere.
+    std::int64_t lo = nb, hi = nb;
+    MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (lo != hi)
+      throw InvalidArgument("Environment: TARTAN_NB differs between ranks (" +
+                            (lo == 0 ? std::string("unset") : std::to_string(lo)) + " and " + std::to_string(hi) +
+                            "); set it alike on every rank (mpirun -x TARTAN_NB)");
+    detail::set_default_block(nb > 0 ? nb : default_block_size);
     if (parsed > 0) {
       blas_threads_ = parsed;
       threads_source_ = "TARTAN_NUM_THREADS";

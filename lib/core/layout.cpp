@@ -2,15 +2,27 @@
 
 #include "tartan/layout.hpp"
 
+#include <atomic>
 #include <string>
 
+#include "core/block_default.hpp"
 #include "core/format.hpp"
 #include "tartan/error.hpp"
 
 namespace tartan {
 
+namespace {
+std::atomic<std::int64_t> block_default{default_block_size};
+}  // namespace
+
+std::int64_t default_block() noexcept { return block_default.load(std::memory_order_relaxed); }
+
+namespace detail {
+void set_default_block(std::int64_t nb) noexcept { block_default.store(nb, std::memory_order_relaxed); }
+}  // namespace detail
+
 Block resolve_block(Block b) noexcept {
-  if (b.mb == 0 && b.nb == 0) return {default_block_size, default_block_size};
+  if (b.mb == 0 && b.nb == 0) return {default_block(), default_block()};
   if (b.mb == 0) b.mb = b.nb;
   if (b.nb == 0) b.nb = b.mb;
   return b;

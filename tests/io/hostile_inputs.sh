@@ -59,6 +59,15 @@ expect 2 "TARTAN_NUM_THREADS='abc'" env TARTAN_NUM_THREADS=abc "$mpiexec" --over
 expect 2 "TARTAN_NUM_THREADS='0'" env TARTAN_NUM_THREADS=0 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$eig" --n 10
 expect 2 "TARTAN_POOL='2', expected 0 (off) or 1 (on)" env TARTAN_POOL=2 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
 expect 2 "TARTAN_POOL_MAX='lots'" env TARTAN_POOL_MAX=lots "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
+expect 2 "TARTAN_NB='0', expected a whole number from 1 to 1048576" env TARTAN_NB=0 "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$solve" --n 10
+expect 2 "TARTAN_NB='64k'" env TARTAN_NB=64k "$mpiexec" --oversubscribe --timeout 50 -n "$np" "$eig" --n 10
+if [[ $np -gt 1 ]]; then  # set on one rank only: Block{} would mean two layouts
+  expect 2 "TARTAN_NB differs between ranks (unset and 32)" "$mpiexec" --oversubscribe --timeout 50 -n 1 "$solve" --n 10 : \
+    -n $((np - 1)) env TARTAN_NB=32 "$solve" --n 10
+fi
+# TARTAN_NB is the default block: the drivers' report says so, and the answer is the same
+out=$(TARTAN_NB=32 "${run[@]}" "$solve" --n 300 2>&1) || fail "TARTAN_NB=32: $out"
+[[ $out == *"in 32x32 blocks"* ]] || fail "TARTAN_NB=32 was not the drivers' block: ${out:0:400}"
 # the pool off, and a cap below one block: the same answer as with the default pool
 TARTAN_POOL=0 "${run[@]}" "$solve" --n 700 --out "$d/off.npy" > /dev/null || fail "TARTAN_POOL=0"
 TARTAN_POOL_MAX=1M "${run[@]}" "$solve" --n 700 --out "$d/tiny.npy" > /dev/null || fail "TARTAN_POOL_MAX=1M"
