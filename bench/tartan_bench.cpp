@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -51,7 +52,8 @@ options (default in brackets):
   --reps R       repetitions, best is reported                      [3]
   --csv FILE     also write the results as CSV (tartan-bench-plot FILE draws it; tartan-bench-model
                  extrapolates its communication to more ranks)
-  --json FILE    also write the results as JSON
+  --json FILE    also write the results as JSON; --json - prints it on stdout at the end in
+                 place of the report (as the drivers' --json); --csv - likewise
   --link         also measure the link between rank 0 and the last rank (ping-pong), fit
                  the alpha-beta model to it, and give each call's modelled communication
                  time: alpha * messages + beta * bytes (busiest rank)
@@ -534,6 +536,14 @@ int run(int argc, char** argv, tt::Environment& env) {
     return 0;
   }
   if (cli::version_asked(args, "tartan-bench", rank)) return 0;
+  // --json - : the JSON on stdout at the end, in place of the report (the drivers' --json);
+  // the report then goes nowhere (stderr keeps the progress lines).
+  const bool json_stdout = args.get("--json", "") == "-";
+  if (json_stdout && args.get("--csv", "") == "-")
+    throw cli::UsageError("--csv - and --json - both ask for stdout; give one of them a file");
+  const bool csv_stdout = args.get("--csv", "") == "-";
+  static FILE* const devnull = std::fopen("/dev/null", "w");
+  FILE* const report = json_stdout || csv_stdout ? devnull : stdout;
   const cli::RunInfo info(env, argc, argv);
   if (args.has("--link") && size < 2) throw cli::UsageError("--link needs at least 2 ranks");
   const auto ops = split(args.get("--ops", "gemm,lu,cholesky,qr"));
@@ -565,8 +575,8 @@ int run(int argc, char** argv, tt::Environment& env) {
             std::snprintf(row, sizeof row, "%s n=%lld nb=%lld grid %dx%d", op.c_str(), (long long)n, (long long)nb, p,
                           q);
             if (rank == 0 && args.has("--dry-run"))
-              std::printf("%-44s about %10s per rank (%s)%s\n", row, tt::format_bytes(pl.bytes).c_str(),
-                          pl.detail.c_str(), pl.bytes > double(avail) ? ": does not fit" : "");
+              std::fprintf(report, "%-44s about %10s per rank (%s)%s\n", row, tt::format_bytes(pl.bytes).c_str(),
+                           pl.detail.c_str(), pl.bytes > double(avail) ? ": does not fit" : "");
             if (pl.bytes > worst) {
               worst = pl.bytes;
               worst_row = row;
@@ -577,9 +587,10 @@ int run(int argc, char** argv, tt::Environment& env) {
           }
     }
     if (rank == 0) {
-      std::printf("tartan-bench %s: memory per rank at most about %s (%s) of %s available\n", tt::version_string,
-                  tt::format_bytes(worst).c_str(), worst_row.c_str(), tt::format_bytes(double(avail)).c_str());
-      std::fflush(stdout);
+      std::fprintf(report, "tartan-bench %s: memory per rank at most about %s (%s) of %s available\n",
+                   tt::version_string, tt::format_bytes(worst).c_str(), worst_row.c_str(),
+                   tt::format_bytes(double(avail)).c_str());
+      std::fflush(report);
     }
     if (args.has("--dry-run")) return 0;
     if (!refused.empty())
@@ -602,19 +613,25 @@ int run(int argc, char** argv, tt::Environment& env) {
   }
   const double peak = dgemm * nodes_leaders;  // DGEMM rate of all nodes of the job
   if (rank == 0) {
-    std::printf("tartan-bench %s: %d ranks x %d BLAS threads, OpenBLAS %s, %d node(s)\n", tt::version_string, size,
-                env.blas_threads(), env.blas_kernel().c_str(), nodes_leaders);
-    std::printf("node DGEMM rate (n=2000, all ranks at once): %.2f GFLOP/s\n\n", dgemm);
-    std::printf("%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s %10s %9s %8s\n", "op", "n", "nb", "grid", "tartan_s",
-                "scalapack_s", "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat", "first_rat", "faults");
+    std::fprintf(report, "tartan-bench %s: %d ranks x %d BLAS threads, OpenBLAS %s, %d node(s)\n", tt::version_string,
+                 size, env.blas_threads(), env.blas_kernel().c_str(), nodes_leaders);
+    std::fprintf(report, "node DGEMM rate (n=2000, all ranks at once): %.2f GFLOP/s\n\n", dgemm);
+    std::fprintf(report, "%-9s %6s %4s %5s %10s %10s %9s %9s %8s %8s %10s %9s %8s\n", "op", "n", "nb", "grid",
+                 "tartan_s", "scalapack_s", "tartan_GF", "scal_GF", "ratio", "%dgemm", "rvalue_rat", "first_rat",
+                 "faults");
   }
   std::vector<Row> rows;
   // --csv and --json are rewritten after every row (rank 0), so a sweep that dies keeps the
   // rows it finished; the last write adds the link figures.
-  auto save = [&](const std::optional<Link>& link) {
+  auto save = [&](const std::optional<Link>& link, bool last) {
     if (rank != 0) return;
-    if (args.has("--csv")) {
-      std::ofstream f(args.get("--csv", ""));
+    // a file is rewritten after every row; stdout ("-") gets the whole at the end
+    auto open = [&](const std::string& path) {
+      return path == "-" ? std::unique_ptr<std::ostream>() : std::make_unique<std::ofstream>(path);
+    };
+    if (args.has("--csv") && (!csv_stdout || last)) {
+      const auto file = open(args.get("--csv", ""));
+      std::ostream& f = file ? *file : std::cout;
       f << std::setprecision(12);
       f << "op,n,nb,grid,tartan_s,scalapack_s,tartan_gflops,scalapack_gflops,ratio,dgemm_gflops,efficiency,rvalue_s,"
            "tartan_recv_bytes,tartan_messages,scalapack_recv_bytes,scalapack_messages,bound_bytes,"
@@ -628,8 +645,9 @@ int run(int argc, char** argv, tt::Environment& env) {
           << '\n';
       if (!f) throw tt::IoError("tartan-bench: cannot write " + args.get("--csv", ""));
     }
-    if (args.has("--json")) {
-      std::ofstream f(args.get("--json", ""));
+    if (args.has("--json") && (!json_stdout || last)) {
+      const auto file = open(args.get("--json", ""));
+      std::ostream& f = file ? *file : std::cout;
       f << "{\"program\":\"tartan-bench\"," << info.json() << ",\"dgemm_gflops\":" << peak;
       if (link) f << ",\"link_alpha_s\":" << link->alpha << ",\"link_beta_s_per_byte\":" << link->beta;
       f << ",\"results\":[";
@@ -660,15 +678,15 @@ int run(int argc, char** argv, tt::Environment& env) {
                          p, q);
           Row r = run_op(op, g, n, nb, reps, m_arg);
           rows.push_back(r);
-          save(std::nullopt);
+          save(std::nullopt, false);
           if (rank == 0) {
             const double gt = r.flops / r.tartan_s * 1e-9, gs = r.flops / r.scalapack_s * 1e-9;
             char inplace[32] = "-";
             if (r.inplace_s > 0) std::snprintf(inplace, sizeof inplace, "%.3f", r.scalapack_s / r.inplace_s);
-            std::printf("%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%% %10s %9.3f %8.0f\n",
-                        r.op.c_str(), (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
-                        r.scalapack_s / r.tartan_s, 100 * gt / peak, inplace, r.scalapack_s / r.first_s, r.faults);
-            std::fflush(stdout);
+            std::fprintf(report, "%-9s %6lld %4lld %2dx%-2d %10.4f %10.4f %9.2f %9.2f %8.3f %7.1f%% %10s %9.3f %8.0f\n",
+                         r.op.c_str(), (long long)r.n, (long long)r.nb, r.p, r.q, r.tartan_s, r.scalapack_s, gt, gs,
+                         r.scalapack_s / r.tartan_s, 100 * gt / peak, inplace, r.scalapack_s / r.first_s, r.faults);
+            std::fflush(report);
           }
         }
   }
@@ -688,15 +706,17 @@ int run(int argc, char** argv, tt::Environment& env) {
       return std::string(t);
     };
     if (link) {
-      std::printf("\nlink rank 0 <-> rank %d (ping-pong, half round trip, best of %d):\n", size - 1, std::max(reps, 3));
-      for (auto [b, t] : link->points) std::printf("  %9.0f B  %10.2f us  %8.3f GB/s\n", b, t * 1e6, b / t * 1e-9);
-      std::printf("alpha = %.2f us, beta = %.4f ns/B (%.3f GB/s)\n", link->alpha * 1e6, link->beta * 1e9,
-                  link->beta > 0 ? 1e-9 / link->beta : 0.0);
+      std::fprintf(report, "\nlink rank 0 <-> rank %d (ping-pong, half round trip, best of %d):\n", size - 1,
+                   std::max(reps, 3));
+      for (auto [b, t] : link->points)
+        std::fprintf(report, "  %9.0f B  %10.2f us  %8.3f GB/s\n", b, t * 1e6, b / t * 1e-9);
+      std::fprintf(report, "alpha = %.2f us, beta = %.4f ns/B (%.3f GB/s)\n", link->alpha * 1e6, link->beta * 1e9,
+                   link->beta > 0 ? 1e-9 / link->beta : 0.0);
     }
     if (counting) {
-      std::printf("\ncommunication per rank, one call, busiest rank (received MB and messages):\n");
-      std::printf("%-9s %6s %4s %5s %11s %8s %11s %8s %10s %8s%s\n", "op", "n", "nb", "grid", "tartan_MB", "msgs",
-                  "scal_MB", "msgs", "bound_MB", "/bound", link ? "   model_s" : "");
+      std::fprintf(report, "\ncommunication per rank, one call, busiest rank (received MB and messages):\n");
+      std::fprintf(report, "%-9s %6s %4s %5s %11s %8s %11s %8s %10s %8s%s\n", "op", "n", "nb", "grid", "tartan_MB",
+                   "msgs", "scal_MB", "msgs", "bound_MB", "/bound", link ? "   model_s" : "");
       for (auto& r : rows) {
         const double bound = comm_bound_bytes(r.op, double(r.n), r.p * r.q);
         char ratio[24] = "-";
@@ -706,28 +726,30 @@ int run(int argc, char** argv, tt::Environment& env) {
         if (link && r.tartan_comm.counted())
           std::snprintf(model, sizeof model, " %9.4f",
                         link->alpha * r.tartan_comm.messages + link->beta * r.tartan_comm.bytes);
-        std::printf("%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s%s\n", r.op.c_str(), (long long)r.n,
-                    (long long)r.nb, r.p, r.q, mb(r.tartan_comm.bytes).c_str(), count(r.tartan_comm.messages).c_str(),
-                    mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio, model);
+        std::fprintf(report, "%-9s %6lld %4lld %2dx%-2d %11s %8s %11s %8s %10s %8s%s\n", r.op.c_str(), (long long)r.n,
+                     (long long)r.nb, r.p, r.q, mb(r.tartan_comm.bytes).c_str(), count(r.tartan_comm.messages).c_str(),
+                     mb(r.raw_comm.bytes).c_str(), count(r.raw_comm.messages).c_str(), mb(bound).c_str(), ratio, model);
       }
-      std::printf(
+      std::fprintf(
+          report,
           "received = point-to-point bytes addressed to the rank + collectives' payload from the others;\n"
           "msgs = point-to-point messages received + ceil(log2 p) per collective; bound_MB = the least some\n"
           "rank must receive in 2D (gemm, lu, cholesky; bench/comm_bounds.hpp); /bound = tartan_MB / bound_MB\n");
       if (link)
-        std::printf(
-            "model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
-            "measured link, with nothing overlapped (a model, not a measurement)\n");
+        std::fprintf(report,
+                     "model_s = alpha * msgs + beta * tartan_MB: the alpha-beta model's communication time on the\n"
+                     "measured link, with nothing overlapped (a model, not a measurement)\n");
     }
-    std::printf(
-        "\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
+    std::fprintf(
+        report, "\nnode DGEMM rate at the end: %.2f GFLOP/s%s\n", dgemm_end,
         dgemm_end > 1.1 * dgemm ? " (start figure was low: the machine was busy; %dgemm above uses the start)" : "");
-    std::printf(
+    std::fprintf(
+        report,
         "ratio = ScaLAPACK time / Tartan time (1 = no overhead); %%dgemm = Tartan GFLOP/s / DGEMM rate;\n"
         "rvalue_rat = the same ratio when Tartan is handed an rvalue (std::move(A)) and skips the input copy;\n"
         "first_rat = the same ratio for Tartan's first call; faults = minor page faults of Tartan's last call\n"
         "(busiest rank)\n");
-    save(link);
+    save(link, true);
   }
   return 0;
 }
