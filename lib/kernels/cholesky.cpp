@@ -22,7 +22,7 @@ void potrf(DistMatrix<T>& W, bool lower, const char* func, const char* what) {
   else
     scalapack::potrf(fortran::uplo_char(lower), static_cast<int>(W.rows()), W.data(), 1, 1, W.descriptor().data(),
                      &info);
-  info = agreed_info(W.grid(), info, func, "p?potrf", describe(W));
+  info = agreed_info(W.grid(), info, func, one_process_grid(W) ? "?potrf" : "p?potrf", describe(W));
   if (info > 0)
     throw NotPositiveDefinite(std::string(func) + ": " + what + "leading minor of order " + std::to_string(info) +
                                   " is not positive definite",
@@ -40,7 +40,7 @@ void potrs(const DistMatrix<T>& C, bool lower, DistMatrix<T>& X, const char* fun
   else
     scalapack::potrs(fortran::uplo_char(lower), static_cast<int>(C.rows()), static_cast<int>(X.cols()), C.data(), 1, 1,
                      C.descriptor().data(), X.data(), 1, 1, X.descriptor().data(), &info);
-  agreed_info(C.grid(), info, func, "p?potrs", describe(C));
+  agreed_info(C.grid(), info, func, one_process_grid(C) ? "?potrs" : "p?potrs", describe(C));
 }
 
 #define TARTAN_INSTANTIATE(T)                                             \

@@ -24,7 +24,7 @@ std::int64_t getrf(DistMatrix<T>& W, std::vector<int>& ipiv, const char* func) {
   else
     scalapack::getrf(static_cast<int>(W.rows()), static_cast<int>(W.cols()), W.data(), 1, 1, W.descriptor().data(),
                      ipiv.data(), &info);
-  info = agreed_info(W.grid(), info, func, "p?getrf", describe(W));
+  info = agreed_info(W.grid(), info, func, one_process_grid(W) ? "?getrf" : "p?getrf", describe(W));
   return info > 0 ? info - 1 : -1;
 }
 
@@ -39,7 +39,7 @@ void getrs(const DistMatrix<T>& F, const std::vector<int>& ipiv, Op trans, DistM
   else
     scalapack::getrs(fortran::op_char<T>(trans), static_cast<int>(F.rows()), static_cast<int>(X.cols()), F.data(), 1, 1,
                      F.descriptor().data(), ipiv.data(), X.data(), 1, 1, X.descriptor().data(), &info);
-  agreed_info(F.grid(), info, func, "p?getrs", describe(F));
+  agreed_info(F.grid(), info, func, one_process_grid(F) ? "?getrs" : "p?getrs", describe(F));
 }
 
 template <class T>
