@@ -83,6 +83,23 @@ TEMPLATE_TEST_CASE("expm against S exp(D) S^-1, every grid, default and small bl
   }
 }
 
+TEMPLATE_TEST_CASE("expm from n = 200 on: the 1-norms of A^8 and A^10 estimated (Higham-Tisseur)", "", TARTAN_TYPES) {
+  // From n = 200 expm estimates ||A^8|| and ||A^10|| from products it has (scipy does the
+  // same) instead of forming the powers; the degree and scaling it picks must still give
+  // an accurate exp.
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [lo, hi] : {std::pair{-0.3, 0.5}, {-1.0, 1.5}, {-30.0, 8.0}}) {
+      const Known<T> k = known<T>(257, lo, hi, 77);
+      auto A = tt::from_eigen(g, k.a, 0, tt::Block{});
+      INFO("grid " << P << "x" << Q << " spectrum [" << lo << ", " << hi << "]");
+      REQUIRE(rel(gather_all(tt::expm(A)), apply(k, [](double x) { return std::exp(x); })) <
+              tol<T>() * std::max(1.0, hi - lo));
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("expm of special matrices: zero, nilpotent, exp(A) exp(-A) = I", "", TARTAN_TYPES) {
   using T = TestType;
   tt::Grid g(test_comm());
