@@ -91,4 +91,9 @@ double default_rtol(std::int64_t m, std::int64_t n) {
   return static_cast<double>(std::numeric_limits<R>::epsilon()) * static_cast<double>(std::max(m, n));
 }
 
+/// getrf's pivots (ipiv, this process's ScaLAPACK array for W) as 0-based global rows on
+/// every rank, the first k of them: row i was interchanged with row piv[i]. Collective.
+template <class T>
+std::vector<std::int64_t> global_pivots(const DistMatrix<T>& W, const std::vector<int>& ipiv, std::int64_t k);
+
 }  // namespace tartan::detail

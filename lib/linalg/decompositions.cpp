@@ -15,20 +15,6 @@ namespace tartan {
 
 namespace {
 
-// getrf's pivots as 0-based global rows on every rank: row i was interchanged with piv[i].
-template <class T>
-std::vector<std::int64_t> global_pivots(const DistMatrix<T>& W, const std::vector<int>& ipiv, std::int64_t k) {
-  std::vector<std::int64_t> piv(static_cast<std::size_t>(k), 0);
-  const Grid& g = W.grid();
-  if (k > 0 && g.mycol() == W.layout().col_owner(0))
-    for (std::int64_t il = 0; il < W.local_rows(); ++il) {
-      const std::int64_t i = W.layout().global_row(il, g.myrow());
-      if (i < k) piv[static_cast<std::size_t>(i)] = ipiv[static_cast<std::size_t>(il)] - 1;
-    }
-  if (k > 0) MPI_Allreduce(MPI_IN_PLACE, piv.data(), static_cast<int>(k), MPI_INT64_T, MPI_SUM, g.comm());
-  return piv;
-}
-
 // How many singular values are above rcond * s_max (scipy's rule for orth and null_space).
 template <class T>
 std::int64_t rank_above_cutoff(const std::vector<real_t<T>>& s, std::int64_t m, std::int64_t n,
@@ -51,7 +37,7 @@ PluResult<T> lu(const DistMatrix<T>& A, PluOptions opts) {
   DistMatrix<T> W = detail::working_copy(A);
   std::vector<int> ipiv;
   if (m > 0 && n > 0) detail::getrf(W, ipiv, "lu");
-  const std::vector<std::int64_t> piv = global_pivots(W, ipiv, k);
+  const std::vector<std::int64_t> piv = detail::global_pivots(W, ipiv, k);
   // rows[j]: the row of A that ends up as row j of P^T A = L U.
   std::vector<std::int64_t> rows(static_cast<std::size_t>(m));
   std::iota(rows.begin(), rows.end(), 0);

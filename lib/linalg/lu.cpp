@@ -2,9 +2,14 @@
 
 #include "tartan/linalg/lu.hpp"
 
+#include <mpi.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "core/agree.hpp"
 #include "core/instantiate.hpp"
@@ -13,6 +18,23 @@
 #include "linalg/common.hpp"
 
 namespace tartan {
+
+namespace detail {
+
+template <class T>
+std::vector<std::int64_t> global_pivots(const DistMatrix<T>& W, const std::vector<int>& ipiv, std::int64_t k) {
+  std::vector<std::int64_t> piv(static_cast<std::size_t>(k), 0);
+  const Grid& g = W.grid();
+  if (k > 0 && g.mycol() == W.layout().col_owner(0))  // the first process column holds them all
+    for (std::int64_t il = 0; il < W.local_rows(); ++il) {
+      const std::int64_t i = W.layout().global_row(il, g.myrow());
+      if (i < k) piv[static_cast<std::size_t>(i)] = ipiv[static_cast<std::size_t>(il)] - 1;
+    }
+  if (k > 0) MPI_Allreduce(MPI_IN_PLACE, piv.data(), static_cast<int>(k), MPI_INT64_T, MPI_SUM, g.comm());
+  return piv;
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -99,6 +121,11 @@ SlogdetResult<T> LU<T>::slogdet() const {
 }
 
 template <class T>
+std::vector<std::int64_t> LU<T>::pivots() const {
+  return detail::global_pivots(lu_, ipiv_, std::min(lu_.rows(), lu_.cols()));
+}
+
+template <class T>
 T LU<T>::det() const {
   const auto s = slogdet();
   return s.sign * static_cast<real_t<T>>(std::exp(static_cast<double>(s.logabsdet)));
@@ -115,11 +142,13 @@ T det(const DistMatrix<T>& A, CheckOptions opts) {
   return lu_factor_impl<T>(A, opts.check_finite, "det").det();
 }
 
-#define TARTAN_INSTANTIATE(T)                                   \
-  template class LU<T>;                                         \
-  template LU<T> lu_factor<T>(const DistMatrix<T>&, LuOptions); \
-  template LU<T> lu_factor<T>(DistMatrix<T>&&, LuOptions);      \
-  template T det<T>(const DistMatrix<T>&, CheckOptions);        \
+#define TARTAN_INSTANTIATE(T)                                                                                \
+  template class LU<T>;                                                                                      \
+  template std::vector<std::int64_t> detail::global_pivots<T>(const DistMatrix<T>&, const std::vector<int>&, \
+                                                              std::int64_t);                                 \
+  template LU<T> lu_factor<T>(const DistMatrix<T>&, LuOptions);                                              \
+  template LU<T> lu_factor<T>(DistMatrix<T>&&, LuOptions);                                                   \
+  template T det<T>(const DistMatrix<T>&, CheckOptions);                                                     \
   template SlogdetResult<T> slogdet<T>(const DistMatrix<T>&, CheckOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 

@@ -1070,15 +1070,7 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         return std::visit(
             [](const auto& x) {
               const auto& lu = x.factors();
-              const auto& g = lu.grid();
-              const std::int64_t n = std::min(lu.rows(), lu.cols());
-              std::vector<std::int64_t> piv(static_cast<std::size_t>(n), 0);
-              if (n > 0 && g.mycol() == lu.layout().col_owner(0))
-                for (std::int64_t il = 0; il < lu.local_rows(); ++il) {
-                  const std::int64_t i = lu.layout().global_row(il, g.myrow());
-                  if (i < n) piv[static_cast<std::size_t>(i)] = x.local_pivots()[static_cast<std::size_t>(il)] - 1;
-                }
-              if (n > 0) MPI_Allreduce(MPI_IN_PLACE, piv.data(), static_cast<int>(n), MPI_INT64_T, MPI_SUM, g.comm());
+              const std::vector<std::int64_t> piv = released([&] { return x.pivots(); });
               return py::iter(py::make_tuple(wrap(released([&] { return lu.copy(); })), to_array(piv)));
             },
             f.f);

@@ -37,6 +37,14 @@ TEMPLATE_TEST_CASE("lu: A = P L U, L unit lower, U upper, perm as indices, every
         REQUIRE(one_norm(Mat<T>(gather_all(pl.l) * gather_all(pl.u) - a)) <=
                 t * std::max(1.0, one_norm(a)) * std::max(m, 1));
         REQUIRE(gather_all(A) == a);
+        if (m == n) {  // lu_factor's pivots (scipy's piv), applied as interchanges, give lu's perm
+          const std::vector<std::int64_t> piv = tt::lu_factor(A).pivots();
+          std::vector<std::int64_t> rows(static_cast<std::size_t>(m)), inv(static_cast<std::size_t>(m));
+          for (int i = 0; i < m; ++i) rows[std::size_t(i)] = i;
+          for (int i = 0; i < m; ++i) std::swap(rows[std::size_t(i)], rows[std::size_t(piv[std::size_t(i)])]);
+          for (int i = 0; i < m; ++i) inv[std::size_t(rows[std::size_t(i)])] = i;  // row i of A is row inv[i] of L U
+          REQUIRE(inv == r.perm);
+        }
       }
   }
 }

@@ -34,6 +34,9 @@ class LU {
   const DistMatrix<T>& factors() const noexcept { return lu_; }
   /// This process's ScaLAPACK pivot array (1-based global rows), for direct ScaLAPACK calls.
   const std::vector<int>& local_pivots() const noexcept { return ipiv_; }
+  /// The pivots as scipy's lu_factor gives them, on every rank: row i was interchanged with
+  /// row pivots()[i] (0-based), for i < min(m, n). Collective.
+  std::vector<std::int64_t> pivots() const;
   /// 0-based index of the first exactly-zero pivot, or -1.
   std::int64_t singular_index() const noexcept { return singular_; }
 
