@@ -23,7 +23,9 @@ expect() {  # expect <file> <regex> <what>
 
 step "placement: mpirun --hostfile hosts --map-by ppr:2:node --display-map hostname"
 set +e
-TARTAN_MPIRUN_ARGS="--map-by ppr:2:node --display-map" \
+# hostname exits before run.sh's stall watch can see a rank start; on a busy machine its
+# launch can take longer than the watch's default minute, so give this step more
+TARTAN_MULTIHOST_LAUNCH_WAIT=${TARTAN_MULTIHOST_LAUNCH_WAIT:-180} TARTAN_MPIRUN_ARGS="--map-by ppr:2:node --display-map" \
   bash "$here/run.sh" --hosts 2 --per-host 2 --timeout 120 -- hostname > "$work/map.out" 2>&1
 rc=$?
 set -e
