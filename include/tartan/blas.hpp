@@ -100,8 +100,7 @@ template <class T, class S>
 DistMatrix<T> scale_by(const DistMatrix<T>& A, const S* d, std::size_t len, bool rows);
 template <class R, class T>
 concept scale_range = std::ranges::contiguous_range<R> &&
-                      (std::is_same_v<std::ranges::range_value_t<R>, T> ||
-                       std::is_same_v<std::ranges::range_value_t<R>, real_t<T>>);
+    (std::is_same_v<std::ranges::range_value_t<R>, T> || std::is_same_v<std::ranges::range_value_t<R>, real_t<T>>);
 }  // namespace detail
 
 /// diag(d) * A as a new matrix: row i of A times d[i] (numpy's d[:, None] * A). d is any

@@ -104,7 +104,8 @@ DistMatrix<T> scale_by(const DistMatrix<T>& A, const S* d, std::size_t len, bool
                           " to " + std::to_string(hi) + "); every rank must pass the same vector");
   if (len != want)
     throw InvalidArgument(std::string(func) + ": A is " + shape(A) + " but the vector has " + std::to_string(len) +
-                          " entries, expected " + std::to_string(want) + (rows ? " (one per row)" : " (one per column)"));
+                          " entries, expected " + std::to_string(want) +
+                          (rows ? " (one per row)" : " (one per column)"));
   DistMatrix<T> C = A.copy();
   C.for_each_local([&](std::int64_t i, std::int64_t j, T& x) { x *= T(d[static_cast<std::size_t>(rows ? i : j)]); });
   return C;
@@ -112,14 +113,14 @@ DistMatrix<T> scale_by(const DistMatrix<T>& A, const S* d, std::size_t len, bool
 
 }  // namespace detail
 
-#define TARTAN_INSTANTIATE(T)                                                      \
+#define TARTAN_INSTANTIATE(T)                                                                       \
   template DistMatrix<T> detail::scale_by<T, T>(const DistMatrix<T>&, const T*, std::size_t, bool); \
-  template DistMatrix<T> transpose<T>(const DistMatrix<T>&);                       \
-  template DistMatrix<T> adjoint<T>(const DistMatrix<T>&);                         \
-  template DistMatrix<T> operator+<T>(const DistMatrix<T>&, const DistMatrix<T>&); \
-  template DistMatrix<T> operator-<T>(const DistMatrix<T>&, const DistMatrix<T>&); \
-  template DistMatrix<T> operator*<T>(T, const DistMatrix<T>&);                    \
-  template void axpy<T>(T, const DistMatrix<T>&, DistMatrix<T>&);                  \
+  template DistMatrix<T> transpose<T>(const DistMatrix<T>&);                                        \
+  template DistMatrix<T> adjoint<T>(const DistMatrix<T>&);                                          \
+  template DistMatrix<T> operator+<T>(const DistMatrix<T>&, const DistMatrix<T>&);                  \
+  template DistMatrix<T> operator-<T>(const DistMatrix<T>&, const DistMatrix<T>&);                  \
+  template DistMatrix<T> operator*<T>(T, const DistMatrix<T>&);                                     \
+  template void axpy<T>(T, const DistMatrix<T>&, DistMatrix<T>&);                                   \
   template T dot<T>(const DistMatrix<T>&, const DistMatrix<T>&);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)
 template DistMatrix<std::complex<float>> detail::scale_by<std::complex<float>, float>(

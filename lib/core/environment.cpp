@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "bindings/blacs.hpp"
-#include "core/block_default.hpp"
 #include "core/agree.hpp"
+#include "core/block_default.hpp"
 #include "core/pool.hpp"
 #include "core/watchdog.hpp"
 #include "tartan/error.hpp"

@@ -73,7 +73,8 @@ State& state() {
                  "tartan watchdog: rank %d (%s) has waited %.0f s inside %s (%s), its call number %llu. The ranks "
                  "of a grid must make the same Tartan calls in the same order: a collective called on some ranks "
                  "only (for example get, to_eigen or a solve inside `if (rank == 0)`) waits forever. The other "
-                 "ranks of this node follow; ranks on other nodes report for themselves if they time out. Ending the job (TARTAN_WATCHDOG=%g).\n",
+                 "ranks of this node follow; ranks on other nodes report for themselves if they time out. Ending the "
+                 "job (TARTAN_WATCHDOG=%g).\n",
                  s.rank, s.host, waited, s.name, s.detail.c_str(), static_cast<unsigned long long>(s.calls), s.limit);
     // where the other ranks of this node are, from the board
     const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
@@ -84,8 +85,8 @@ State& state() {
         std::snprintf(where, sizeof where, "unknown (its watchdog is off)");
       else if (o->inside.load())
         std::snprintf(where, sizeof where, "%s %.40s (%.160s), its call number %llu, for %.0f s",
-                      std::strncmp(o->name, s.name, sizeof o->name) == 0 ? "also inside" : "inside", o->name,
-                      o->detail, static_cast<unsigned long long>(o->calls.load()), now - o->since.load());
+                      std::strncmp(o->name, s.name, sizeof o->name) == 0 ? "also inside" : "inside", o->name, o->detail,
+                      static_cast<unsigned long long>(o->calls.load()), now - o->since.load());
       else
         std::snprintf(where, sizeof where,
                       "not in a Tartan call (after %llu calls): it has not arrived, or left this call's "

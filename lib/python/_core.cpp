@@ -558,177 +558,181 @@ kept on Grid(comm, shape=(comm.size, 1)).)")
         return "tartan.Grid(" + std::to_string(g.g.prows()) + "x" + std::to_string(g.g.pcols()) + ")";
       });
 
-  auto matrix_class = py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
+  auto matrix_class =
+      py::class_<Matrix>(mod, "DistMatrix", R"(A matrix distributed 2D block-cyclically over a Grid.
 
 Create one with tartan.zeros, identity, random, from_function, from_numpy or load_npy.
 .local is this rank's block as a writable numpy view (Fortran order); .to_numpy() gathers.)")
-      .def_property_readonly(
-          "shape",
-          [](const Matrix& a) {
-            return std::visit(
-                [&](const auto& x) { return a.vector ? py::make_tuple(x.rows()) : py::make_tuple(x.rows(), x.cols()); },
-                a.m);
-          })
-      .def_property_readonly("ndim", [](const Matrix& a) { return a.vector ? 1 : 2; })
-      .def_property(
-          "_vector", [](const Matrix& a) { return a.vector; },
-          [](Matrix& a, bool v) { a.vector = v && std::visit([](const auto& x) { return x.cols() == 1; }, a.m); })
-      .def_property_readonly(
-          "size", [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows() * x.cols(); }, a.m); })
-      .def("__len__", [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows(); }, a.m); })
-      .def_property_readonly("dtype",
-                             [](const Matrix& a) {
-                               return std::visit(
-                                   [](const auto& x) {
-                                     using T = typename std::decay_t<decltype(x)>::value_type;
-                                     return py::dtype::of<T>();
-                                   },
-                                   a.m);
-                             })
-      .def_property_readonly("block",
-                             [](const Matrix& a) {
-                               return std::visit(
-                                   [](const auto& x) { return py::make_tuple(x.block().mb, x.block().nb); }, a.m);
-                             })
-      .def_property_readonly("grid",
-                             [](const Matrix& a) {
-                               return PyGrid{grid_of(a), py::object()};
-                             })
-      .def_property_readonly("local", &local_view,
-                             "This rank's block: a writable numpy view (Fortran order; 1-D for a vector). "
-                             "local_index gives its global indices.")
-      .def_property_readonly(
-          "local_index",
-          [](const Matrix& a) {
-            return std::visit(
-                [&](const auto& x) -> py::object {
-                  const auto& g = x.grid();
-                  py::array_t<std::int64_t> I(static_cast<py::ssize_t>(x.local_rows()));
-                  py::array_t<std::int64_t> J(static_cast<py::ssize_t>(x.local_cols()));
-                  for (std::int64_t il = 0; il < x.local_rows(); ++il)
-                    I.mutable_data()[il] = x.layout().global_row(il, g.myrow());
-                  for (std::int64_t jl = 0; jl < x.local_cols(); ++jl)
-                    J.mutable_data()[jl] = x.layout().global_col(jl, g.mycol());
-                  if (a.vector) return x.local_cols() > 0 ? py::object(I) : py::object(J);
-                  return py::make_tuple(I, J);
-                },
-                a.m);
-          },
-          "The global indices of .local: (rows, cols), two int64 arrays, so that "
-          ".local[k, l] is entry (rows[k], cols[l]); for a vector, the one array of its indices.")
-      .def("to_numpy", &to_numpy, py::arg("root") = 0,
-           "Gathers the matrix as a numpy array on rank root (None elsewhere), or on every rank with root=None.")
-      .def(
-          "__array__",
-          [](const Matrix& a, const py::object& dtype, const py::object&) {
-            py::object out = to_numpy(a, py::none());
-            return dtype.is_none() ? out : out.attr("astype")(dtype);
-          },
-          py::arg("dtype") = py::none(), py::arg("copy") = py::none(),
-          "numpy.asarray(A): gathers A on every rank. Collective, as to_numpy(root=None).")
-      .def("copy",
-           [](const Matrix& a) {
-             return std::visit(
-                 [&](const auto& x) {
-                   return Matrix{Any(released([&] { return x.copy(); })), a.vector};
-                 },
-                 a.m);
-           })
-      .def(
-          "astype",
-          [](const Matrix& a, const py::object& dt) {
-            const int code = code_of(py::dtype::from_args(dt));
+          .def_property_readonly("shape",
+                                 [](const Matrix& a) {
+                                   return std::visit(
+                                       [&](const auto& x) {
+                                         return a.vector ? py::make_tuple(x.rows())
+                                                         : py::make_tuple(x.rows(), x.cols());
+                                       },
+                                       a.m);
+                                 })
+          .def_property_readonly("ndim", [](const Matrix& a) { return a.vector ? 1 : 2; })
+          .def_property(
+              "_vector", [](const Matrix& a) { return a.vector; },
+              [](Matrix& a, bool v) { a.vector = v && std::visit([](const auto& x) { return x.cols() == 1; }, a.m); })
+          .def_property_readonly(
+              "size",
+              [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows() * x.cols(); }, a.m); })
+          .def("__len__", [](const Matrix& a) { return std::visit([](const auto& x) { return x.rows(); }, a.m); })
+          .def_property_readonly("dtype",
+                                 [](const Matrix& a) {
+                                   return std::visit(
+                                       [](const auto& x) {
+                                         using T = typename std::decay_t<decltype(x)>::value_type;
+                                         return py::dtype::of<T>();
+                                       },
+                                       a.m);
+                                 })
+          .def_property_readonly("block",
+                                 [](const Matrix& a) {
+                                   return std::visit(
+                                       [](const auto& x) { return py::make_tuple(x.block().mb, x.block().nb); }, a.m);
+                                 })
+          .def_property_readonly("grid",
+                                 [](const Matrix& a) {
+                                   return PyGrid{grid_of(a), py::object()};
+                                 })
+          .def_property_readonly("local", &local_view,
+                                 "This rank's block: a writable numpy view (Fortran order; 1-D for a vector). "
+                                 "local_index gives its global indices.")
+          .def_property_readonly(
+              "local_index",
+              [](const Matrix& a) {
+                return std::visit(
+                    [&](const auto& x) -> py::object {
+                      const auto& g = x.grid();
+                      py::array_t<std::int64_t> I(static_cast<py::ssize_t>(x.local_rows()));
+                      py::array_t<std::int64_t> J(static_cast<py::ssize_t>(x.local_cols()));
+                      for (std::int64_t il = 0; il < x.local_rows(); ++il)
+                        I.mutable_data()[il] = x.layout().global_row(il, g.myrow());
+                      for (std::int64_t jl = 0; jl < x.local_cols(); ++jl)
+                        J.mutable_data()[jl] = x.layout().global_col(jl, g.mycol());
+                      if (a.vector) return x.local_cols() > 0 ? py::object(I) : py::object(J);
+                      return py::make_tuple(I, J);
+                    },
+                    a.m);
+              },
+              "The global indices of .local: (rows, cols), two int64 arrays, so that "
+              ".local[k, l] is entry (rows[k], cols[l]); for a vector, the one array of its indices.")
+          .def("to_numpy", &to_numpy, py::arg("root") = 0,
+               "Gathers the matrix as a numpy array on rank root (None elsewhere), or on every rank with root=None.")
+          .def(
+              "__array__",
+              [](const Matrix& a, const py::object& dtype, const py::object&) {
+                py::object out = to_numpy(a, py::none());
+                return dtype.is_none() ? out : out.attr("astype")(dtype);
+              },
+              py::arg("dtype") = py::none(), py::arg("copy") = py::none(),
+              "numpy.asarray(A): gathers A on every rank. Collective, as to_numpy(root=None).")
+          .def("copy",
+               [](const Matrix& a) {
+                 return std::visit(
+                     [&](const auto& x) {
+                       return Matrix{Any(released([&] { return x.copy(); })), a.vector};
+                     },
+                     a.m);
+               })
+          .def(
+              "astype",
+              [](const Matrix& a, const py::object& dt) {
+                const int code = code_of(py::dtype::from_args(dt));
+                return std::visit(
+                    [&](const auto& x) {
+                      using T = typename std::decay_t<decltype(x)>::value_type;
+                      return with_type(code, [&]<class U>() -> Matrix {
+                        if constexpr (tt::is_complex_v<T> && !tt::is_complex_v<U>)
+                          throw py::type_error("tartan: astype: complex to real would drop the imaginary part");
+                        else
+                          return Matrix{Any(released([&] { return tt::astype<U>(x); })), a.vector};
+                      });
+                    },
+                    a.m);
+              },
+              py::arg("dtype"), "A copy with entries converted to dtype (numpy's astype).")
+          .def_property_readonly("T",
+                                 [](const Matrix& a) {
+                                   return std::visit(
+                                       [&](const auto& x) {
+                                         if (a.vector)  // numpy: v.T is v
+                                           return Matrix{Any(released([&] { return x.copy(); })), true};
+                                         return Matrix{Any(released([&] { return tt::transpose(x); }))};
+                                       },
+                                       a.m);
+                                 })
+          .def_property_readonly("H",
+                                 [](const Matrix& a) {
+                                   return std::visit(
+                                       [&](const auto& x) {
+                                         if (a.vector) {  // the conjugate, still a vector
+                                           auto c = released([&] { return x.copy(); });
+                                           c.local() = c.local().conjugate();
+                                           return Matrix{Any(std::move(c)), true};
+                                         }
+                                         return Matrix{Any(released([&] { return tt::adjoint(x); }))};
+                                       },
+                                       a.m);
+                                 })
+          .def("__matmul__",
+               [](const Matrix& a, const Matrix& b) {
+                 return visit2(a, b, "@", [&](const auto& x, const auto& y) -> py::object {
+                   if (a.vector && x.rows() != y.rows())
+                     raise("InvalidArgument", "tartan: @: shapes " + shape_str(a) + " and " + shape_str(b) +
+                                                  " do not match (" + std::to_string(x.rows()) +
+                                                  " != " + std::to_string(y.rows()) + ")");
+                   if (a.vector && b.vector)  // the inner product, unconjugated as numpy's
+                     return py::cast(released([&] { return tt::matmul(tt::transpose(x), y).get(0, 0); }));
+                   if (a.vector)  // v @ B = B^T v, a vector
+                     return wrap(released([&] { return tt::matmul(tt::transpose(y), x); }), true);
+                   return wrap(released([&] { return tt::matmul(x, y); }), b.vector);
+                 });
+               })
+          .def(
+              "__add__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', false); },
+              py::is_operator())
+          .def(
+              "__radd__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', true); },
+              py::is_operator())
+          .def(
+              "__sub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', false); },
+              py::is_operator())
+          .def(
+              "__rsub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', true); },
+              py::is_operator())
+          .def(
+              "__mul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', false); },
+              py::is_operator())
+          .def(
+              "__rmul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', true); },
+              py::is_operator())
+          .def(
+              "__truediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', false); },
+              py::is_operator())
+          .def(
+              "__rtruediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', true); },
+              py::is_operator())
+          .def("__neg__", [](const Matrix& a) { return elementwise(a, py::int_(-1), '*', false); })
+          .def("__pos__", [](const Matrix& a) { return elementwise(a, py::int_(1), '*', false); })
+          .def("__getitem__", &subscript,
+               "A[i, j] (a number on every rank), A[i, :] / A[:, j] (vectors), A[i:j, k:l] (a copy, not a view); "
+               "slices of step 1 only. Collective.")
+          .def("__repr__", [](const Matrix& a) {
             return std::visit(
                 [&](const auto& x) {
                   using T = typename std::decay_t<decltype(x)>::value_type;
-                  return with_type(code, [&]<class U>() -> Matrix {
-                    if constexpr (tt::is_complex_v<T> && !tt::is_complex_v<U>)
-                      throw py::type_error("tartan: astype: complex to real would drop the imaginary part");
-                    else
-                      return Matrix{Any(released([&] { return tt::astype<U>(x); })), a.vector};
-                  });
+                  const std::string shape =
+                      a.vector ? std::to_string(x.rows()) : std::to_string(x.rows()) + "x" + std::to_string(x.cols());
+                  return "tartan.DistMatrix(" + shape + ", " + dtype_str<T>() + (a.vector ? ", vector" : "") +
+                         ", block " + std::to_string(x.block().mb) + "x" + std::to_string(x.block().nb) + ", grid " +
+                         std::to_string(x.grid().prows()) + "x" + std::to_string(x.grid().pcols()) + ")";
                 },
                 a.m);
-          },
-          py::arg("dtype"), "A copy with entries converted to dtype (numpy's astype).")
-      .def_property_readonly("T",
-                             [](const Matrix& a) {
-                               return std::visit(
-                                   [&](const auto& x) {
-                                     if (a.vector)  // numpy: v.T is v
-                                       return Matrix{Any(released([&] { return x.copy(); })), true};
-                                     return Matrix{Any(released([&] { return tt::transpose(x); }))};
-                                   },
-                                   a.m);
-                             })
-      .def_property_readonly("H",
-                             [](const Matrix& a) {
-                               return std::visit(
-                                   [&](const auto& x) {
-                                     if (a.vector) {  // the conjugate, still a vector
-                                       auto c = released([&] { return x.copy(); });
-                                       c.local() = c.local().conjugate();
-                                       return Matrix{Any(std::move(c)), true};
-                                     }
-                                     return Matrix{Any(released([&] { return tt::adjoint(x); }))};
-                                   },
-                                   a.m);
-                             })
-      .def("__matmul__",
-           [](const Matrix& a, const Matrix& b) {
-             return visit2(a, b, "@", [&](const auto& x, const auto& y) -> py::object {
-               if (a.vector && x.rows() != y.rows())
-                 raise("InvalidArgument", "tartan: @: shapes " + shape_str(a) + " and " + shape_str(b) +
-                                              " do not match (" + std::to_string(x.rows()) +
-                                              " != " + std::to_string(y.rows()) + ")");
-               if (a.vector && b.vector)  // the inner product, unconjugated as numpy's
-                 return py::cast(released([&] { return tt::matmul(tt::transpose(x), y).get(0, 0); }));
-               if (a.vector)  // v @ B = B^T v, a vector
-                 return wrap(released([&] { return tt::matmul(tt::transpose(y), x); }), true);
-               return wrap(released([&] { return tt::matmul(x, y); }), b.vector);
-             });
-           })
-      .def(
-          "__add__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', false); },
-          py::is_operator())
-      .def(
-          "__radd__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '+', true); },
-          py::is_operator())
-      .def(
-          "__sub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', false); },
-          py::is_operator())
-      .def(
-          "__rsub__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '-', true); },
-          py::is_operator())
-      .def(
-          "__mul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', false); },
-          py::is_operator())
-      .def(
-          "__rmul__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '*', true); },
-          py::is_operator())
-      .def(
-          "__truediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', false); },
-          py::is_operator())
-      .def(
-          "__rtruediv__", [](const Matrix& a, const py::object& o) { return elementwise(a, o, '/', true); },
-          py::is_operator())
-      .def("__neg__", [](const Matrix& a) { return elementwise(a, py::int_(-1), '*', false); })
-      .def("__pos__", [](const Matrix& a) { return elementwise(a, py::int_(1), '*', false); })
-      .def("__getitem__", &subscript,
-           "A[i, j] (a number on every rank), A[i, :] / A[:, j] (vectors), A[i:j, k:l] (a copy, not a view); "
-           "slices of step 1 only. Collective.")
-      .def("__repr__", [](const Matrix& a) {
-        return std::visit(
-            [&](const auto& x) {
-              using T = typename std::decay_t<decltype(x)>::value_type;
-              const std::string shape =
-                  a.vector ? std::to_string(x.rows()) : std::to_string(x.rows()) + "x" + std::to_string(x.cols());
-              return "tartan.DistMatrix(" + shape + ", " + dtype_str<T>() + (a.vector ? ", vector" : "") + ", block " +
-                     std::to_string(x.block().mb) + "x" + std::to_string(x.block().nb) + ", grid " +
-                     std::to_string(x.grid().prows()) + "x" + std::to_string(x.grid().pcols()) + ")";
-            },
-            a.m);
-      });
+          });
   // numpy's binary operators defer to DistMatrix's reflected ones (w[:, None] * A scales
   // A's rows here instead of gathering A into a numpy array).
   matrix_class.attr("__array_ufunc__") = py::none();

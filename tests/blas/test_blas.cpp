@@ -127,7 +127,7 @@ TEMPLATE_TEST_CASE("scale_rows and scale_columns: diag(d) A and A diag(d), real 
       Mat<T> want = a;
       for (int j = 0; j < 6; ++j) want.col(j) *= T(wc[std::size_t(j)]);
       REQUIRE(gather_all(tt::scale_columns(A, std::span<const R>(wc))) == want);  // real weights, any T
-      REQUIRE(gather_all(A) == a);  // input untouched
+      REQUIRE(gather_all(A) == a);                                                // input untouched
       require_throws_everywhere<tt::InvalidArgument>([&] { tt::scale_rows(dc, A); }, "expected 11 (one per row)");
       // ranks that pass different lengths: refused on every rank, nobody left waiting
       if (test_size() > 1) {

@@ -186,8 +186,8 @@ TEMPLATE_TEST_CASE("redistribute of windows, over a duplicated and a reordered c
   MPI_Comm_free(&reversed);
 }
 
-TEMPLATE_TEST_CASE("redistribution checked entry by entry where it lands; overlapping windows of one matrix",
-                   "", TARTAN_TYPES) {
+TEMPLATE_TEST_CASE("redistribution checked entry by entry where it lands; overlapping windows of one matrix", "",
+                   TARTAN_TYPES) {
   // Entries that name their own coordinates, checked on the rank that holds them (no
   // gather, which moves data by the same code), and assign() between overlapping windows
   // of the same matrix, which must read every source entry before writing any.

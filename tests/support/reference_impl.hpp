@@ -119,7 +119,7 @@ Mat<T> ref_hermitian_apply(const Mat<T>& h, const std::function<double(double)>&
   template Mat<T> ref_lstsq<T>(const Mat<T>&, const Mat<T>&, double);         \
   template Mat<T> ref_orthonormal_columns<T>(const Mat<T>&);                  \
   template std::complex<double> ref_det<T>(const Mat<T>&);                    \
-  template RefSlogdet ref_slogdet<T>(const Mat<T>&);                         \
+  template RefSlogdet ref_slogdet<T>(const Mat<T>&);                          \
   template Mat<T> ref_inverse<T>(const Mat<T>&);                              \
   template Mat<T> ref_hermitian_apply<T>(const Mat<T>&, const std::function<double(double)>&);
 

@@ -19,8 +19,8 @@ namespace tartan {
 /// estimated with Higham and Tisseur's block 1-norm estimator on A4 A4 and A4 A6 without
 /// forming them (scipy's choice), and computed exactly below. The 1-norms of |A|^(2m+1)
 /// that guard against overscaling are exact (2m+1 products by a vector). About 6-7
-/// products of n x n matrices, one LU solve with n right-hand sides and s squarings. Single precision computes in double and rounds the result. Throws
-/// InvalidArgument (not square), NonFiniteInput. Collective.
+/// products of n x n matrices, one LU solve with n right-hand sides and s squarings. Single precision computes in
+/// double and rounds the result. Throws InvalidArgument (not square), NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> expm(const DistMatrix<T>& A, CheckOptions opts = {});
 
