@@ -382,8 +382,8 @@ py::object elementwise(const Matrix& a, const py::object& other, char op, bool r
     const auto arr = py::reinterpret_borrow<py::array>(other);
     const auto [m, n] = std::visit([](const auto& x) { return std::pair{x.rows(), x.cols()}; }, a.m);
     const bool row = !a.vector && ((arr.ndim() == 1 && arr.shape(0) == n) ||
-                                   (arr.ndim() == 2 && arr.shape(0) == 1 && arr.shape(1) == n && m != 1));
-    const bool col = !a.vector && !row && arr.ndim() == 2 && arr.shape(0) == m && arr.shape(1) == 1 && n != 1;
+                                   (arr.ndim() == 2 && arr.shape(0) == 1 && arr.shape(1) == n));
+    const bool col = !a.vector && !row && arr.ndim() == 2 && arr.shape(0) == m && arr.shape(1) == 1;
     if (!row && !col) {
       std::string shp = "(";
       for (py::ssize_t k = 0; k < arr.ndim(); ++k) shp += (k ? ", " : "") + std::to_string(arr.shape(k));

@@ -361,6 +361,12 @@ def test_elementwise_operators_and_indexing(grid, dtype):
                      and np.allclose(got.to_numpy(root=None), want, atol=t))
     with pytest.raises(TypeError, match=r"shape \(9,\)"):
         A * np.ones(9)
+    # 1 x 1, 1 x n and m x 1 matrices take a row or column of their own shape, as numpy
+    for shape in [(1, 1), (1, 7), (9, 1)]:
+        s, x = rand(shape, dtype, 50), rand(shape, dtype, 51) + 2
+        S = scatter(s, grid)
+        for got, want in [(S * x, s * x), (x / S, x / s), (S - x[0], s - x[0]) if shape[0] == 1 else (S - x, s - x)]:
+            assert agree(got.shape == want.shape and np.allclose(got.to_numpy(root=None), want, atol=t))
     if not np.issubdtype(dtype, np.complexfloating):
         with pytest.raises(TypeError, match="complex array needs a complex matrix"):
             A * (r + 1j)
