@@ -18,6 +18,7 @@
 
 #include "tartan/linalg/cholesky.hpp"
 #include "tartan/linalg/decompositions.hpp"
+#include "tartan/linalg/eig.hpp"
 #include "tartan/linalg/eigh.hpp"
 #include "tartan/linalg/functions.hpp"
 #include "tartan/linalg/inv.hpp"

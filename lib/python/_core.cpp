@@ -1460,6 +1460,47 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       },
       py::arg("a"), py::arg("permute_l") = false, py::arg("p_indices") = false, py::arg("check_finite") = true);
   la.def(
+      "eig",
+      [](const Matrix& a, bool compute_v) {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              if (!compute_v) return to_array(released([&] { return tt::eigvals(x); }));
+              auto r = released([&] { return tt::eig(x); });
+              return py::make_tuple(to_array(r.w), wrap(std::move(r.v)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("compute_v") = true);
+  la.def(
+      "schur",
+      [](const Matrix& a, const std::string& output) {
+        if (output != "real" && output != "complex")
+          raise("InvalidArgument", "schur: output is '" + output + "', expected 'real' or 'complex'");
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              if (output == "complex") {
+                auto r = released([&] { return tt::schur_complex(x); });
+                return py::make_tuple(wrap(std::move(r.t)), wrap(std::move(r.z)));
+              }
+              auto r = released([&] { return tt::schur(x); });
+              return py::make_tuple(wrap(std::move(r.t)), wrap(std::move(r.z)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("output") = "real");
+  la.def(
+      "hessenberg",
+      [](const Matrix& a, bool calc_q) {
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              auto r = released([&] { return tt::hessenberg(x, {.calc_q = calc_q}); });
+              if (!calc_q) return wrap(std::move(r.h));
+              return py::make_tuple(wrap(std::move(r.h)), wrap(std::move(r.q)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("calc_q") = false);
+  la.def(
       "subspace",
       [](const Matrix& a, bool range, const py::object& rcond, bool check_finite) {
         tt::SubspaceOptions o;

@@ -610,6 +610,45 @@ def test_plu_orth_null_space_against_scipy(grid, dtype):
     assert agree(np.array_equal(np.asarray(u), np.zeros((3, 3))))
 
 
+def _same_multiset(w, ref, atol):
+    """Each of w near its own element of ref (greedy matching)."""
+    ref = list(ref)
+    for x in w:
+        k = int(np.argmin([abs(x - r) for r in ref]))
+        if abs(x - ref[k]) > atol:
+            return False
+        ref.pop(k)
+    return True
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_eig_schur_hessenberg_against_scipy(grid, dtype):
+    t = tol(dtype) * 100
+    for n, block in [(1, None), (3, None), (65, None), (17, (8, 8)), (40, (8, 8))]:
+        a = rand((n, n), dtype, n)
+        A = scatter(a, grid, block=block) if block else scatter(a, grid)
+        w, V = tl.eig(A)
+        v = np.asarray(V)
+        assert agree(w.dtype.kind == "c" and v.dtype.kind == "c" and v.shape == (n, n))
+        assert agree(np.allclose(a @ v, v * w, atol=t * n) and np.allclose(np.linalg.norm(v, axis=0), 1, atol=t))
+        ref = np.linalg.eigvals(a.astype(np.complex128))
+        assert agree(_same_multiset(w, ref, t * n) and _same_multiset(tl.eigvals(A), ref, t * n))
+        T, Z = (np.asarray(x) for x in tl.schur(A))
+        assert agree(np.allclose(Z @ T @ Z.conj().T, a, atol=t * n) and np.allclose(np.tril(T, -2), 0))
+        Tc, Zc = (np.asarray(x) for x in tl.schur(A, output="complex"))
+        assert agree(Tc.dtype.kind == "c" and np.allclose(np.tril(Tc, -1), 0))
+        assert agree(np.allclose(Zc @ Tc @ Zc.conj().T, a, atol=t * n))
+        H, Q = (np.asarray(x) for x in tl.hessenberg(A, calc_q=True))
+        assert agree(np.allclose(Q @ H @ Q.conj().T, a, atol=t * n) and np.allclose(np.tril(H, -2), 0))
+        assert agree(np.allclose(np.asarray(tl.hessenberg(A)), H, atol=t * n))
+    bad = rand((20, 20), dtype, 1)
+    bad[3, 4] = np.nan
+    with pytest.raises(tartan.NonFiniteInput, match="eig: A contains NaN or Inf"):
+        tl.eig(scatter(bad, grid))
+    with pytest.raises(tartan.InvalidArgument, match="output is 'sideways'"):
+        tl.schur(scatter(a, grid), output="sideways")
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_hstack_vstack(grid, dtype):
     a, b, c = rand((7, 3), dtype, 1), rand((7, 5), dtype, 2), rand((4, 3), dtype, 3)

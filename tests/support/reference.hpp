@@ -72,6 +72,9 @@ std::vector<double> ref_svdvals(const Mat<T>& a);
 /// Eigenvalues of the Hermitian a (its lower triangle), ascending.
 template <class T>
 std::vector<double> ref_eigvalsh(const Mat<T>& a);
+/// Eigenvalues of the general a (Eigen's complex Schur form in complex<double>), unordered.
+template <class T>
+std::vector<std::complex<double>> ref_eigvals(const Mat<T>& a);
 /// Eigenvalues of the Hermitian-definite pencil a - w b, ascending.
 template <class T>
 std::vector<double> ref_eigvalsh(const Mat<T>& a, const Mat<T>& b);

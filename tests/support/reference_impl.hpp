@@ -112,7 +112,16 @@ Mat<T> ref_hermitian_apply(const Mat<T>& h, const std::function<double(double)>&
   return Mat<T>((v * fw.cast<wide_t<T>>().asDiagonal() * v.adjoint()).template cast<T>());
 }
 
+template <class T>
+std::vector<std::complex<double>> ref_eigvals(const Mat<T>& a) {
+  const Eigen::ComplexEigenSolver<Mat<std::complex<double>>> es(a.template cast<std::complex<double>>(), false);
+  std::vector<std::complex<double>> w(static_cast<std::size_t>(a.rows()));
+  for (Eigen::Index i = 0; i < a.rows(); ++i) w[static_cast<std::size_t>(i)] = es.eigenvalues()(i);
+  return w;
+}
+
 #define TARTAN_TEST_REFERENCE(T)                                              \
+  template std::vector<std::complex<double>> ref_eigvals<T>(const Mat<T>&);   \
   template std::vector<double> ref_svdvals<T>(const Mat<T>&);                 \
   template std::vector<double> ref_eigvalsh<T>(const Mat<T>&);                \
   template std::vector<double> ref_eigvalsh<T>(const Mat<T>&, const Mat<T>&); \

@@ -258,6 +258,34 @@ def lu(a, permute_l=False, check_finite=True, p_indices=False):
     return _l.lu(_check("lu", "a", a), permute_l, p_indices, check_finite)
 
 
+def eig(a):
+    """(w, v) with a @ v[:, i] = w[i] v[:, i] (numpy.linalg.eig, scipy.linalg.eig's right
+    eigenvectors): w a complex numpy array on every rank, v a complex DistMatrix with unit
+    columns (largest component real). A real a's complex eigenvalues come in conjugate pairs.
+    Balancing, Hessenberg reduction (p?gehrd), the Schur form (pdhseqr for real a, p?lahqr
+    for complex a), then LAPACK's ?trevc3 on the replicated Schur form (n^2 per rank) and
+    one product. LAPACK's ?geev on one process. NaN or Inf always raise NonFiniteInput."""
+    return _l.eig(_check("eig", "a", a), True)
+
+
+def eigvals(a):
+    """The eigenvalues alone (numpy.linalg.eigvals): a complex numpy array on every rank."""
+    return _l.eig(_check("eigvals", "a", a), False)
+
+
+def schur(a, output="real"):
+    """(t, z) with a = z @ t @ z^H (scipy.linalg.schur). output='real': for real a the real
+    Schur form (2 x 2 blocks for complex pairs, in standard form); output='complex': the
+    triangular complex form (scipy's rsf2csf applied to the real one). No balancing and no
+    sort= (reordering needs pdtrord, whose 2.2.1 divides by zero on some inputs)."""
+    return _l.schur(_check("schur", "a", a), output)
+
+
+def hessenberg(a, calc_q=False):
+    """h, or (h, q) with a = q @ h @ q^H (scipy.linalg.hessenberg): p?gehrd, q by p?ormhr."""
+    return _l.hessenberg(_check("hessenberg", "a", a), calc_q)
+
+
 def orth(a, rcond=None):
     """An orthonormal basis of a's range (scipy.linalg.orth), from the SVD; singular values
     below rcond * s_max (default eps * max(m, n)) count as zero."""
