@@ -200,6 +200,35 @@ TARTAN_LP_NONSYM_COMPLEX(z, cdouble, double)
     const int one = 1;                                                                                            \
     p##name##_(&n, &one, &n, a, &lda, tau, work, &lwork, info);                                                   \
   }
+// QR with column pivoting (?geqp3, numpy's and scipy's), RQ (?gerqf) and its Q (?orgrq/?ungrq).
+#define TARTAN_LP_GEQP3_REAL(p, T, R)                                                                    \
+  extern "C" void p##geqp3_(const int*, const int*, T*, const int*, int*, T*, T*, const int*, int*);     \
+  inline void geqp3(int m, int n, T* a, int lda, int* jpvt, T* tau, T* work, int lwork, R*, int* info) { \
+    p##geqp3_(&m, &n, a, &lda, jpvt, tau, work, &lwork, info);                                           \
+  }
+TARTAN_LP_GEQP3_REAL(s, float, float)
+TARTAN_LP_GEQP3_REAL(d, double, double)
+#define TARTAN_LP_GEQP3_COMPLEX(p, T, R)                                                                       \
+  extern "C" void p##geqp3_(const int*, const int*, T*, const int*, int*, T*, T*, const int*, R*, int*);       \
+  inline void geqp3(int m, int n, T* a, int lda, int* jpvt, T* tau, T* work, int lwork, R* rwork, int* info) { \
+    p##geqp3_(&m, &n, a, &lda, jpvt, tau, work, &lwork, rwork, info);                                          \
+  }
+TARTAN_LP_GEQP3_COMPLEX(c, cfloat, float)
+TARTAN_LP_GEQP3_COMPLEX(z, cdouble, double)
+#define TARTAN_LP_GERQF(p, T, name)                                                                               \
+  extern "C" void p##gerqf_(const int*, const int*, T*, const int*, T*, T*, const int*, int*);                    \
+  extern "C" void p##name##_(const int*, const int*, const int*, T*, const int*, const T*, T*, const int*, int*); \
+  inline void gerqf(int m, int n, T* a, int lda, T* tau, T* work, int lwork, int* info) {                         \
+    p##gerqf_(&m, &n, a, &lda, tau, work, &lwork, info);                                                          \
+  }                                                                                                               \
+  inline void ungrq(int m, int n, int k, T* a, int lda, const T* tau, T* work, int lwork, int* info) {            \
+    p##name##_(&m, &n, &k, a, &lda, tau, work, &lwork, info);                                                     \
+  }
+TARTAN_LP_GERQF(s, float, orgrq)
+TARTAN_LP_GERQF(d, double, orgrq)
+TARTAN_LP_GERQF(c, cfloat, ungrq)
+TARTAN_LP_GERQF(z, cdouble, ungrq)
+
 TARTAN_LP_GEHRD(s, float, orghr)
 TARTAN_LP_GEHRD(d, double, orghr)
 TARTAN_LP_GEHRD(c, cfloat, unghr)

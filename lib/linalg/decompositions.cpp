@@ -9,6 +9,7 @@
 #include "core/instantiate.hpp"
 #include "core/watchdog.hpp"
 #include "kernels/lu.hpp"
+#include "kernels/qr.hpp"
 #include "linalg/common.hpp"
 
 namespace tartan {
@@ -66,6 +67,37 @@ PluResult<T> lu(const DistMatrix<T>& A, PluOptions opts) {
 }
 
 template <class T>
+RqResult<T> rq(const DistMatrix<T>& A, RqOptions opts) {
+  const detail::watchdog::Scope watch("rq", [&] { return detail::watchdog::describe(A); });
+  detail::check_one(A, "rq", false, opts.check_finite);
+  const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
+  DistMatrix<T> W = detail::working_copy(A);
+  const std::vector<T> tau = detail::gerqf(W, "rq");
+  const Grid& g = W.grid();
+  const Block b = W.block();
+  // R: W above its diagonal ending at (m-1, n-1) (scipy's triu(rq, n - m)); economic with
+  // n >= m keeps only the last m columns.
+  const bool square_r = opts.mode == RqMode::economic && n >= m;
+  DistMatrix<T> R = square_r ? copy<T>(std::as_const(W).view(0, n - m, m, m)) : W.copy();
+  const std::int64_t shift = square_r ? 0 : n - m;
+  R.for_each_local([&](std::int64_t i, std::int64_t j, T& x) {
+    if (j - i < shift) x = T(0);
+  });
+  if (opts.mode == RqMode::r) return {std::move(R), DistMatrix<T>(g, 0, 0, b)};
+  DistMatrix<T> Q(g, 0, 0, b);
+  if (n < m) {  // Q n x n from the last n rows
+    Q = copy<T>(std::as_const(W).view(m - n, 0, n, n));
+  } else if (opts.mode == RqMode::economic) {  // Q m x n
+    Q = std::move(W);
+  } else {  // Q n x n, the reflectors in its last m rows
+    Q = zeros<T>(g, n, n, b);
+    if (m > 0) assign<T>(Q.view(n - m, 0, m, n), std::as_const(W));
+  }
+  detail::ungrq(Q, k, tau, "rq");
+  return {std::move(R), std::move(Q)};
+}
+
+template <class T>
 DistMatrix<T> orth(const DistMatrix<T>& A, SubspaceOptions opts) {
   auto s = detail::svd_impl(A, false, opts.check_finite, "orth");
   return copy(s.u.view(0, 0, A.rows(), rank_above_cutoff<T>(s.s, A.rows(), A.cols(), opts, "orth")));
@@ -81,6 +113,7 @@ DistMatrix<T> null_space(const DistMatrix<T>& A, SubspaceOptions opts) {
 
 #define TARTAN_INSTANTIATE(T)                                            \
   template PluResult<T> lu<T>(const DistMatrix<T>&, PluOptions);         \
+  template RqResult<T> rq<T>(const DistMatrix<T>&, RqOptions);           \
   template DistMatrix<T> orth<T>(const DistMatrix<T>&, SubspaceOptions); \
   template DistMatrix<T> null_space<T>(const DistMatrix<T>&, SubspaceOptions);
 TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE)

@@ -28,9 +28,12 @@ const char* qr_method_name(QrMethod m) noexcept {
 
 namespace {
 template <class T, class Src>
-QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, const char* f) {
+QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, bool pivoting, const char* f) {
   detail::check_one(A, f, false, check_finite);
   const std::int64_t m = A.rows(), n = A.cols(), k = std::min(m, n);
+  if (pivoting && method == QrMethod::cholesky_qr)
+    throw InvalidArgument(std::string(f) + ": pivoting needs method householder or automatic, not cholesky_qr");
+  if (pivoting) method = QrMethod::householder;
   if (method == QrMethod::cholesky_qr && (mode == QrMode::complete || m < n))
     throw InvalidArgument(std::string(f) + ": method cholesky_qr needs m >= n and mode reduced or r; A is " +
                           std::to_string(m) + "x" + std::to_string(n) +
@@ -43,14 +46,15 @@ QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, co
   std::string fallback;
   if ((method == QrMethod::cholesky_qr || (method == QrMethod::automatic && tall)) && n >= 1) {
     auto t = detail::cholesky_qr<T>(std::as_const(A), mode != QrMode::r, &fallback);
-    if (t) return {std::move(t->q), std::move(t->r), QrMethod::cholesky_qr, std::move(fallback)};
+    if (t) return {std::move(t->q), std::move(t->r), QrMethod::cholesky_qr, std::move(fallback), {}};
     fallback += "; used householder";
   }
+  std::vector<std::int64_t> perm;
   auto result = [&](DistMatrix<T>&& q, DistMatrix<T>&& r) {
-    return QrResult<T>{std::move(q), std::move(r), QrMethod::householder, fallback};
+    return QrResult<T>{std::move(q), std::move(r), QrMethod::householder, fallback, std::move(perm)};
   };
   DistMatrix<T> W = detail::working_copy(std::forward<Src>(A));
-  const std::vector<T> tau = detail::geqrf(W, f);
+  const std::vector<T> tau = pivoting ? detail::geqpf(W, perm, f) : detail::geqrf(W, f);
   const std::int64_t rrows = mode == QrMode::complete ? m : k;
   if (mode == QrMode::r && rrows == m) {  // R is W itself: no second copy
     detail::zero_triangle(W, false);
@@ -74,12 +78,12 @@ QrResult<T> qr_impl(Src&& A, QrMode mode, bool check_finite, QrMethod method, co
 template <class T>
 QrResult<T> qr(const DistMatrix<T>& A, QrOptions opts) {
   const detail::watchdog::Scope watch("qr", [&] { return detail::watchdog::describe(A); });
-  return qr_impl<T>(A, opts.mode, opts.check_finite, opts.method, "qr");
+  return qr_impl<T>(A, opts.mode, opts.check_finite, opts.method, opts.pivoting, "qr");
 }
 template <class T>
 QrResult<T> qr(DistMatrix<T>&& A, QrOptions opts) {
   DistMatrix<T> own = std::move(A);  // consumed whether the call returns or throws
-  return qr_impl<T>(std::move(own), opts.mode, opts.check_finite, opts.method, "qr");
+  return qr_impl<T>(std::move(own), opts.mode, opts.check_finite, opts.method, opts.pivoting, "qr");
 }
 
 #define TARTAN_INSTANTIATE(T)                                  \

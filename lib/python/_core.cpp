@@ -1198,9 +1198,11 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("a"), py::arg("lower") = true, py::arg("check_finite") = true);
   la.def(
       "qr",
-      [](const Matrix& a, const std::string& mode, const std::string& method, bool check_finite) -> py::object {
+      [](const Matrix& a, const std::string& mode, const std::string& method, bool check_finite,
+         bool pivoting) -> py::object {
         tt::QrOptions o;
         o.check_finite = check_finite;
+        o.pivoting = pivoting;
         if (mode == "reduced")
           o.mode = tt::QrMode::reduced;
         else if (mode == "complete")
@@ -1221,12 +1223,39 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
         return std::visit(
             [&](const auto& x) -> py::object {
               auto r = released([&] { return tt::qr(x, o); });
+              if (pivoting) {
+                if (o.mode == tt::QrMode::r) return py::make_tuple(wrap(std::move(r.r)), to_array(r.perm));
+                return py::make_tuple(wrap(std::move(r.q)), wrap(std::move(r.r)), to_array(r.perm));
+              }
               if (o.mode == tt::QrMode::r) return wrap(std::move(r.r));
               return py::make_tuple(wrap(std::move(r.q)), wrap(std::move(r.r)));
             },
             a.m);
       },
-      py::arg("a"), py::arg("mode") = "reduced", py::arg("method") = "automatic", py::arg("check_finite") = true);
+      py::arg("a"), py::arg("mode") = "reduced", py::arg("method") = "automatic", py::arg("check_finite") = true,
+      py::arg("pivoting") = false);
+  la.def(
+      "rq",
+      [](const Matrix& a, const std::string& mode, bool check_finite) -> py::object {
+        tt::RqOptions o;
+        o.check_finite = check_finite;
+        if (mode == "full")
+          o.mode = tt::RqMode::full;
+        else if (mode == "r")
+          o.mode = tt::RqMode::r;
+        else if (mode == "economic")
+          o.mode = tt::RqMode::economic;
+        else
+          raise("InvalidArgument", "rq: mode is '" + mode + "', expected 'full', 'r' or 'economic'");
+        return std::visit(
+            [&](const auto& x) -> py::object {
+              auto r = released([&] { return tt::rq(x, o); });
+              if (o.mode == tt::RqMode::r) return wrap(std::move(r.r));
+              return py::make_tuple(wrap(std::move(r.r)), wrap(std::move(r.q)));
+            },
+            a.m);
+      },
+      py::arg("a"), py::arg("mode") = "full", py::arg("check_finite") = true);
   la.def(
       "lstsq",
       [](const Matrix& a, const Matrix& b, const py::object& rcond, bool check_finite) {

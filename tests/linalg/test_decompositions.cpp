@@ -70,3 +70,80 @@ TEMPLATE_TEST_CASE("orth and null_space of rank-deficient matrices, every grid",
                                                    "rcond");
   }
 }
+
+TEMPLATE_TEST_CASE("qr with pivoting: A[:, perm] = Q R, |R_ii| non-increasing, every grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n, r] : {std::tuple{1, 1, 1}, {13, 13, 13}, {65, 30, 30}, {30, 65, 30}, {40, 40, 9}, {70, 70, 70}})
+      for (auto b : {tt::Block{}, tt::Block{4, 4}}) {
+        INFO(m << "x" << n << " rank " << r << " grid " << P << "x" << Q << " block " << b.mb);
+        auto A = r == std::min(m, n) ? tt::random<T>(g, m, n, 5 + m, b)
+                                     : tt::matmul(tt::random<T>(g, m, r, 1, b), tt::random<T>(g, r, n, 2, b));
+        const Mat<T> a = gather_all(A);
+        for (auto mode : {tt::QrMode::reduced, tt::QrMode::complete, tt::QrMode::r}) {
+          auto res = tt::qr(A, {.mode = mode, .pivoting = true});
+          std::vector<std::int64_t> sorted = res.perm;
+          std::sort(sorted.begin(), sorted.end());
+          bool is_perm = static_cast<int>(sorted.size()) == n;
+          for (int j = 0; j < n && is_perm; ++j) is_perm = sorted[std::size_t(j)] == j;
+          REQUIRE(all_ranks(is_perm));
+          const Mat<T> rr = gather_all(res.r);
+          bool shape = true;
+          for (int j = 0; j < rr.cols(); ++j)
+            for (int i = j + 1; i < rr.rows(); ++i) shape = shape && rr(i, j) == T(0);
+          for (int i = 1; i < std::min<int>(rr.rows(), n); ++i)
+            shape = shape && std::abs(rr(i, i)) <= std::abs(rr(i - 1, i - 1)) * (1 + 1e-3) + 1e-5 * one_norm(a);
+          REQUIRE(all_ranks(shape));
+          if (mode == tt::QrMode::r) continue;
+          const Mat<T> q = gather_all(res.q);
+          Mat<T> ap(m, n);
+          for (int j = 0; j < n; ++j) ap.col(j) = a.col(res.perm[std::size_t(j)]);
+          REQUIRE(all_ranks(passes(recon<T>(ap, Mat<T>(q * rr)), 30) && passes(orthogonality<T>(q), 30)));
+        }
+        require_throws_everywhere<tt::InvalidArgument>(
+            [&] { tt::qr(A, {.method = tt::QrMethod::cholesky_qr, .pivoting = true}); }, "pivoting");
+        REQUIRE(gather_all(A) == a);
+      }
+  }
+}
+
+TEMPLATE_TEST_CASE("rq: A = R Q in scipy's modes, every grid", "", TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [m, n] : {std::pair{1, 1}, {13, 13}, {30, 65}, {65, 30}, {9, 70}, {129, 129}})
+      for (auto b : {tt::Block{}, tt::Block{4, 4}}) {
+        if (m > 100 && b.mb == 4) continue;
+        INFO(m << "x" << n << " grid " << P << "x" << Q << " block " << b.mb);
+        auto A = tt::random<T>(g, m, n, 9 + n, b);
+        const Mat<T> a = gather_all(A);
+        const int k = std::min(m, n);
+        for (auto mode : {tt::RqMode::full, tt::RqMode::economic, tt::RqMode::r}) {
+          INFO("mode " << static_cast<int>(mode));
+          auto [R, Qm] = tt::rq(A, {.mode = mode});
+          const Mat<T> r = gather_all(R);
+          const bool square_r = mode == tt::RqMode::economic && n >= m;
+          REQUIRE(all_ranks(r.rows() == m && r.cols() == (square_r ? m : n)));
+          const int shift = square_r ? 0 : n - m;
+          bool upper = true;
+          for (int i = 0; i < m; ++i)
+            for (int j = 0; j < r.cols(); ++j) upper = upper && (j - i >= shift || r(i, j) == T(0));
+          REQUIRE(all_ranks(upper));
+          if (mode == tt::RqMode::r) {
+            REQUIRE(Qm.rows() == 0);
+            continue;
+          }
+          const Mat<T> q = gather_all(Qm);
+          const int qrows = n < m ? n : (mode == tt::RqMode::economic ? m : n);
+          REQUIRE(all_ranks(q.rows() == qrows && q.cols() == n));
+          const Mat<T> qa = q.adjoint();
+          REQUIRE(all_ranks(passes(orthogonality<T>(qa), 30)));
+          // R Q reproduces A (full: R m x n times Q n x n; economic: m x m times m x n).
+          REQUIRE(all_ranks(passes(recon<T>(a, Mat<T>(r * q)), 30)));
+          (void)k;
+        }
+        REQUIRE(gather_all(A) == a);
+      }
+  }
+}

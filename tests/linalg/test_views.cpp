@@ -67,6 +67,20 @@ TEMPLATE_TEST_CASE("linalg functions take views: the same as on a copy of the wi
     REQUIRE(same(tt::eigvalsh(v), tt::eigvalsh(A)));
     REQUIRE(same(tt::eigh(cv, {.lower = false}).eigenvalues, tt::eigh(A, {.lower = false}).eigenvalues));
     REQUIRE(same(tt::svdvals(v), tt::svdvals(A)));
+    REQUIRE(same(tt::hessenberg(cv).h, tt::hessenberg(A).h));
+    REQUIRE(same(tt::rq(v).r, tt::rq(A).r));
+    {  // H is Hermitian: real eigenvalues, compared in ascending order
+      auto real_sorted = [](const auto& w) {
+        std::vector<tt::real_t<T>> r;
+        for (auto x : w) r.push_back(x.real());
+        std::sort(r.begin(), r.end());
+        return r;
+      };
+      REQUIRE(same(real_sorted(tt::eigvals(v)), real_sorted(tt::eigvals(A))));
+      REQUIRE(same(real_sorted(tt::eig(cv).w), real_sorted(tt::eig(A).w)));
+      REQUIRE(tt::schur(v).t.rows() == 23);
+      REQUIRE(tt::schur_complex(cv).z.rows() == 23);
+    }
     REQUIRE(same(tt::svd(cv).s, tt::svd(A).s));
     REQUIRE(same(tt::pinv(v), tt::pinv(A)));
     REQUIRE(tt::matrix_rank(v) == 23);

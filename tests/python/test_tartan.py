@@ -610,6 +610,32 @@ def test_plu_orth_null_space_against_scipy(grid, dtype):
     assert agree(np.array_equal(np.asarray(u), np.zeros((3, 3))))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_pivoted_qr_and_rq_against_scipy(grid, dtype):
+    t = tol(dtype) * 100
+    for m, n, r in [(1, 1, 1), (9, 9, 9), (70, 45, 45), (45, 70, 45), (40, 40, 7)]:
+        a = rand((m, n), dtype, m + n) if r == min(m, n) else (rand((m, r), dtype, 1) @ rand((r, n), dtype, 2))
+        a = a.astype(dtype)
+        A = scatter(a, grid, block=(8, 8))
+        Q, R, P = tl.qr(A, pivoting=True)
+        q, rr = np.asarray(Q), np.asarray(R)
+        sq, sr, sp = sl.qr(a, mode="economic", pivoting=True)
+        assert agree(np.allclose(q @ rr, a[:, P], atol=t * m) and sorted(P) == list(range(n)))
+        # the same |R_ii| as scipy's ?geqp3 (the pivots may differ only between equal norms)
+        d, sd = np.abs(np.diag(rr)), np.abs(np.diag(sr))
+        assert agree(np.allclose(d, sd, atol=t * np.abs(sd).max() * m))
+        R2, P2 = tl.qr(A, mode="r", pivoting=True)
+        assert agree(np.allclose(np.abs(np.diag(np.asarray(R2))), sd, atol=t * np.abs(sd).max() * m))
+        for mode in ("full", "economic"):
+            R3, Q3 = (np.asarray(x) for x in tl.rq(A, mode=mode))
+            sr3, sq3 = sl.rq(a, mode=mode)
+            assert agree(R3.shape == sr3.shape and Q3.shape == sq3.shape)
+            assert agree(np.allclose(R3 @ Q3, a, atol=t * n) and np.allclose(np.triu(R3, R3.shape[1] - m), R3))
+        assert agree(np.asarray(tl.rq(A, mode="r")).shape == sl.rq(a, mode="r").shape)
+    with pytest.raises(tartan.InvalidArgument, match="mode is 'thin'"):
+        tl.rq(A, mode="thin")
+
+
 def _same_multiset(w, ref, atol):
     """Each of w near its own element of ref (greedy matching)."""
     ref = list(ref)

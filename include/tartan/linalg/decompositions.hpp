@@ -1,8 +1,12 @@
 #pragma once
-// scipy.linalg's explicit decompositions and subspaces: lu (P, L, U), orth, null_space.
+// scipy.linalg's explicit decompositions and subspaces: lu (P, L, U), rq, orth, null_space.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tartan/dist_matrix.hpp"
@@ -32,6 +36,40 @@ struct PluResult {
 template <class T>
 PluResult<T> lu(const DistMatrix<T>& A, PluOptions opts = {});
 
+/// scipy.linalg.rq's modes for an m x n A (k = min(m, n)): full (R m x n, Q n x n), r (R
+/// only, m x n), economic (R m x k, Q k x n).
+enum class RqMode { full, r, economic };
+struct RqOptions {
+  RqMode mode = RqMode::full;
+  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A
+};
+/// A = R Q with R upper trapezoidal (its diagonal ends at the bottom-right corner) and Q
+/// with orthonormal rows. Unpacks as `auto [r, q] = rq(A)`, as scipy returns them.
+template <class T>
+struct RqResult {
+  DistMatrix<T> r;
+  DistMatrix<T> q;  ///< 0 x 0 in mode r
+
+  template <std::size_t I>
+  auto& get() & {
+    if constexpr (I == 0)
+      return r;
+    else
+      return q;
+  }
+  template <std::size_t I>
+  auto&& get() && {
+    if constexpr (I == 0)
+      return std::move(r);
+    else
+      return std::move(q);
+  }
+};
+/// RQ (scipy.linalg.rq): p?gerqf on a copy, Q by p?orgrq/p?ungrq (LAPACK's on one
+/// process). Throws InvalidArgument, NonFiniteInput. Collective.
+template <class T>
+RqResult<T> rq(const DistMatrix<T>& A, RqOptions opts = {});
+
 /// Options of orth and null_space (scipy.linalg's).
 struct SubspaceOptions {
   /// Singular values below rcond * s_max count as zero; unset: eps * max(m, n), as scipy.
@@ -51,3 +89,10 @@ template <class T>
 DistMatrix<T> null_space(const DistMatrix<T>& A, SubspaceOptions opts = {});
 
 }  // namespace tartan
+
+template <class T>
+struct std::tuple_size<tartan::RqResult<T>> : std::integral_constant<std::size_t, 2> {};
+template <std::size_t I, class T>
+struct std::tuple_element<I, tartan::RqResult<T>> {
+  using type = tartan::DistMatrix<T>;
+};

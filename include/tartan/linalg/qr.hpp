@@ -2,10 +2,12 @@
 // Householder QR in numpy.linalg.qr's modes.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "tartan/dist_matrix.hpp"
 #include "tartan/types.hpp"
@@ -43,6 +45,11 @@ struct QrOptions {
   bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A
   /// cholesky_qr with mode complete or m < n throws InvalidArgument.
   QrMethod method = QrMethod::automatic;
+  /// QR with column pivoting (scipy's pivoting=True): A[:, perm] = Q R with |R(i,i)|
+  /// non-increasing, perm in the result. p?geqpf, whose BLAS-2 column norm updates make it
+  /// about 8x slower than p?geqrf at n = 1500 (LAPACK's ?geqp3 on one process, as scipy).
+  /// Householder only: with method cholesky_qr it throws InvalidArgument.
+  bool pivoting = false;
 };
 
 /// Q, R and the algorithm that made them. Unpacks as `auto [q, r] = qr(A)`.
@@ -54,6 +61,9 @@ struct QrResult {
   /// Empty, or why cholesky_qr needed a shift (it says "shifted CholeskyQR3") or fell back
   /// to householder.
   std::string fallback;
+  /// With pivoting: column j of Q R is column perm[j] of A (0-based, on every rank), as
+  /// scipy's P. Empty otherwise.
+  std::vector<std::int64_t> perm;
 
   template <std::size_t I>
   auto& get() & {

@@ -16,6 +16,7 @@
 #include "tartan/create.hpp"
 #include "tartan/linalg/cholesky.hpp"
 #include "tartan/linalg/decompositions.hpp"
+#include "tartan/linalg/eig.hpp"
 #include "tartan/linalg/eigh.hpp"
 #include "tartan/linalg/functions.hpp"
 #include "tartan/linalg/inv.hpp"
@@ -86,6 +87,8 @@ TARTAN_VIEW_FORM(svd, SvdOptions)
 TARTAN_VIEW_FORM(svdvals, CheckOptions)
 TARTAN_VIEW_FORM(pinv, PinvOptions)
 TARTAN_VIEW_FORM(matrix_rank, RankOptions)
+TARTAN_VIEW_FORM(rq, RqOptions)
+TARTAN_VIEW_FORM(hessenberg, HessenbergOptions)
 #undef TARTAN_VIEW_FORM
 
 // Two-matrix functions: either argument a view, the other a view or a matrix.
@@ -102,7 +105,23 @@ TARTAN_VIEW_FORM2(eigh, EighOptions)
 TARTAN_VIEW_FORM2(eigvalsh, EighOptions)
 #undef TARTAN_VIEW_FORM2
 
-/// cond, matrix_power and funm_hermitian of a window.
+/// eig, eigvals, schur, schur_complex, cond, matrix_power and funm_hermitian of a window.
+template <detail::a_view V>
+auto eig(const V& A) {
+  return eig(detail::as_matrix(A));
+}
+template <detail::a_view V>
+auto eigvals(const V& A) {
+  return eigvals(detail::as_matrix(A));
+}
+template <detail::a_view V>
+auto schur(const V& A) {
+  return schur(detail::as_matrix(A));
+}
+template <detail::a_view V>
+auto schur_complex(const V& A) {
+  return schur_complex(detail::as_matrix(A));
+}
 template <detail::a_view V>
 auto cond(const V& A) {
   return cond(detail::as_matrix(A));
