@@ -20,6 +20,7 @@ enum class Operation {
   lstsq,        ///< lstsq(A, B)
   eigh,         ///< eigh(A), all eigenpairs, the driver auto takes
   svd,          ///< svd(A), U, s and Vh (gesdd)
+  eig,          ///< eig(A), the nonsymmetric eigenproblem with eigenvectors
 };
 /// "lu_factor", "solve", ...
 const char* operation_name(Operation op) noexcept;

@@ -38,6 +38,8 @@ const char* operation_name(Operation op) noexcept {
       return "eigh";
     case Operation::svd:
       return "svd";
+    case Operation::eig:
+      return "eig";
   }
   return "unknown";
 }
@@ -127,6 +129,29 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
     }
     return MemoryEstimate{p.bytes, available_memory(g), detail::pool::cached_bytes(), p.text.str()};
   }
+  if (op == Operation::eig) {
+    // lib/linalg/eig.cpp. One process (and one block): ?geev on A gathered to rank 0, its real
+    // eigenvectors and their complex form there, V scattered back. Else: the Hessenberg form
+    // and Z; T gathered through rank 0 to every process; T's eigenvectors X (real and
+    // imaginary parts for real types) and V = Z X, complex.
+    const double nn = double(n) * double(n), C = 2 * SR;  // bytes of a complex element
+    if (g.size() == 1 ||
+        detail::on_one_process(n, n, {std::max<std::int64_t>(nb, 6), std::max<std::int64_t>(nb, 6)}, g.size())) {
+      p.add("A gathered, its eigenvectors and their complex form", nn * (2 * S + C));
+      p.add("V", local(n, n) / S * C);
+      p.add("?geev's workspace", (4.0 * double(n) + double(n) * 64) * S);
+    } else {
+      p.add("the Hessenberg form (then T)", local(n, n));
+      p.add("the Schur vectors Z", local(n, n));
+      p.add("T on every process, gathered through rank 0", 2 * nn * S);
+      if (is_complex_v<T>)
+        p.add("T's eigenvectors and V", 2 * local(n, n));
+      else
+        p.add("T's eigenvectors (real and imaginary parts), their products with Z and V", 3 * local(n, n));
+      p.add("p?hseqr's workspace", 2.0 * double(nb) * double(numroc(n, nb, 0, 0, P) + numroc(n, nb, 0, 0, Q)) * S);
+    }
+    return MemoryEstimate{p.bytes, available_memory(g), detail::pool::cached_bytes(), p.text.str()};
+  }
   // PBLAS's and ScaLAPACK's panel buffers in the factorizations: about two nb-wide panels
   // of the local rows and columns (measured: 2.3 MiB at n = 1500 on 1x2); LAPACK has none.
   const double panels =
@@ -201,6 +226,8 @@ MemoryEstimate memory_estimate(Operation op, const Grid& g, std::int64_t m, std:
       }
       break;
     }
+    case Operation::eig:
+      break;  // above
     case Operation::svd: {
       const std::int64_t M = std::max(m, n), N = std::min(m, n);
       if (m < n) p.add("A^H", local(M, N));
