@@ -45,6 +45,10 @@ options (default in brackets):
                  redistribute: n x n from the P x Q grid in nb blocks to Q x P in 2nb blocks;
                  redistribute_tall: m x n to one process column, one row block per process;
                  both against pdgemr2d (a move: the ratio is the figure, GFLOP/s read 0)
+                 eig: eig (values and vectors) of a complex n x n matrix against the raw
+                 pipeline pzgehrd + pzunmhr + pzlahqr + pztrevc (back-transformed);
+                 eig_vectors: the eigenvectors of its Schur form alone, Tartan's replicated
+                 ?trevc3 and one product against pztrevc (back-transformed)
   --n LIST       matrix sizes                                       [2000]
   --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
   --nb LIST      block sizes                          [TARTAN_NB, else 64]
@@ -235,8 +239,74 @@ double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op.rfind("eigh", 0) == 0)
     return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
+  if (op == "eig") return 4 * 25.0 * n * n * n;    // complex ?geev with vectors, nominal 25 n^3 real flops x 4
+  if (op == "eig_vectors") return 4 * (n * n * n / 3.0 + 2 * n * n * n);       // triangular solves + V = Z X
   if (op == "svd_tall") return 4 * (100 * n) * n * n + 8.0 / 3.0 * n * n * n;  // (100 n) x n, nominal
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
+}
+
+// eig of a complex matrix against ScaLAPACK's own pipeline on the same data: pzgehrd,
+// pzunmhr (Q from the identity), pzlahqr (T and Z) and pztrevc back-transforming Z into the
+// eigenvectors (normalized by largest component, not by 2-norm: the raw route does less).
+// eig_vectors: the Schur form computed once, untimed; then Tartan's eigenvector stage
+// (eig_from_schur: T replicated, ?trevc3 on each process's columns, V = Z X) against
+// pztrevc alone.
+Times time_eig(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps) {
+  using C = std::complex<double>;
+  const tt::Block b{nb, nb};
+  const int ni = static_cast<int>(n), i1 = 1, query = -1, yes = 1;
+  auto A = tt::random<C>(g, n, n, 1, b);
+  tt::DistMatrix<C> W = A.copy(), Z = tt::identity<C>(g, n, b), X = tt::zeros<C>(g, n, n, b);
+  const int* d = W.descriptor().data();
+  const int* dz = Z.descriptor().data();
+  auto D = [](tt::DistMatrix<C>& M) { return reinterpret_cast<double*>(M.data()); };
+  std::vector<C> tau(static_cast<std::size_t>(W.local_cols() + nb)), w(static_cast<std::size_t>(n));
+  int info = 0, m_found = 0, iw = 0;
+  C wq{};
+  pzgehrd_(&ni, &i1, &ni, D(W), &i1, &i1, d, reinterpret_cast<double*>(tau.data()), reinterpret_cast<double*>(&wq),
+           &query, &info);
+  std::size_t lw = std::size_t(wq.real()) + 1024;
+  pzunmhr_("L", "N", &ni, &ni, &i1, &ni, D(W), &i1, &i1, d, reinterpret_cast<double*>(tau.data()), D(Z), &i1, &i1, dz,
+           reinterpret_cast<double*>(&wq), &query, &info, 1, 1);
+  lw = std::max(lw, std::size_t(wq.real()) + 1024);
+  pzlahqr_(&yes, &yes, &ni, &i1, &ni, D(W), d, reinterpret_cast<double*>(w.data()), &i1, &ni, D(Z), dz,
+           reinterpret_cast<double*>(&wq), &query, &iw, &i1, &info);
+  lw = std::max(lw, std::size_t(wq.real() * 1.5) + 1024);
+  std::vector<C> work(std::max<std::size_t>(lw, 2 * std::size_t(W.lld()) + 1024));
+  std::vector<double> rwork(std::size_t(W.lld()) + 1024);
+  std::vector<int> select(static_cast<std::size_t>(n), 1);
+  auto schur = [&] {  // W := T, Z := the Schur vectors, from A
+    W.local() = A.local();
+    Z = tt::identity<C>(g, n, b);
+    const int lwork = int(work.size());
+    pzgehrd_(&ni, &i1, &ni, D(W), &i1, &i1, d, reinterpret_cast<double*>(tau.data()),
+             reinterpret_cast<double*>(work.data()), &lwork, &info);
+    pzunmhr_("L", "N", &ni, &ni, &i1, &ni, D(W), &i1, &i1, d, reinterpret_cast<double*>(tau.data()), D(Z), &i1, &i1, dz,
+             reinterpret_cast<double*>(work.data()), &lwork, &info, 1, 1);
+    W.for_each_local([](std::int64_t i, std::int64_t j, C& x) {
+      if (i > j + 1) x = 0;
+    });
+    pzlahqr_(&yes, &yes, &ni, &i1, &ni, D(W), d, reinterpret_cast<double*>(w.data()), &i1, &ni, D(Z), dz,
+             reinterpret_cast<double*>(work.data()), &lwork, &iw, &i1, &info);
+  };
+  auto vectors = [&] {  // X := Z times the eigenvectors of T (HOWMNY 'B')
+    X.local() = Z.local();
+    pztrevc_("R", "B", select.data(), &ni, D(W), d, D(X), X.descriptor().data(), D(X), X.descriptor().data(), &ni,
+             &m_found, reinterpret_cast<double*>(work.data()), rwork.data(), &info, 1, 1);
+  };
+  if (op == "eig")
+    return best_of(
+        reps, [&] { keep(tt::eig(A)); }, [] {},
+        [&] {
+          schur();
+          vectors();
+        });
+  schur();  // untimed: T and Z for both sides
+  if (g.rank() == 0 && info != 0) std::fprintf(stderr, "[bench] eig_vectors: pzlahqr INFO = %d\n", info);
+  vectors();
+  if (g.rank() == 0) std::fprintf(stderr, "[bench] eig_vectors: pztrevc INFO = %d, M = %d\n", info, m_found);
+  return best_of(
+      reps, [&] { keep(tt::eig_from_schur(W, Z)); }, [] {}, vectors);
 }
 
 Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::int64_t nb, int reps,
@@ -429,6 +499,8 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
           pdsyevd_("V", "L", &ni, W.data(), &i1, &i1, d, w.data(), Z.data(), &i1, &i1, Z.descriptor().data(),
                    work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
         });
+  } else if (op == "eig" || op == "eig_vectors") {
+    tm = time_eig(op, g, n, nb, reps);
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -453,10 +525,10 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
                    VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
         });
   } else {
-    throw cli::UsageError(
-        "unknown op '" + op +
-        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-        "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
+    throw cli::UsageError("unknown op '" + op +
+                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+                          "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, svd, svd_gesvd, svd_tall, redistribute or "
+                          "redistribute_tall");
   }
   return {
       op,         n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm,
@@ -497,6 +569,13 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     call(tt::Operation::qr, n, n);
   } else if (op == "eigh" || op == "eigh_elpa" || op == "eigh_elpa2" || op == "eigh_evd" || op == "eigh_evr") {
     call(tt::Operation::eigh, n, n);
+  } else if (op == "eig" || op == "eig_vectors") {
+    // complex: the matrices count twice; the raw side's H, Z and X
+    p.bytes = 2 * (p.bytes + 3 * square);
+    p.detail += " (complex) + the raw pipeline's H, Z and X";
+    const auto e = tt::memory_estimate<std::complex<double>>(tt::Operation::eig, g, n, n, 1, tt::Block{nb, nb});
+    p.bytes += double(e.bytes);
+    p.detail += " + eig";
   } else if (op == "svd" || op == "svd_gesvd") {
     call(tt::Operation::svd, n, n);
   } else if (op == "svd_tall") {
@@ -510,10 +589,10 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     p.bytes += 5 * x;
     p.detail += " + the matrix, its two moved copies and the move's buffers";
   } else {
-    throw cli::UsageError(
-        "unknown op '" + op +
-        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-        "eigh_elpa2, eigh_evd, eigh_evr, svd, svd_gesvd, svd_tall, redistribute or redistribute_tall");
+    throw cli::UsageError("unknown op '" + op +
+                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+                          "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, svd, svd_gesvd, svd_tall, redistribute or "
+                          "redistribute_tall");
   }
   return p;
 }

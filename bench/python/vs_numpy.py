@@ -116,6 +116,7 @@ def main():
                 "svd": lambda: np.linalg.svd(a, full_matrices=False),
                 "solve": lambda: np.linalg.solve(a, bcol),
                 "expm": lambda: scipy.linalg.expm(a),
+                "eig": lambda: np.linalg.eig(a),
             }[op]
             tt_f = {
                 "gemm": lambda: A @ B,
@@ -126,6 +127,7 @@ def main():
                 "svd": lambda: tartan.linalg.svd(A, check_finite=False),
                 "solve": lambda: tartan.linalg.solve(A, Bc, check_finite=False),
                 "expm": lambda: tartan.linalg.expm(A),
+                "eig": lambda: tartan.linalg.eig(A),
             }[op]
             tn, tt, first = 1e300, 1e300, None
             for _ in range(args.reps):

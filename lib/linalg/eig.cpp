@@ -420,19 +420,17 @@ Reduced<T> reduce(const DistMatrix<T>& A, bool balanced, bool calc_q, const char
   return {std::move(W), std::move(Q), std::move(d)};
 }
 
+// The eigenvectors from a Schur form on the working grid: T (H, replicated and fixed up),
+// Z, the balancing d, the result moved to home.
 template <class T>
-EigResult<T> eig_dist(const DistMatrix<T>& A, bool vectors, const char* func) {
+EigResult<T> vectors_from_schur(DistMatrix<T>&& H, DistMatrix<T>&& Z, const std::vector<real_t<T>>& d, const Grid& home,
+                                const char* func) {
   using C = complex_of<T>;
-  using R = real_t<T>;
-  const std::int64_t n = A.rows();
-  Reduced<T> red = reduce(A, true, vectors, func);
-  DistMatrix<T>& H = red.h;
-  std::vector<C> w = detail::hqr(H, vectors ? &red.q : nullptr, func);
-  if (!vectors) return {std::move(w), DistMatrix<C>(A.grid(), 0, 0)};
-  DistMatrix<T>& Z = red.q;
+  const std::int64_t n = H.rows();
   std::vector<T> t = replicate(H, func);
   H = DistMatrix<T>(H.grid(), 0, 0, H.block());
   DistMatrix<C> V(Z.grid(), 0, 0, Z.block());
+  std::vector<C> w;
   if constexpr (!is_complex_v<T>) {
     const auto rots = standardize(t, n);
     rotate_columns(Z, rots);
@@ -444,7 +442,8 @@ EigResult<T> eig_dist(const DistMatrix<T>& A, bool vectors, const char* func) {
     Xr = DistMatrix<T>(Z.grid(), 0, 0, Z.block());
     DistMatrix<T> Vi = matmul(Z, Xi);
     Xi = DistMatrix<T>(Z.grid(), 0, 0, Z.block());
-    V = DistMatrix<C>(Z.grid(), n, n, Z.block());
+    Z = DistMatrix<T>(Z.grid(), 0, 0, Z.block());
+    V = DistMatrix<C>(Vr.grid(), n, n, Vr.block());
     const T* pr = Vr.data();
     const T* pi = Vi.data();
     const std::int64_t ld = Vr.lld();
@@ -461,10 +460,18 @@ EigResult<T> eig_dist(const DistMatrix<T>& A, bool vectors, const char* func) {
     V = matmul(Z, X);
   }
   // Back to A's scaling: V := D V.
-  const std::vector<R>& d = red.d;
   V.for_each_local([&](std::int64_t i, std::int64_t, C& x) { x *= d[static_cast<std::size_t>(i)]; });
   normalize_columns(V);
-  return {std::move(w), to_result_layout(std::move(V), A.grid())};
+  return {std::move(w), to_result_layout(std::move(V), home)};
+}
+
+template <class T>
+EigResult<T> eig_dist(const DistMatrix<T>& A, bool vectors, const char* func) {
+  using C = complex_of<T>;
+  Reduced<T> red = reduce(A, true, vectors, func);
+  std::vector<C> w = detail::hqr(red.h, vectors ? &red.q : nullptr, func);
+  if (!vectors) return {std::move(w), DistMatrix<C>(A.grid(), 0, 0)};
+  return vectors_from_schur(std::move(red.h), std::move(red.q), red.d, A.grid(), func);
 }
 
 }  // namespace
@@ -475,6 +482,28 @@ EigResult<T> eig(const DistMatrix<T>& A) {
   check_input(A, "eig");
   if (serial(A)) return eig_serial(A, true, "eig");
   return eig_dist(A, true, "eig");
+}
+
+template <class T>
+EigResult<T> eig_from_schur(const DistMatrix<T>& T_, const DistMatrix<T>& Z) {
+  const detail::watchdog::Scope watch("eig_from_schur", [&] { return detail::watchdog::describe(T_); });
+  detail::check_one(T_, "eig_from_schur", true, true);
+  detail::check_one(Z, "eig_from_schur", true, true);
+  if (Z.rows() != T_.rows())
+    throw InvalidArgument("eig_from_schur: T is " + std::to_string(T_.rows()) + "x" + std::to_string(T_.cols()) +
+                          " and Z " + std::to_string(Z.rows()) + "x" + std::to_string(Z.cols()) +
+                          ", expected the same order");
+  detail::require_same_grid(T_.grid(), Z.grid(), "eig_from_schur", "T", "Z");
+  const std::int64_t n = T_.rows();
+  bool shape = true;
+  T_.for_each_local([&](std::int64_t i, std::int64_t j, const T& x) { shape = shape && (i <= j + 1 || x == T(0)); });
+  if (detail::any_rank(T_.grid().comm(), !shape))
+    throw InvalidArgument("eig_from_schur: T has entries below its first subdiagonal: not a Schur form");
+  const Grid wg = detail::schur_grid(T_.grid());
+  const Block wb = schur_block(T_);
+  return vectors_from_schur(redistribute(T_, wg, wb, Source{}), redistribute(Z, wg, wb, Source{}),
+                            std::vector<real_t<T>>(static_cast<std::size_t>(n), real_t<T>(1)), T_.grid(),
+                            "eig_from_schur");
 }
 
 template <class T>
@@ -569,6 +598,7 @@ HessenbergResult<T> hessenberg(const DistMatrix<T>& A, HessenbergOptions opts) {
 
 #define TARTAN_INSTANTIATE(T)                                                           \
   template EigResult<T> eig<T>(const DistMatrix<T>&);                                   \
+  template EigResult<T> eig_from_schur<T>(const DistMatrix<T>&, const DistMatrix<T>&);  \
   template std::vector<std::complex<real_t<T>>> eigvals<T>(const DistMatrix<T>&);       \
   template SchurResult<T> schur<T>(const DistMatrix<T>&);                               \
   template SchurResult<std::complex<real_t<T>>> schur_complex<T>(const DistMatrix<T>&); \

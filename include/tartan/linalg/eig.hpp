@@ -59,6 +59,15 @@ struct EigResult {
 template <class T>
 EigResult<T> eig(const DistMatrix<T>& A);
 
+/// The eigenvalues and eigenvectors of Z T Z^H from its Schur form: T upper triangular, or
+/// for real types quasi-triangular (as schur returns it; 2 x 2 blocks are brought to
+/// standard form), Z unitary, both n x n on one grid. The second half of eig: T replicated
+/// on every process, LAPACK's ?trevc3 on each process's columns, V = Z X, unit columns.
+/// For users who keep a Schur form. Throws InvalidArgument (shapes, grids, entries below
+/// the subdiagonal), NonFiniteInput, OutOfMemory. Collective.
+template <class T>
+EigResult<T> eig_from_schur(const DistMatrix<T>& T_, const DistMatrix<T>& Z);
+
 /// numpy.linalg.eigvals: the eigenvalues alone (no Schur vectors, no replication).
 template <class T>
 std::vector<std::complex<real_t<T>>> eigvals(const DistMatrix<T>& A);
