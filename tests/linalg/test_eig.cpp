@@ -262,3 +262,25 @@ TEST_CASE("eig at a size where pdhseqr's queried workspace falls short, every gr
     check_eig<double>(g, a, tt::Block{32, 32}, tt::Source{}, true);
   }
 }
+
+TEMPLATE_TEST_CASE("eig_from_schur: the eigenpairs of Z T Z^H from schur's T and Z, every grid", "[eig]",
+                   TARTAN_TYPES) {
+  using T = TestType;
+  for (auto [P, Q] : grid_shapes()) {
+    tt::Grid g(test_comm(), P, Q);
+    for (auto [kind, n, b] : {std::tuple{"random", 65, tt::Block{}}, {"complex_pairs", 17, tt::Block{8, 8}}}) {
+      INFO(kind << " " << n << " grid " << P << "x" << Q);
+      const Mat<T> a = family<T>(kind, n, 3);
+      auto A = tt::from_eigen(g, a, 0, b);
+      auto [t, z] = tt::schur(A);
+      auto [w, V] = tt::eig_from_schur(t, z);
+      const auto [res, unit] = eig_residuals<T>(a, w, gather_all(V));
+      INFO("residual " << res << ", unit " << unit);
+      REQUIRE(all_ranks(passes(res, 10) && passes(unit, 10)));
+    }
+    auto R = tt::random<T>(g, 9, 9, 1);
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::eig_from_schur(R, R); }, "not a Schur form");
+    require_throws_everywhere<tt::InvalidArgument>([&] { tt::eig_from_schur(R, tt::random<T>(g, 8, 8, 1)); },
+                                                   "expected the same order");
+  }
+}
