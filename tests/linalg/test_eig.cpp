@@ -163,7 +163,7 @@ TEMPLATE_TEST_CASE("eig: A V = V diag(w), unit columns, LAPACK's eigenvalues, ev
   for (auto [P, Q] : grid_shapes()) {
     tt::Grid g(test_comm(), P, Q);
     // The default block: a few sizes around it; a small block (8): the same around 8.
-    for (auto [b, sizes] : {std::pair{tt::Block{}, std::vector<int>{1, 2, 3, 63, 65, 129}},
+    for (auto [b, sizes] : {std::pair{tt::Block{}, std::vector<int>{1, 2, 3, 63, 64, 65, 129}},
                             std::pair{tt::Block{8, 8}, std::vector<int>{7, 8, 9, 17, 40}}}) {
       for (int n : sizes) {
         const tt::Source src = n % 2 == 0 ? tt::Source{} : tt::Source{P - 1, Q - 1};
