@@ -49,6 +49,9 @@ options (default in brackets):
                  pipeline pzgehrd + pzunmhr + pzlahqr + pztrevc (back-transformed);
                  eig_vectors: the eigenvectors of its Schur form alone, Tartan's replicated
                  ?trevc3 and one product against pztrevc (back-transformed)
+                 polar, polar_ill: polar (U and P) by QDWH against the SVD route (Tartan's
+                 svd, U = W V^H, P = V S V^H) in the ScaLAPACK column, of a random matrix and
+                 of one with cond(A) = 1e8
   --n LIST       matrix sizes                                       [2000]
   --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
   --nb LIST      block sizes                          [TARTAN_NB, else 64]
@@ -239,7 +242,8 @@ double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "qr") return 4.0 / 3.0 * n * n * n;
   if (op.rfind("eigh", 0) == 0)
     return 4.0 / 3.0 * n * n * n + 2 * n * n * n;  // tridiagonalization + back-transformation
-  if (op == "eig") return 4 * 25.0 * n * n * n;    // complex ?geev with vectors, nominal 25 n^3 real flops x 4
+  if (op.rfind("polar", 0) == 0) return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // the SVD route's, nominal
+  if (op == "eig") return 4 * 25.0 * n * n * n;  // complex ?geev with vectors, nominal 25 n^3 real flops x 4
   if (op == "eig_vectors") return 4 * (n * n * n / 3.0 + 2 * n * n * n);       // triangular solves + V = Z X
   if (op == "svd_tall") return 4 * (100 * n) * n * n + 8.0 / 3.0 * n * n * n;  // (100 n) x n, nominal
   return 4 * n * n * n + 8.0 / 3.0 * n * n * n;  // svd: bidiagonalization + both bases (nominal)
@@ -501,6 +505,24 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
         });
   } else if (op == "eig" || op == "eig_vectors") {
     tm = time_eig(op, g, n, nb, reps);
+  } else if (op == "polar" || op == "polar_ill") {
+    if (op == "polar_ill") {  // singular values log-spaced from 1 to 1e-8 between random orthogonal factors
+      auto Q1 = tt::qr(tt::random<double>(g, n, n, 5, b)).q;
+      auto Q2 = tt::qr(tt::random<double>(g, n, n, 6, b)).q;
+      std::vector<double> sv(static_cast<std::size_t>(n));
+      for (std::int64_t i = 0; i < n; ++i)
+        sv[std::size_t(i)] = std::pow(1e8, -double(i) / double(std::max<std::int64_t>(n - 1, 1)));
+      A = tt::matmul(tt::scale_columns(Q1, sv), Q2);
+    }
+    {
+      const auto r = tt::polar(A, {.method = tt::PolarMethod::qdwh});  // untimed: its steps
+      if (g.rank() == 0)
+        std::fprintf(stderr, "[bench] %s: QDWH took %d steps (%d QR-based)%s%s\n", op.c_str(), r.iterations,
+                     r.qr_iterations, r.fallback.empty() ? "" : ", fell back: ", r.fallback.c_str());
+    }
+    tm = best_of(
+        reps, [&] { keep(tt::polar(A, {.method = tt::PolarMethod::qdwh})); }, [] {},
+        [&] { keep(tt::polar(A, {.method = tt::PolarMethod::svd})); });
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -525,10 +547,11 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
                    VT.data(), &i1, &i1, VT.descriptor().data(), work.data(), &lwork, &info, 1, 1);
         });
   } else {
-    throw cli::UsageError("unknown op '" + op +
-                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-                          "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, svd, svd_gesvd, svd_tall, redistribute or "
-                          "redistribute_tall");
+    throw cli::UsageError(
+        "unknown op '" + op +
+        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, svd, svd_gesvd, svd_tall, "
+        "redistribute or redistribute_tall");
   }
   return {
       op,         n, nb, g.prows(), g.pcols(), tm.tartan, tm.raw, flops_of(op, double(n)), tm.rvalue, tm.tartan_comm,
@@ -569,6 +592,10 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     call(tt::Operation::qr, n, n);
   } else if (op == "eigh" || op == "eigh_elpa" || op == "eigh_elpa2" || op == "eigh_evd" || op == "eigh_evr") {
     call(tt::Operation::eigh, n, n);
+  } else if (op == "polar" || op == "polar_ill") {
+    call(tt::Operation::svd, n, n);
+    p.bytes += 4 * square;
+    p.detail += " + QDWH's iterate, its stacked QR and P";
   } else if (op == "eig" || op == "eig_vectors") {
     // complex: the matrices count twice; the raw side's H, Z and X
     p.bytes = 2 * (p.bytes + 3 * square);
@@ -589,10 +616,11 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     p.bytes += 5 * x;
     p.detail += " + the matrix, its two moved copies and the move's buffers";
   } else {
-    throw cli::UsageError("unknown op '" + op +
-                          "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-                          "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, svd, svd_gesvd, svd_tall, redistribute or "
-                          "redistribute_tall");
+    throw cli::UsageError(
+        "unknown op '" + op +
+        "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
+        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, svd, svd_gesvd, svd_tall, "
+        "redistribute or redistribute_tall");
   }
   return p;
 }

@@ -26,6 +26,7 @@
 #include "tartan/linalg/eigh.hpp"
 #include "tartan/linalg/inv.hpp"
 #include "tartan/linalg/lu.hpp"
+#include "tartan/linalg/qr.hpp"
 #include "tartan/linalg/solve.hpp"
 
 namespace tartan {
@@ -614,13 +615,138 @@ DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
       "the imaginary axis");
 }
 
+const char* polar_method_name(PolarMethod m) noexcept {
+  switch (m) {
+    case PolarMethod::automatic:
+      return "automatic";
+    case PolarMethod::qdwh:
+      return "qdwh";
+    case PolarMethod::svd:
+      return "svd";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The weights (a, b, c) of QDWH's step for the lower bound l on the smallest singular
+// value of the current iterate (Nakatsukasa, Bai & Gygi 2010, eq. 3.13 and 3.14).
+struct QdwhWeights {
+  double a, b, c;
+};
+QdwhWeights qdwh_weights(double l) {
+  const double l2 = l * l;
+  const double d = std::cbrt(std::max(0.0, 4 * (1 - l2) / (l2 * l2)));
+  const double sd = std::sqrt(1 + d);
+  const double a = sd + 0.5 * std::sqrt(std::max(0.0, 8 - 4 * d + 8 * (2 - l2) / (l2 * sd)));
+  const double b = (a - 1) * (a - 1) / 4;
+  return {a, b, a + b - 1};
+}
+
+// The unitary polar factor of the square, nonsingular A by QDWH, or std::nullopt with why.
+template <class T>
+std::optional<DistMatrix<T>> qdwh_unitary(const DistMatrix<T>& A, PolarResult<T>& r, std::string* why) {
+  using R = real_t<T>;
+  const Grid& g = A.grid();
+  const std::int64_t n = A.rows();
+  const double eps = static_cast<double>(std::numeric_limits<R>::epsilon());
+  const double alpha = static_cast<double>(norm(A, Norm::fro));  // >= ||A||_2
+  if (!(alpha > 0)) {
+    *why = "A is zero";
+    return std::nullopt;
+  }
+  DistMatrix<T> X = A.copy();
+  X *= T(R(1 / alpha));
+  // sigma_min(X) >= 1 / (sqrt(n) ||X^-1||_1): a lower bound, as the iteration needs.
+  double l = 0;
+  try {
+    l = 1.0 / (std::sqrt(double(n)) * static_cast<double>(norm(detail::inv_impl(X, false, "polar"), Norm::one)));
+  } catch (const SingularMatrix&) {
+    *why = "A is singular (QDWH needs full rank)";
+    return std::nullopt;
+  }
+  if (!(l > 0) || !std::isfinite(l)) {
+    *why = "the estimate of the smallest singular value was not positive";
+    return std::nullopt;
+  }
+  l = std::min(l, 1.0);
+  const double tol = std::cbrt(5 * eps);
+  const Block b = X.block();
+  for (int k = 0; k < 20; ++k) {
+    const QdwhWeights w = qdwh_weights(l);
+    DistMatrix<T> Xn = X.copy();
+    Xn *= T(R(w.b / w.c));
+    if (w.c > 100) {  // QR-based: [sqrt(c) X; I] = [Q1; Q2] R, X := b/c X + (a - b/c)/sqrt(c) Q1 Q2^H
+      DistMatrix<T> S = zeros<T>(g, 2 * n, n, b);
+      DistMatrix<T> Xs = X.copy();
+      Xs *= T(R(std::sqrt(w.c)));
+      assign<T>(S.view(0, 0, n, n), Xs);
+      assign<T>(S.view(n, 0, n, n), identity<T>(g, n, b));
+      Xs = DistMatrix<T>(g, 0, 0, b);
+      auto q = qr(std::move(S), {.mode = QrMode::reduced, .check_finite = false, .method = QrMethod::householder}).q;
+      gemm(T(R((w.a - w.b / w.c) / std::sqrt(w.c))), copy<T>(std::as_const(q).view(0, 0, n, n)), Op::none,
+           copy<T>(std::as_const(q).view(n, 0, n, n)), Op::adjoint, T(1), Xn);
+      ++r.qr_iterations;
+    } else {  // Cholesky-based: Z = I + c X^H X, X := b/c X + (a - b/c) X Z^-1
+      DistMatrix<T> Z = identity<T>(g, n, b);
+      herk(R(w.c), X, Op::adjoint, R(1), Z, true);
+      DistMatrix<T> Y =
+          solve(Z, adjoint(X), {.assume = Structure::positive_definite, .lower = true, .check_finite = false});
+      axpy(T(R(w.a - w.b / w.c)), adjoint(Y), Xn);
+    }
+    const double change = static_cast<double>(norm(Xn - X, Norm::fro));
+    X = std::move(Xn);
+    l = std::min(1.0, l * (w.a + w.b * l * l) / (1 + w.c * l * l));
+    ++r.iterations;
+    if (!std::isfinite(change)) {
+      *why = "the iteration overflowed";
+      return std::nullopt;
+    }
+    if (change <= tol && std::abs(1 - l) <= 10 * eps) return X;
+  }
+  *why = "no convergence in 20 steps";
+  return std::nullopt;
+}
+
+}  // namespace
+
 template <class T>
 PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts) {
-  auto r = detail::svd_impl(A, false, opts.check_finite, "polar");
-  const std::vector<T> s(r.s.begin(), r.s.end());
-  DistMatrix<T> u = matmul(r.u, r.vh);
-  DistMatrix<T> p = opts.side == PolarSide::right ? compose_eigen(adjoint(r.vh), s) : compose_eigen(r.u, s);
-  return {std::move(u), std::move(p)};
+  const detail::watchdog::Scope watch("polar", [&] { return detail::watchdog::describe(A); });
+  detail::check_one(A, "polar", false, opts.check_finite);
+  const std::int64_t m = A.rows(), n = A.cols();
+  PolarResult<T> r{DistMatrix<T>(A.grid(), 0, 0), DistMatrix<T>(A.grid(), 0, 0)};
+  std::optional<DistMatrix<T>> u;
+  if (opts.method == PolarMethod::qdwh && std::min(m, n) > 0) {
+    // The square problem: A itself, the R of A's QR (tall), or of A^H's (wide).
+    const bool wide = m<n, tall = std::max(m, n)> std::min(m, n);
+    DistMatrix<T> B = wide ? adjoint(A) : A.copy();
+    DistMatrix<T> Q(A.grid(), 0, 0);
+    if (tall) {
+      auto f = qr(std::move(B), {.check_finite = false, .method = QrMethod::householder});
+      Q = std::move(f.q);
+      B = std::move(f.r);
+    }
+    u = qdwh_unitary(B, r, &r.fallback);
+    if (u && tall) u = matmul(Q, *u);
+    if (u && wide) u = adjoint(*u);
+  }
+  if (u) {
+    r.method = PolarMethod::qdwh;
+    r.u = std::move(*u);
+    DistMatrix<T> p = opts.side == PolarSide::right ? matmul(adjoint(r.u), A) : matmul(A, adjoint(r.u));
+    DistMatrix<T> ph = adjoint(p);
+    axpy(T(1), ph, p);  // exactly Hermitian: (P + P^H) / 2
+    p *= T(real_t<T>(0.5));
+    r.p = std::move(p);
+    return r;
+  }
+  auto s = detail::svd_impl(A, false, false, "polar");
+  const std::vector<T> sv(s.s.begin(), s.s.end());
+  r.method = PolarMethod::svd;
+  r.u = matmul(s.u, s.vh);
+  r.p = opts.side == PolarSide::right ? compose_eigen(adjoint(s.vh), sv) : compose_eigen(s.u, sv);
+  return r;
 }
 
 #define TARTAN_INSTANTIATE_EST(T) \

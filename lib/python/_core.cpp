@@ -1544,18 +1544,27 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("a"), py::arg("range"), py::arg("rcond") = py::none(), py::arg("check_finite") = true);
   la.def(
       "polar",
-      [](const Matrix& a, const std::string& side) {
+      [](const Matrix& a, const std::string& side, const std::string& method) {
         if (side != "right" && side != "left")
           raise("InvalidArgument", "polar: side is '" + side + "', expected 'right' or 'left'");
+        tt::PolarOptions o;
+        o.side = side == "right" ? tt::PolarSide::right : tt::PolarSide::left;
+        if (method == "automatic")
+          o.method = tt::PolarMethod::automatic;
+        else if (method == "qdwh")
+          o.method = tt::PolarMethod::qdwh;
+        else if (method == "svd")
+          o.method = tt::PolarMethod::svd;
+        else
+          raise("InvalidArgument", "polar: method is '" + method + "', expected 'automatic', 'qdwh' or 'svd'");
         return std::visit(
             [&](const auto& x) -> py::object {
-              auto r = released(
-                  [&] { return tt::polar(x, {.side = side == "right" ? tt::PolarSide::right : tt::PolarSide::left}); });
+              auto r = released([&] { return tt::polar(x, o); });
               return py::make_tuple(wrap(std::move(r.u)), wrap(std::move(r.p)));
             },
             a.m);
       },
-      py::arg("a"), py::arg("side") = "right");
+      py::arg("a"), py::arg("side") = "right", py::arg("method") = "automatic");
   la.def(
       "logm",
       [](const Matrix& a) {

@@ -306,11 +306,13 @@ def null_space(a, rcond=None):
     return _l.subspace(_check("null_space", "a", a), False, rcond)
 
 
-def polar(a, side="right"):
+def polar(a, side="right", method="automatic"):
     """(u, p) with a = u @ p (side='right', p n x n) or a = p @ u ('left', p m x m), u with
     orthonormal columns (rows when m < n) and p Hermitian positive semidefinite
-    (scipy.linalg.polar), from the SVD."""
-    return _l.polar(_check("polar", "a", a), side)
+    (scipy.linalg.polar). method: 'svd' (from the SVD), 'qdwh' (the QR-based dynamically
+    weighted Halley iteration: QR and Cholesky only; a singular a falls back to 'svd') or
+    'automatic' (svd)."""
+    return _l.polar(_check("polar", "a", a), side, method)
 
 
 def logm(a):
