@@ -496,12 +496,17 @@ def test_matrix_functions_errors_and_identities(grid):
         tl.expm(scatter(a[:, :5], grid))
     with pytest.raises(tartan.NonFiniteInput):
         tl.expm(scatter(np.full((3, 3), np.nan), grid))
-    # complex: eigenvalues off the negative axis converge; on it, the iteration cannot (scipy's
-    # Schur route can): an error, not a wrong root
+    # complex: eigenvalues off the negative axis converge; on it, the iteration cannot and the
+    # Schur route serves, as scipy's does (the same principal root)
     c = np.array([[-1.0 + 1j, 1.0], [0.0, -2.0 + 0.5j]])
     assert agree(np.allclose(np.asarray(tl.sqrtm(scatter(c, grid))), sl.sqrtm(c), atol=1e-12))
-    with pytest.raises(tartan.LinAlgError, match="negative real axis"):
-        tl.sqrtm(scatter(np.array([[-1.0, 1.0], [0.0, -2.0]], dtype=complex), grid))
+    on_axis = np.array([[-1.0, 1.0], [0.0, -2.0]], dtype=complex)
+    assert agree(np.allclose(np.asarray(tl.sqrtm(scatter(on_axis, grid))), sl.sqrtm(on_axis), atol=1e-12))
+    big = (np.triu(rand((30, 30), np.complex128, 5), 1) - np.diag(np.arange(1.0, 31.0))).astype(complex)
+    Xb = np.asarray(tl.sqrtm(scatter(big, grid, block=(8, 8))))
+    assert agree(np.linalg.norm(Xb @ Xb - big) / np.linalg.norm(Xb) ** 2 < 1000 * 30 * 2.2e-16)
+    with pytest.raises(tartan.LinAlgError, match="no square root"):
+        tl.sqrtm(scatter(np.array([[0, 1.0], [0, 0]], dtype=complex), grid))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -73,7 +73,11 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d);
 ///   (Higham, Functions of Matrices, 2008, section 6.3), one LU and one product per step,
 ///   quadratic convergence; it is the stable form, unlike Newton's X <- (X + X^-1 A) / 2.
 ///   Eigenvalues on the closed negative real axis defeat it (a singular step, or no
-///   convergence in 64 steps): LinAlgError / NoConvergence saying so, never a wrong answer.
+///   convergence in 64 steps). A real A then raises LinAlgError / NoConvergence saying so
+///   (its principal root is complex: pass it as complex). A complex A then goes through
+///   its complex Schur form A = Z T Z^H (schur, scipy's route): the triangular root of T by
+///   Bjorck and Hammarling's recurrence on rank 0 (T gathered there, n^2), X = Z R Z^H; a
+///   singular A without a square root (a nilpotent part) raises LinAlgError.
 /// Throws InvalidArgument (not square), NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts = {});

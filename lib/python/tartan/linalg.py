@@ -255,8 +255,9 @@ def sqrtm(a):
     """The principal square root (scipy.linalg.sqrtm). Hermitian a: through eigh (positive
     semidefinite a gives the positive semidefinite root; a real symmetric a with a negative
     eigenvalue raises LinAlgError: pass it as complex). Otherwise the scaled Denman-Beavers
-    iteration; eigenvalues on the closed negative real axis raise LinAlgError or
-    NoConvergence instead of returning a wrong root."""
+    iteration; where eigenvalues on the negative real axis defeat it, a complex a goes
+    through its Schur form (scipy's route) and a real a raises LinAlgError or NoConvergence
+    (its root is complex: pass it as complex)."""
     return _l.sqrtm(_check("sqrtm", "a", a))
 
 
