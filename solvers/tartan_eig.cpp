@@ -87,6 +87,23 @@ tt::DistMatrix<T> scale_columns(const tt::DistMatrix<T>& Q, const std::vector<tt
   return R;
 }
 
+// The report's timing table (HPL's layout) and one checked quantity's line.
+void timing_table(std::ostringstream& o, const char* tag, std::int64_t n, const Job& job, double seconds,
+                  double gflops) {
+  char line[256];
+  o << "================================================================================\n";
+  o << "T/V                N    NB     P     Q               Time                 Gflops\n";
+  o << "--------------------------------------------------------------------------------\n";
+  std::snprintf(line, sizeof line, "%-8s %11lld %5lld %5d %5d %18.2f %22.4e\n", tag, static_cast<long long>(n),
+                static_cast<long long>(job.nb), job.P, job.Q, seconds, gflops);
+  o << line << "--------------------------------------------------------------------------------\n";
+}
+void check_line(std::ostringstream& o, const char* what, double value) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", what, value, value < 50 ? "PASSED" : "FAILED");
+  o << line;
+}
+
 // --general: eig of a nonsymmetric matrix.
 template <class T>
 int general_as(const Job& job, const tt::Grid& grid, tt::Environment& env, int size, cli::Outputs& outputs) {
@@ -172,27 +189,18 @@ int general_as(const Job& job, const tt::Grid& grid, tt::Environment& env, int s
         << ",\"residual\":" << resid << ",\"normalization\":" << unit << ",\"complex_eigenvalues\":" << complex_count
         << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
     } else {
-      char line[256];
       o << "tartan-eig " << tt::version_string << ": eig of "
         << (from_file ? "'" + job.matrix + "', " : std::string("a generated ")) << n << "x" << n << " "
         << tt::dtype_name(job.dtype) << " matrix\n";
       o << "ranks " << size << " x BLAS threads " << env.blas_threads() << " (" << env.blas_threads_source()
         << "), OpenBLAS kernel " << env.blas_kernel() << "\n";
-      o << "================================================================================\n";
-      o << "T/V                N    NB     P     Q               Time                 Gflops\n";
-      o << "--------------------------------------------------------------------------------\n";
-      std::snprintf(line, sizeof line, "%-8s %11lld %5lld %5d %5d %18.2f %22.4e\n", "WR_EIG", static_cast<long long>(n),
-                    static_cast<long long>(job.nb), job.P, job.Q, seconds, gflops);
-      o << line << "--------------------------------------------------------------------------------\n";
+      timing_table(o, "WR_EIG", n, job, seconds, gflops);
       if (n > 0)
         o << complex_count << " of " << n << " eigenvalues complex, largest modulus " << wmax << " (nominal "
           << "flops 25 n^3)\n";
-      std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", "residual  (threshold 50)", resid,
-                    resid < 50 ? "PASSED" : "FAILED");
-      o << line;
-      std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", "unit columns (threshold 50)", unit,
-                    unit < 50 ? "PASSED" : "FAILED");
-      o << line << "================================================================================\n";
+      check_line(o, "residual  (threshold 50)", resid);
+      check_line(o, "unit columns (threshold 50)", unit);
+      o << "================================================================================\n";
     }
     std::fputs(o.str().c_str(), stdout);
     std::fflush(stdout);
@@ -309,27 +317,18 @@ int eig_as(Job job, const tt::Grid& grid, tt::Environment& env, int size, cli::O
         << ",\"seconds\":" << seconds << ",\"gflops\":" << gflops << ",\"residual\":" << resid
         << ",\"orthogonality\":" << orth << ",\"threshold\":50,\"passed\":" << (passed ? "true" : "false") << "}\n";
     } else {
-      char line[256];
       o << "tartan-eig " << tt::version_string << ": " << what << " of "
         << (from_file ? "'" + job.matrix + "', " : std::string("a generated ")) << m << "x" << A.cols() << " "
         << tt::dtype_name(job.dtype) << " matrix\n";
       o << "ranks " << size << " x BLAS threads " << env.blas_threads() << " (" << env.blas_threads_source()
         << "), OpenBLAS kernel " << env.blas_kernel() << ", driver " << used << "\n";
       if (!fallback.empty()) o << "fell back to " << used << ": " << fallback << "\n";
-      o << "================================================================================\n";
-      o << "T/V                N    NB     P     Q               Time                 Gflops\n";
-      o << "--------------------------------------------------------------------------------\n";
-      std::snprintf(line, sizeof line, "%-8s %11lld %5lld %5d %5d %18.2f %22.4e\n", job.svd ? "WR_SVD" : "WR_EIGH",
-                    static_cast<long long>(A.cols()), static_cast<long long>(job.nb), job.P, job.Q, seconds, gflops);
-      o << line << "--------------------------------------------------------------------------------\n";
+      timing_table(o, job.svd ? "WR_SVD" : "WR_EIGH", A.cols(), job, seconds, gflops);
       if (k > 0)
         o << (job.svd ? "s_max, s_min = " : "w_min, w_max = ") << values.front() << ", " << values.back() << "\n";
-      std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", "residual  (threshold 50)", resid,
-                    resid < 50 ? "PASSED" : "FAILED");
-      o << line;
-      std::snprintf(line, sizeof line, "%-38s= %18.7e ...... %s\n", "orthogonality (threshold 50)", orth,
-                    orth < 50 ? "PASSED" : "FAILED");
-      o << line << "================================================================================\n";
+      check_line(o, "residual  (threshold 50)", resid);
+      check_line(o, "orthogonality (threshold 50)", orth);
+      o << "================================================================================\n";
     }
     std::fputs(o.str().c_str(), stdout);
     std::fflush(stdout);

@@ -262,9 +262,26 @@ void triangular_eigenvectors(const std::vector<T>& t, const std::vector<complex_
   }
 }
 
+namespace {
+
+// LAPACK's eigenvalues as complex numbers: complex types' w as they are, real types' (wr, wi)
+// stored as wv[0:n] and wv[n:2n].
+template <class T>
+std::vector<complex_of<T>> lapack_values(const std::vector<T>& wv, int n) {
+  std::vector<complex_of<T>> w(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    if constexpr (is_complex_v<T>)
+      w[std::size_t(i)] = wv[std::size_t(i)];
+    else
+      w[std::size_t(i)] = {wv[std::size_t(i)], wv[std::size_t(n + i)]};
+  }
+  return w;
+}
+
+}  // namespace
+
 template <class T>
 int geev_local(int n, T* a, std::vector<complex_of<T>>& w, T* vr) {
-  using R = real_t<T>;
   std::vector<T> wv(static_cast<std::size_t>(2 * std::max(n, 1)));
   T none{};
   const int info = local_workspace_call<T>(
@@ -276,19 +293,12 @@ int geev_local(int n, T* a, std::vector<complex_of<T>>& w, T* vr) {
         return Workspace{q.lwork + 16, 2 * std::int64_t(n) + 16, 1};
       },
       2 * std::int64_t(std::max(n, 1)));
-  w.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    if constexpr (is_complex_v<T>)
-      w[std::size_t(i)] = wv[std::size_t(i)];
-    else
-      w[std::size_t(i)] = {R(wv[std::size_t(i)]), R(wv[std::size_t(n + i)])};
-  }
+  w = lapack_values(wv, n);
   return info;
 }
 
 template <class T>
 int gees_local(int n, T* a, std::vector<complex_of<T>>& w, T* vs) {
-  using R = real_t<T>;
   std::vector<T> wv(static_cast<std::size_t>(2 * std::max(n, 1)));
   std::vector<int> bwork(static_cast<std::size_t>(std::max(n, 1)));
   const int info = local_workspace_call<T>(
@@ -300,13 +310,7 @@ int gees_local(int n, T* a, std::vector<complex_of<T>>& w, T* vs) {
         return Workspace{q.lwork + 16, std::int64_t(n) + 16, 1};
       },
       std::int64_t(std::max(n, 1)));
-  w.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    if constexpr (is_complex_v<T>)
-      w[std::size_t(i)] = wv[std::size_t(i)];
-    else
-      w[std::size_t(i)] = {R(wv[std::size_t(i)]), R(wv[std::size_t(n + i)])};
-  }
+  w = lapack_values(wv, n);
   return info;
 }
 
