@@ -1,5 +1,6 @@
-// Matrix functions from distributed products, LU and eigh: expm (Al-Mohy & Higham 2009),
-// matrix_power, multi_dot, funm_hermitian and sqrtm (eigh, or scaled Denman-Beavers).
+// Matrix functions from distributed products, LU, QR, Cholesky, eigh and schur: expm
+// (Al-Mohy & Higham 2009), matrix_power, multi_dot, funm_hermitian, sqrtm and logm (eigh,
+// scaled Denman-Beavers, or the complex Schur form), signm (Newton) and polar (QDWH or SVD).
 
 #include "tartan/linalg/functions.hpp"
 
@@ -287,21 +288,29 @@ DistMatrix<T> pade13_scaled(Powers<T>& P, int s) {
 
 // expm in double or complex<double>, on A in the working layout.
 template <class T>
-DistMatrix<T> expm_double(const DistMatrix<T>& A) {
+DistMatrix<T> expm_double(const DistMatrix<T>& A, FunmReport& rep) {
   const std::int64_t n = A.rows();
+  rep.method = "pade";
   if (n == 0) return A.copy();
   const double a1 = static_cast<double>(norm(A, Norm::one));
-  if (a1 == 0) return identity<T>(A.grid(), n, A.block());
+  if (a1 == 0) {
+    rep.method = "zero";
+    return identity<T>(A.grid(), n, A.block());
+  }
   Powers<T> P{A, {}, {}, {}, {}, {}};
   using Pw = Powers<T>;
   const double d4 = Pw::d(P.A4(), 4), d6 = Pw::d(P.A6(), 6);
   const double eta1 = std::max(d4, d6);
-  if (eta1 < 1.495585217958292e-002 && ell(A, 3, a1) == 0) return pade_low(P, b3);
-  if (eta1 < 2.539398330063230e-001 && ell(A, 5, a1) == 0) return pade_low(P, b5);
+  auto degree = [&](int m) {
+    rep.degree = m;
+    return true;
+  };
+  if (eta1 < 1.495585217958292e-002 && ell(A, 3, a1) == 0 && degree(3)) return pade_low(P, b3);
+  if (eta1 < 2.539398330063230e-001 && ell(A, 5, a1) == 0 && degree(5)) return pade_low(P, b5);
   const double d8 = P.d_of_product(8);
   const double eta3 = std::max(d6, d8);
-  if (eta3 < 9.504178996162932e-001 && ell(A, 7, a1) == 0) return pade_low(P, b7);
-  if (eta3 < 2.097847961257068e+000 && ell(A, 9, a1) == 0) return pade_low(P, b9);
+  if (eta3 < 9.504178996162932e-001 && ell(A, 7, a1) == 0 && degree(7)) return pade_low(P, b7);
+  if (eta3 < 2.097847961257068e+000 && ell(A, 9, a1) == 0 && degree(9)) return pade_low(P, b9);
   const double d10 = P.d_of_product(10);
   const double eta5 = std::min(eta3, std::max(d8, d10));
   const double theta13 = 4.25;
@@ -311,6 +320,8 @@ DistMatrix<T> expm_double(const DistMatrix<T>& A) {
     As *= T(std::ldexp(1.0, -s));
     s += ell(As, 13, a1 * std::ldexp(1.0, -s));
   }
+  rep.degree = 13;
+  rep.squarings = s;
   DistMatrix<T> X = pade13_scaled(P, s);
   for (int k = 0; k < s; ++k) X = matmul(X, X);
   return X;
@@ -329,17 +340,26 @@ bool nearly_hermitian(const DistMatrix<T>& A) {
   return d <= 100.0 * static_cast<double>(A.rows()) * static_cast<double>(eps_of<T>()) * a;
 }
 
+// The report the caller asked for, cleared, or the scratch one.
+FunmReport& report_of(const FunmOptions& opts, FunmReport& scratch) {
+  FunmReport& r = opts.report ? *opts.report : scratch;
+  r = FunmReport{};
+  return r;
+}
+
 }  // namespace
 
 template <class T>
-DistMatrix<T> expm(const DistMatrix<T>& A, CheckOptions opts) {
+DistMatrix<T> expm(const DistMatrix<T>& A, FunmOptions opts) {
   const detail::watchdog::Scope watch("expm", [&] { return detail::watchdog::describe(A); });
   detail::check_one(A, "expm", true, opts.check_finite);
+  FunmReport scratch;
+  FunmReport& rep = report_of(opts, scratch);
   using D = std::conditional_t<is_complex_v<T>, std::complex<double>, double>;
   if constexpr (std::is_same_v<T, D>) {
-    return expm_double(detail::working_copy(A));
+    return expm_double(detail::working_copy(A), rep);
   } else {
-    const DistMatrix<D> X = expm_double(detail::working_copy(astype<D>(A)));
+    const DistMatrix<D> X = expm_double(detail::working_copy(astype<D>(A)), rep);
     DistMatrix<T> R(X.grid(), X.rows(), X.cols(), X.block(), X.source());
     R.local() = X.local().template cast<T>();
     return R;
@@ -434,6 +454,8 @@ DistMatrix<T> hermitian_route(const DistMatrix<T>& A, F f) {
 template <class T>
 DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<T>(real_t<T>)>& f, FunmOptions opts) {
   detail::check_one(A, "funm_hermitian", true, opts.check_finite);
+  FunmReport scratch;
+  report_of(opts, scratch).method = "eigh";
   if (!nearly_hermitian(A))
     throw InvalidArgument(std::string("funm_hermitian: A is not ") + (is_complex_v<T> ? "Hermitian" : "symmetric") +
                           " (||A - A^H||_1 is above 100 n eps ||A||_1)");
@@ -442,11 +464,16 @@ DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<
 
 namespace {
 
+// The steps after which a complex matrix's Denman-Beavers iteration gives way to the Schur
+// route: well-separated spectra take 5-12 (tests/linalg/test_functions.cpp).
+constexpr int sqrtm_db_fast_steps = 24;
+
 // The product form of Denman-Beavers with determinantal scaling:
 //   M <- (I + (mu^2 M + mu^-2 M^-1) / 2) / 2,  X <- mu X (I + mu^-2 M^-1) / 2,  M0 = X0 = A,
 // mu = |det M|^(-1/(2n)) while M is far from I. X -> A^(1/2), M -> I.
+// steps counts the steps taken; more than max_steps throws NoConvergence.
 template <class T>
-DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
+DistMatrix<T> sqrtm_db(const DistMatrix<T>& A, int& steps, int max_steps = 64) {
   using R = real_t<T>;
   const std::int64_t n = A.rows();
   const R tol = std::sqrt(static_cast<R>(n)) * eps_of<T>();
@@ -454,7 +481,8 @@ DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
   DistMatrix<T> X = M.copy();
   const DistMatrix<T> I = identity<T>(M.grid(), n, M.block());
   bool scale = true, last = false;
-  for (int it = 0; it < 64; ++it) {
+  for (int it = 0; it < max_steps; ++it) {
+    ++steps;
     const LU<T> F = lu_factor(M, {.check_finite = false});
     if (F.singular_index() >= 0)
       throw LinAlgError(
@@ -488,55 +516,76 @@ DistMatrix<T> sqrtm_db(const DistMatrix<T>& A) {
     last = dist <= std::sqrt(tol);
     if (dist < R(1e-2)) scale = false;
   }
-  throw NoConvergence(std::string("sqrtm: the Denman-Beavers iteration did not converge in 64 steps: A has ") +
-                      (is_complex_v<T>
-                           ? "eigenvalues on or near the closed negative real axis"
-                           : "eigenvalues on or near the closed negative real axis (a real matrix with "
-                             "negative eigenvalues has no real principal square root; pass it as complex)"));
+  throw NoConvergence(
+      "sqrtm: the Denman-Beavers iteration did not converge in " + std::to_string(max_steps) + " steps: A has " +
+      (is_complex_v<T> ? "eigenvalues on or near the closed negative real axis"
+                       : "eigenvalues on or near the closed negative real axis (a real matrix with "
+                         "negative eigenvalues has no real principal square root; pass it as complex)"));
 }
 
-// The principal square root through the complex Schur form A = Z T Z^H (scipy's route):
-// the upper triangular R with R^2 = T column by column (Bjorck & Hammarling 1983),
-// r_jj = sqrt(t_jj), r_ij = (t_ij - sum_k r_ik r_kj) / (r_ii + r_jj) upwards, on rank 0;
-// X = Z R Z^H. For the spectra Denman-Beavers refuses: eigenvalues on the negative real
-// axis (sqrt takes the branch with nonnegative real part there, as scipy). Complex types
-// only: a real matrix with negative eigenvalues has a complex root. A zero denominator
-// r_ii + r_jj = 0 with a nonzero right-hand side means no square root exists (a singular
-// A with a nilpotent part): LinAlgError.
+// The upper triangular R with R^2 = T, T upper triangular, column by column (Bjorck &
+// Hammarling 1983): r_jj = sqrt(t_jj), r_ij = (t_ij - sum_k r_ik r_kj) / (r_ii + r_jj)
+// upwards. Where T's diagonal sits on or within rounding of the negative real axis
+// (Re t < 0, |Im t| <= axis |t|) no principal root exists and the sign of the rounded
+// imaginary part would pick the branch; r_jj = i sqrt(|t|) there, the root scipy gives for
+// a real matrix's negative eigenvalues (sqrt(t + 0i)). False where no root exists: a zero
+// denominator with a nonzero right-hand side (a singular T with a nilpotent part).
+template <class T>
+bool sqrt_triangular(const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& t,
+                     Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& r, real_t<T> axis) {
+  const auto n = t.rows();
+  r.setZero(n, n);
+  bool ok = true;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const T tjj = t(j, j);
+    const bool on_axis = std::real(tjj) < 0 && std::abs(std::imag(tjj)) <= axis * std::abs(tjj);
+    const T rjj = on_axis ? T(0, std::sqrt(-std::real(tjj))) : std::sqrt(tjj);
+    r(j, j) = rjj;
+    for (Eigen::Index i = j - 1; i >= 0; --i) {
+      T s = t(i, j);
+      if (j - i > 1)
+        s -= r.row(i).segment(i + 1, j - i - 1).transpose().cwiseProduct(r.col(j).segment(i + 1, j - i - 1)).sum();
+      const T d = r(i, i) + rjj;
+      if (d == T(0)) {
+        ok = ok && s == T(0);
+        r(i, j) = T(0);
+      } else {
+        r(i, j) = s / d;
+      }
+    }
+  }
+  return ok;
+}
+
+// f(A) = Z f(T) Z^H through the complex Schur form A = Z T Z^H (schur): T gathered on rank 0
+// (n^2), f_t(t, out) run there; what it throws is thrown on every rank. Complex types.
+template <class T, class F>
+DistMatrix<T> through_schur(const DistMatrix<T>& A, F f_t) {
+  using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  const Grid& g = A.grid();
+  auto [Tm, Z] = schur(A);
+  M t = to_eigen(Tm, 0), r;
+  detail::collectively(g.comm(), [&] {
+    if (g.rank() == 0) f_t(t, r);
+  });
+  const DistMatrix<T> Ft = from_eigen(g, r, 0, Tm.block());
+  return matmul(matmul(Z, Ft), adjoint(Z));
+}
+
+// The principal square root through the complex Schur form (scipy's route), for the
+// spectra Denman-Beavers cannot take: eigenvalues on or within 100 n eps of the negative
+// real axis take the branch sqrt_triangular describes. Complex types only: a real matrix
+// with negative eigenvalues has a complex root.
 template <class T>
 DistMatrix<T> sqrtm_schur(const DistMatrix<T>& A) {
   using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-  const Grid& g = A.grid();
-  const std::int64_t n = A.rows();
-  auto [Tm, Z] = schur(A);
-  M t = to_eigen(Tm, 0), r;
-  int bad = 0;
-  detail::collectively(g.comm(), [&] {
-    if (g.rank() != 0) return;
-    r = M::Zero(n, n);
-    for (std::int64_t j = 0; j < n; ++j) {
-      const T rjj = std::sqrt(t(j, j));
-      r(j, j) = rjj;
-      for (std::int64_t i = j - 1; i >= 0; --i) {
-        T s = t(i, j);
-        if (j - i > 1)
-          s -= r.row(i).segment(i + 1, j - i - 1).transpose().cwiseProduct(r.col(j).segment(i + 1, j - i - 1)).sum();
-        const T d = r(i, i) + rjj;
-        if (d == T(0)) {
-          if (s != T(0)) bad = 1;
-          r(i, j) = T(0);
-        } else {
-          r(i, j) = s / d;
-        }
-      }
-    }
+  const real_t<T> axis = 100 * static_cast<real_t<T>>(A.rows()) * eps_of<T>();
+  return through_schur(A, [&](const M& t, M& r) {
+    if (!sqrt_triangular(t, r, axis))
+      throw LinAlgError(
+          "sqrtm: A is singular and has no square root (its Schur form needs r_ii + r_jj = 0 with a nonzero "
+          "entry)");
   });
-  MPI_Bcast(&bad, 1, MPI_INT, 0, g.comm());
-  if (bad)
-    throw LinAlgError(
-        "sqrtm: A is singular and has no square root (its Schur form needs r_ii + r_jj = 0 with a nonzero entry)");
-  const DistMatrix<T> R = from_eigen(g, r, 0, Tm.block());
-  return matmul(matmul(Z, R), adjoint(Z));
 }
 
 }  // namespace
@@ -545,8 +594,11 @@ template <class T>
 DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
   using R = real_t<T>;
   detail::check_one(A, "sqrtm", true, opts.check_finite);
+  FunmReport scratch;
+  FunmReport& rep = report_of(opts, scratch);
+  rep.method = "denman_beavers";
   if (A.rows() == 0) return A.copy();
-  if (nearly_hermitian(A))
+  if (nearly_hermitian(A) && (rep.method = "eigh", true))
     return hermitian_route(A, [&](R w, R big) -> T {
       if (w >= -static_cast<R>(A.rows()) * eps_of<T>() * big) return T(std::sqrt(std::max(w, R(0))));
       if constexpr (is_complex_v<T>) return std::sqrt(T(w));
@@ -554,27 +606,31 @@ DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
                         "): its square root is complex; pass A as a complex matrix");
     });
   if constexpr (is_complex_v<T>) {
-    // Denman-Beavers first (products and inverses only). Where it refuses an eigenvalue on
-    // or near the negative real axis, or its root misses Higham's residual
-    // ||X^2 - A||_F / ||X||_F^2 <= 1000 n eps (eigenvalues a rounding away from the axis
-    // let it converge to an inaccurate root), the Schur route, which has no such limit.
+    // Denman-Beavers first (products and inverses only). An eigenvalue at angle pi - d
+    // from the positive axis costs it about log2(1/d) steps; beyond sqrtm_db_fast_steps
+    // the spectrum is taken to touch the negative real axis, where rounding, not A,
+    // would pick its root. Then, and where it refuses, or where its root misses Higham's
+    // residual ||X^2 - A||_F / ||X||_F^2 <= 1000 n eps, the Schur route.
     try {
-      DistMatrix<T> X = sqrtm_db(A);
+      DistMatrix<T> X = sqrtm_db(A, rep.iterations, sqrtm_db_fast_steps);
       const DistMatrix<T> X2 = matmul(X, X);
       const double xn = static_cast<double>(norm(X, Norm::fro));
       const double res = static_cast<double>(norm(X2 - A, Norm::fro));
       if (res <= 1000.0 * static_cast<double>(A.rows()) * static_cast<double>(eps_of<T>()) * xn * xn) return X;
-    } catch (const LinAlgError&) {
+      rep.fallback = "Denman-Beavers' root missed the residual bound ||X^2 - A||_F <= 1000 n eps ||X||_F^2";
+    } catch (const LinAlgError& e) {
+      rep.fallback = e.what();
     }
+    rep.method = "schur";
     return sqrtm_schur(A);
   } else {
-    return sqrtm_db(A);
+    return sqrtm_db(A, rep.iterations);
   }
 }
 
 namespace {
 
-// 8-point Gauss-Legendre nodes and weights on (0, 1), from the Jacobi matrix (Golub-Welsch).
+// m-point Gauss-Legendre nodes and weights on (0, 1), from the Jacobi matrix (Golub-Welsch).
 std::pair<std::vector<double>, std::vector<double>> gauss_legendre01(int m) {
   Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m, m);
   for (int k = 1; k < m; ++k) J(k, k - 1) = J(k - 1, k) = k / std::sqrt(4.0 * k * k - 1);
@@ -587,24 +643,12 @@ std::pair<std::vector<double>, std::vector<double>> gauss_legendre01(int m) {
   return {x, w};
 }
 
-}  // namespace
-
+// Inverse scaling and squaring without a Schur form: A^(1/2^k) close to I by Denman-Beavers
+// roots (each at most db_steps steps), then log(I + X) by Gauss-Legendre, times 2^k.
 template <class T>
-DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
+DistMatrix<T> logm_iss(const DistMatrix<T>& A, FunmReport& rep, int db_steps) {
   using R = real_t<T>;
-  detail::check_one(A, "logm", true, opts.check_finite);
   const std::int64_t n = A.rows();
-  if (n == 0) return A.copy();
-  if (nearly_hermitian(A))
-    return hermitian_route(A, [&](R w, R big) -> T {
-      if (w > static_cast<R>(n) * eps_of<T>() * big) return T(std::log(w));
-      if constexpr (is_complex_v<T>)
-        if (w != 0) return std::log(T(w));
-      throw LinAlgError("logm: A is Hermitian with an eigenvalue " + std::to_string(w) +
-                        (w == 0 || is_complex_v<T> ? " (singular): its logarithm is not defined"
-                                                   : " <= 0: its logarithm is complex; pass A as a complex matrix"));
-    });
-  // Inverse scaling and squaring: A^(1/2^k) close to I, then log(I + X) by Gauss-Legendre.
   DistMatrix<T> S = detail::working_copy(A);
   int k = 0;
   for (;; ++k) {
@@ -616,10 +660,12 @@ DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
       throw NoConvergence(
           "logm: 60 square roots did not bring A near I: A has eigenvalues on or near the closed "
           "negative real axis");
-    S = sqrtm_db(S);
+    S = sqrtm_db(S, rep.iterations, db_steps);
+    rep.squarings = k + 1;
   }
   add_identity(S, T(-1));  // S is now X = A^(1/2^k) - I
   const auto [x, w] = gauss_legendre01(8);
+  rep.degree = 8;
   DistMatrix<T> L = zeros<T>(S.grid(), n, n, S.block());
   const DistMatrix<T> I = identity<T>(S.grid(), n, S.block());
   for (std::size_t j = 0; j < x.size(); ++j) {
@@ -631,13 +677,92 @@ DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
   return L;
 }
 
+// The principal logarithm through the complex Schur form A = Z T Z^H, scipy's route: inverse
+// scaling and squaring on the triangular T on rank 0 (square roots by sqrt_triangular until
+// ||R - I||_1 <= 1/4, the Gauss-Legendre approximant by triangular solves, times 2^k).
+// Eigenvalues on or within 100 n eps of the negative real axis take log|t| + i pi, the
+// branch of sqrt_triangular (scipy's for a real matrix's negative eigenvalues). A zero
+// eigenvalue raises LinAlgError. Complex types.
+template <class T>
+DistMatrix<T> logm_schur(const DistMatrix<T>& A, FunmReport& rep) {
+  using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using R = real_t<T>;
+  const std::int64_t n = A.rows();
+  const R axis = 100 * static_cast<R>(n) * eps_of<T>();
+  int k = 0;
+  DistMatrix<T> L = through_schur(A, [&](const M& t, M& out) {
+    for (std::int64_t i = 0; i < n; ++i)
+      if (t(i, i) == T(0)) throw LinAlgError("logm: A is singular (a zero eigenvalue): its logarithm is not defined");
+    const M I = M::Identity(n, n);
+    M s = t, r;
+    for (;; ++k) {
+      if ((s - I).cwiseAbs().colwise().sum().maxCoeff() <= R(0.25)) break;
+      if (k == 60) throw NoConvergence("logm: 60 square roots of the Schur form did not bring it near I");
+      sqrt_triangular(s, r, axis);  // T has no zero eigenvalue: the root exists
+      s.swap(r);
+    }
+    const M x = s - I;
+    const auto [nodes, weights] = gauss_legendre01(8);
+    out = M::Zero(n, n);
+    for (std::size_t j = 0; j < nodes.size(); ++j) {
+      const M m = I + T(R(nodes[j])) * x;
+      out += T(R(weights[j])) * m.template triangularView<Eigen::Upper>().solve(x);
+    }
+    out *= T(std::ldexp(R(1), k));
+  });
+  MPI_Bcast(&k, 1, MPI_INT, 0, A.grid().comm());
+  rep.squarings = k;
+  rep.degree = 8;
+  return L;
+}
+
+}  // namespace
+
+template <class T>
+DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
+  using R = real_t<T>;
+  detail::check_one(A, "logm", true, opts.check_finite);
+  FunmReport scratch;
+  FunmReport& rep = report_of(opts, scratch);
+  rep.method = "inverse_scaling_squaring";
+  const std::int64_t n = A.rows();
+  if (n == 0) return A.copy();
+  if (nearly_hermitian(A) && (rep.method = "eigh", true))
+    return hermitian_route(A, [&](R w, R big) -> T {
+      if (w > static_cast<R>(n) * eps_of<T>() * big) return T(std::log(w));
+      if constexpr (is_complex_v<T>)
+        if (w != 0) return std::log(T(w));
+      throw LinAlgError("logm: A is Hermitian with an eigenvalue " + std::to_string(w) +
+                        (w == 0 || is_complex_v<T> ? " (singular): its logarithm is not defined"
+                                                   : " <= 0: its logarithm is complex; pass A as a complex matrix"));
+    });
+  if constexpr (is_complex_v<T>) {
+    // As sqrtm: where Denman-Beavers refuses or is slow (the spectrum touches the negative
+    // real axis), the complex Schur form.
+    try {
+      return logm_iss(A, rep, sqrtm_db_fast_steps);
+    } catch (const LinAlgError& e) {
+      const std::string why = e.what();
+      rep = FunmReport{};
+      rep.method = "schur";
+      rep.fallback = why;
+      return logm_schur(A, rep);
+    }
+  } else {
+    return logm_iss(A, rep, 64);
+  }
+}
+
 template <class T>
 DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
   using R = real_t<T>;
   detail::check_one(A, "signm", true, opts.check_finite);
+  FunmReport scratch;
+  FunmReport& rep = report_of(opts, scratch);
+  rep.method = "newton";
   const std::int64_t n = A.rows();
   if (n == 0) return A.copy();
-  if (nearly_hermitian(A))
+  if (nearly_hermitian(A) && (rep.method = "eigh", true))
     return hermitian_route(A, [&](R w, R big) -> T {
       if (std::abs(w) <= static_cast<R>(n) * eps_of<T>() * big)
         throw LinAlgError("signm: A has an eigenvalue " + std::to_string(w) +
@@ -649,6 +774,7 @@ DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
   const R tol = static_cast<R>(n) * eps_of<T>();
   bool scale = true, last = false;
   for (int it = 0; it < 100; ++it) {
+    ++rep.iterations;
     const LU<T> F = lu_factor(X, {.check_finite = false});
     if (F.singular_index() >= 0)
       throw LinAlgError(
@@ -816,7 +942,7 @@ TARTAN_FOR_EACH_SCALAR(TARTAN_INSTANTIATE_EST)
 #undef TARTAN_INSTANTIATE_EST
 
 #define TARTAN_INSTANTIATE(T)                                                                                \
-  template DistMatrix<T> expm<T>(const DistMatrix<T>&, CheckOptions);                                        \
+  template DistMatrix<T> expm<T>(const DistMatrix<T>&, FunmOptions);                                         \
   template DistMatrix<T> matrix_power<T>(const DistMatrix<T>&, std::int64_t);                                \
   template DistMatrix<T> multi_dot<T>(const std::vector<const DistMatrix<T>*>&);                             \
   template DistMatrix<T> compose_eigen<T>(const DistMatrix<T>&, const std::vector<T>&);                      \

@@ -137,6 +137,22 @@ py::array_t<R> to_array(const std::vector<R>& v) {
   return out;
 }
 
+// A matrix function's result, or (result, report dict) when report is set.
+template <class T, class F>
+py::object matrix_function(const tt::DistMatrix<T>& x, bool report, F&& f) {
+  tt::FunmReport r;
+  py::object m = wrap(released([&] { return f(x, tt::FunmOptions{.report = &r}); }));
+  if (!report) return m;
+  py::dict d;
+  d["method"] = r.method;
+  d["degree"] = r.degree;
+  d["squarings"] = r.squarings;
+  d["iterations"] = r.iterations;
+  d["fallback"] = r.fallback;
+  return py::make_tuple(m, d);
+}
+#define TARTAN_FUNM(f) [](const auto& m, tt::FunmOptions o) { return f(m, o); }
+
 py::handle errors;  // the module tartan._errors (a reference kept for good: no destructor after Python is gone)
 
 [[noreturn]] void raise(const char* cls, const std::string& msg, const char* attr = nullptr, std::int64_t value = 0) {
@@ -1464,16 +1480,16 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("beta") = 0.0);
   la.def(
       "expm",
-      [](const Matrix& a) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::expm(x); })); }, a.m);
+      [](const Matrix& a, bool report) {
+        return std::visit([&](const auto& x) { return matrix_function(x, report, TARTAN_FUNM(tt::expm)); }, a.m);
       },
-      py::arg("a"));
+      py::arg("a"), py::arg("report") = false);
   la.def(
       "sqrtm",
-      [](const Matrix& a) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::sqrtm(x); })); }, a.m);
+      [](const Matrix& a, bool report) {
+        return std::visit([&](const auto& x) { return matrix_function(x, report, TARTAN_FUNM(tt::sqrtm)); }, a.m);
       },
-      py::arg("a"));
+      py::arg("a"), py::arg("report") = false);
   la.def(
       "lu",
       [](const Matrix& a, bool permute_l, bool p_indices, bool check_finite) {
@@ -1567,16 +1583,16 @@ Create one with tartan.zeros, identity, random, from_function, from_numpy or loa
       py::arg("a"), py::arg("side") = "right", py::arg("method") = "automatic");
   la.def(
       "logm",
-      [](const Matrix& a) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::logm(x); })); }, a.m);
+      [](const Matrix& a, bool report) {
+        return std::visit([&](const auto& x) { return matrix_function(x, report, TARTAN_FUNM(tt::logm)); }, a.m);
       },
-      py::arg("a"));
+      py::arg("a"), py::arg("report") = false);
   la.def(
       "signm",
-      [](const Matrix& a) {
-        return std::visit([&](const auto& x) { return wrap(released([&] { return tt::signm(x); })); }, a.m);
+      [](const Matrix& a, bool report) {
+        return std::visit([&](const auto& x) { return matrix_function(x, report, TARTAN_FUNM(tt::signm)); }, a.m);
       },
-      py::arg("a"));
+      py::arg("a"), py::arg("report") = false);
   la.def(
       "matrix_power",
       [](const Matrix& a, std::int64_t k) {

@@ -75,9 +75,16 @@ TEMPLATE_TEST_CASE("expm against S exp(D) S^-1, every grid, default and small bl
           auto A = tt::from_eigen(g, k.a, 0, b);
           const Mat<T> want = apply(k, [](double x) { return std::exp(x); });
           INFO("n=" << n << " grid " << P << "x" << Q << " block " << b.mb << " spectrum [" << lo << ", " << hi << "]");
-          const Mat<T> got = gather_all(tt::expm(A));
+          tt::FunmReport r;
+          const Mat<T> got = gather_all(tt::expm(A, {.report = &r}));
           REQUIRE(rel(got, want) < tol<T>() * std::max(1.0, hi - lo));
           REQUIRE(gather_all(A) == k.a);  // input untouched
+          if (n > 1) {                    // the degree and squarings the spectrum calls for, alike on every rank
+            REQUIRE(all_ranks(r.method == "pade"));
+            REQUIRE(all_ranks(r.degree == (hi < 0.01 ? 3 : hi > 2 ? 13 : r.degree) && r.degree >= 3));
+            REQUIRE(all_ranks((r.squarings > 0) == (hi > 2) && r.fallback.empty()));
+            REQUIRE(same_on_all_ranks(r.degree * 100 + r.squarings));
+          }
         }
       }
   }
@@ -103,7 +110,9 @@ TEMPLATE_TEST_CASE("expm from n = 200 on: the 1-norms of A^8 and A^10 estimated 
 TEMPLATE_TEST_CASE("expm of special matrices: zero, nilpotent, exp(A) exp(-A) = I", "", TARTAN_TYPES) {
   using T = TestType;
   tt::Grid g(test_comm());
-  REQUIRE(gather_all(tt::expm(tt::zeros<T>(g, 7, 7, tt::Block{2, 2}))) == Mat<T>::Identity(7, 7));
+  tt::FunmReport r;
+  REQUIRE(gather_all(tt::expm(tt::zeros<T>(g, 7, 7, tt::Block{2, 2}), {.report = &r})) == Mat<T>::Identity(7, 7));
+  REQUIRE(all_ranks(r.method == "zero"));
   Mat<T> nil = Mat<T>::Zero(4, 4);
   nil(0, 1) = T(1);
   nil(1, 2) = T(2);
@@ -125,13 +134,21 @@ TEMPLATE_TEST_CASE("sqrtm and funm_hermitian against closed forms; sqrtm's refus
       INFO("n=" << n << " grid " << P << "x" << Q);
       // general (not Hermitian): the Denman-Beavers route
       const Known<T> k = known<T>(n, 0.5, 40.0, 700 + n);
-      const Mat<T> got = gather_all(tt::sqrtm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4})));
+      tt::FunmReport r;
+      const Mat<T> got = gather_all(tt::sqrtm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4}), {.report = &r}));
       REQUIRE(rel(got, apply(k, [](double x) { return std::sqrt(x); })) < tol<T>() * 100);
+      if (n > 1) {
+        REQUIRE(all_ranks(r.method == "denman_beavers"));
+        INFO("Denman-Beavers steps " << r.iterations << ", fallback: " << r.fallback);
+        REQUIRE(all_ranks(r.iterations >= 1 && r.iterations <= 12 && r.fallback.empty()));
+      }
       // Hermitian: eigh; positive semidefinite gives the positive semidefinite root
       auto H = hermitian_random<T>(g, n, 11, tt::Block{}, 2.0 * n);
       const Mat<T> h = gather_all(H);
       auto f = [](R x) { return std::exp(x / R(8)); };
-      REQUIRE(rel(gather_all(tt::sqrtm(H)), hermitian_apply(h, [](R x) { return std::sqrt(x); })) < tol<T>() * 100);
+      REQUIRE(rel(gather_all(tt::sqrtm(H, {.report = &r})), hermitian_apply(h, [](R x) { return std::sqrt(x); })) <
+              tol<T>() * 100);
+      REQUIRE(all_ranks(r.method == "eigh"));
       REQUIRE(rel(gather_all(tt::funm_hermitian<T>(H, f)), hermitian_apply(h, f)) < tol<T>() * 100);
     }
     if constexpr (std::is_same_v<T, R>) {
@@ -150,7 +167,10 @@ TEMPLATE_TEST_CASE("sqrtm and funm_hermitian against closed forms; sqrtm's refus
         const Mat<T> s = Mat<T>::Identity(n, n) + Mat<T>(serial_random<T>(n, n, 3) * T(0.3 / n));
         const Mat<T> a = n == 2 ? neg : Mat<T>(s * d * ref_inverse<T>(s));
         INFO("negative axis, n=" << n << " grid " << P << "x" << Q);
-        const Mat<T> x = gather_all(tt::sqrtm(tt::from_eigen(g, a, 0, tt::Block{8, 8})));
+        tt::FunmReport r;
+        const Mat<T> x = gather_all(tt::sqrtm(tt::from_eigen(g, a, 0, tt::Block{8, 8}), {.report = &r}));
+        REQUIRE(all_ranks(r.method == "schur"));
+        REQUIRE(all_ranks(!r.fallback.empty()));
         // Higham's residual for a square root, ||X^2 - A||_F / ||X||_F^2: the eigenvalues sit
         // on sqrt's branch cut, where the root is as ill-conditioned as it gets.
         const double res = double((x * x - a).norm()) / double(x.squaredNorm());
@@ -160,6 +180,36 @@ TEMPLATE_TEST_CASE("sqrtm and funm_hermitian against closed forms; sqrtm's refus
         bool principal = true;
         for (auto v : w) principal = principal && v.real() >= -1e-3;
         REQUIRE(all_ranks(principal));
+      }
+      // On the axis no principal root exists and rounding gives each eigenvalue an imaginary
+      // part of either sign. Tartan takes i sqrt(r) for every -r there (scipy's root for a
+      // real matrix): against S diag(sqrt(d)) S^-1 with that branch, default block too.
+      for (int n : {9, 65}) {
+        const Mat<T> s = Mat<T>::Identity(n, n) + Mat<T>(serial_random<T>(n, n, 4) * T(0.3 / n));
+        const Mat<T> si = ref_inverse<T>(s);
+        Mat<T> d = Mat<T>::Zero(n, n), rd = Mat<T>::Zero(n, n), ld = Mat<T>::Zero(n, n);
+        for (int i = 0; i < n; ++i) {
+          const double re = i % 2 ? -1.0 - i : 0.5 + i, im = i % 4 == 1 ? 0.0 : i % 4 == 3 ? 0.7 : 0.0;
+          const std::complex<double> z(re, im);
+          const std::complex<double> root = re < 0 && im == 0 ? std::complex<double>(0, std::sqrt(-re)) : std::sqrt(z);
+          const std::complex<double> lg = re < 0 && im == 0 ? std::complex<double>(std::log(-re), M_PI) : std::log(z);
+          d(i, i) = T(R(z.real()), R(z.imag()));
+          rd(i, i) = T(R(root.real()), R(root.imag()));
+          ld(i, i) = T(R(lg.real()), R(lg.imag()));
+        }
+        const Mat<T> a = s * d * si;
+        for (auto b : {tt::Block{}, tt::Block{8, 8}}) {
+          INFO("branch, n=" << n << " block " << b.mb << " grid " << P << "x" << Q);
+          tt::FunmReport r;
+          REQUIRE(rel(gather_all(tt::sqrtm(tt::from_eigen(g, a, 0, b), {.report = &r})), Mat<T>(s * rd * si)) <
+                  tol<T>() * 100);
+          REQUIRE(all_ranks(r.method == "schur"));
+          REQUIRE(rel(gather_all(tt::logm(tt::from_eigen(g, a, 0, b), {.report = &r})), Mat<T>(s * ld * si)) <
+                  tol<T>() * 1000);
+          REQUIRE(all_ranks(r.method == "schur"));
+          REQUIRE(all_ranks(r.squarings >= 3 && r.degree == 8));
+          REQUIRE(same_on_all_ranks(r.squarings));
+        }
       }
       Mat<T> nil = Mat<T>::Zero(3, 3);  // nilpotent: no square root
       nil(0, 1) = T(1);
@@ -209,11 +259,17 @@ TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refus
     for (int n : {1, 2, 31, 65}) {
       INFO("n=" << n << " grid " << P << "x" << Q);
       const Known<T> k = known<T>(n, 0.05, 30.0, 800 + n);  // not Hermitian: inverse scaling and squaring
-      const Mat<T> l = gather_all(tt::logm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4})));
+      tt::FunmReport r;
+      const Mat<T> l = gather_all(tt::logm(tt::from_eigen(g, k.a, 0, tt::Block{4, 4}), {.report = &r}));
       REQUIRE(rel(l, apply(k, [](double x) { return std::log(x); })) < tol<T>() * 1000);
+      if (n > 1) {
+        REQUIRE(all_ranks(r.method == "inverse_scaling_squaring"));
+        REQUIRE(all_ranks(r.squarings >= 4 && r.iterations > r.squarings && r.degree == 8 && r.fallback.empty()));
+      }
       const Known<T> s = known<T>(n, -5.0, 4.0 + (n == 2), 900 + n);  // no eigenvalue at 0
-      const Mat<T> sg = gather_all(tt::signm(tt::from_eigen(g, s.a, 0, tt::Block{})));
+      const Mat<T> sg = gather_all(tt::signm(tt::from_eigen(g, s.a, 0, tt::Block{}), {.report = &r}));
       REQUIRE(rel(sg, apply(s, [](double x) { return x > 0 ? 1.0 : -1.0; })) < tol<T>() * 100);
+      if (n > 1) REQUIRE(all_ranks(r.method == "newton" && r.iterations >= 2 && r.iterations <= 20));
       auto H = hermitian_random<T>(g, n, 13, tt::Block{3, 3}, 2.0 * n);  // positive definite: the eigh route
       const Mat<T> h = gather_all(H);
       REQUIRE(rel(gather_all(tt::logm(H)), hermitian_apply(h, [](R x) { return std::log(x); })) < tol<T>() * 100);
@@ -225,7 +281,19 @@ TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refus
     require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::zeros<T>(g, 3, 3)); }, "not defined");
     Mat<T> neg(2, 2);
     neg << T(-1), T(1), T(0), T(-2);
-    require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::from_eigen(g, neg)); }, "negative real axis");
+    if constexpr (tt::is_complex_v<T>) {
+      // the Schur route: log(-1) = i pi, log(-2) = log 2 + i pi (scipy's logm of the real matrix)
+      Mat<T> want(2, 2);
+      const R pi = R(M_PI), l2 = std::log(R(2));
+      want << T(0, pi), T(-l2), T(0), T(l2, pi);
+      REQUIRE(rel(gather_all(tt::logm(tt::from_eigen(g, neg))), want) < tol<T>());
+      Mat<T> sing = Mat<T>::Zero(3, 3);  // singular, not Hermitian
+      sing(0, 1) = T(1);
+      sing(2, 2) = T(2);
+      require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::from_eigen(g, sing)); }, "not defined");
+    } else {
+      require_throws_everywhere<tt::LinAlgError>([&] { tt::logm(tt::from_eigen(g, neg)); }, "negative real axis");
+    }
   }
 }
 
@@ -291,7 +359,7 @@ TEMPLATE_TEST_CASE("polar by QDWH: cond(A) from 1 to 1e16, within the papers' it
     });
     auto r = tt::polar(S, {.method = tt::PolarMethod::qdwh});
     REQUIRE(r.method == tt::PolarMethod::svd);
-    REQUIRE(!r.fallback.empty());
+    REQUIRE(all_ranks(!r.fallback.empty()));
     const Mat<T> s = gather_all(S);
     REQUIRE(rel(Mat<T>(gather_all(r.u) * gather_all(r.p)), s) < tol<T>());
   }

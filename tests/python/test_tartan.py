@@ -507,6 +507,30 @@ def test_matrix_functions_errors_and_identities(grid):
     assert agree(np.linalg.norm(Xb @ Xb - big) / np.linalg.norm(Xb) ** 2 < 1000 * 30 * 2.2e-16)
     with pytest.raises(tartan.LinAlgError, match="no square root"):
         tl.sqrtm(scatter(np.array([[0, 1.0], [0, 0]], dtype=complex), grid))
+    # a real matrix with negative eigenvalues, passed as complex: rounding leaves those
+    # eigenvalues a tiny imaginary part of either sign; the Schur route gives scipy's root and
+    # log of the real matrix all the same (default block)
+    r = rand((65, 65), np.float64, 7)
+    w = np.linalg.eigvals(r)
+    assert np.any((w.real < 0) & (w.imag == 0))
+    X, rep = tl.sqrtm(scatter(r.astype(complex), grid), report=True)
+    assert agree(rep["method"] == "schur" and rep["fallback"] != "")
+    assert agree(np.allclose(np.asarray(X), sl.sqrtm(r), atol=1e-10))
+    L, rep = tl.logm(scatter(r.astype(complex), grid), report=True)
+    assert agree(rep["method"] == "schur" and rep["squarings"] > 0 and rep["degree"] == 8)
+    assert agree(np.allclose(np.asarray(L), sl.logm(r, disp=False)[0], atol=1e-10))
+    # well off the axis: Denman-Beavers, as many steps on every rank
+    c = rand((65, 65), np.complex128, 8) + 3 * np.eye(65)
+    X, rep = tl.sqrtm(scatter(c, grid), report=True)
+    assert agree(rep["method"] == "denman_beavers" and rep["fallback"] == "" and 1 <= rep["iterations"] <= 14)
+    assert comm.allreduce(rep["iterations"], op=MPI.MAX) == comm.allreduce(rep["iterations"], op=MPI.MIN)
+    assert agree(np.allclose(np.asarray(X), sl.sqrtm(c), atol=1e-10))
+    E, rep = tl.expm(A, report=True)
+    assert agree(rep["method"] == "pade" and rep["degree"] in (3, 5, 7, 9, 13) and rep["fallback"] == "")
+    S, rep = tl.signm(scatter(c, grid), report=True)
+    s = np.asarray(S)
+    assert agree(rep["method"] == "newton" and rep["iterations"] > 0 and np.allclose(s @ s, np.eye(65), atol=1e-9))
+    assert agree(np.allclose(s @ c, c @ s, atol=1e-9 * np.abs(c).max()))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -49,6 +49,14 @@ inline bool all_ranks(bool cond) {
   return out != 0;
 }
 
+/// True on every rank when v is the same on every rank.
+inline bool same_on_all_ranks(long v) {
+  long lo = 0, hi = 0;
+  MPI_Allreduce(&v, &lo, 1, MPI_LONG, MPI_MIN, test_comm());
+  MPI_Allreduce(&v, &hi, 1, MPI_LONG, MPI_MAX, test_comm());
+  return lo == hi;
+}
+
 /// World rank 0's process id, the same on every rank of the launch (set by the shared main).
 inline long& launch_id() {
   static long id = 0;

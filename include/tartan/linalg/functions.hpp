@@ -17,18 +17,6 @@
 
 namespace tartan {
 
-/// The matrix exponential of square A (scipy.linalg.expm): Al-Mohy & Higham's scaling and
-/// squaring with Pade degrees 3, 5, 7, 9 or 13 (SIMAX 31(3), 2009), the algorithm scipy
-/// uses. The norms of the powers of A that choose the degree come from the products the
-/// approximant needs; those of A^8 and A^10 (degree 13 in question) are, from n = 200 on,
-/// estimated with Higham and Tisseur's block 1-norm estimator on A4 A4 and A4 A6 without
-/// forming them (scipy's choice), and computed exactly below. The 1-norms of |A|^(2m+1)
-/// that guard against overscaling are exact (2m+1 products by a vector). About 6-7
-/// products of n x n matrices, one LU solve with n right-hand sides and s squarings. Single precision computes in
-/// double and rounds the result. Throws InvalidArgument (not square), NonFiniteInput. Collective.
-template <class T>
-DistMatrix<T> expm(const DistMatrix<T>& A, CheckOptions opts = {});
-
 /// A^k (numpy.linalg.matrix_power) by repeated squaring: about 2 log2(k) products. k = 0
 /// gives the identity, k < 0 the |k|-th power of inv(A) (SingularMatrix when A is singular).
 /// Throws InvalidArgument (not square). Collective.
@@ -46,15 +34,41 @@ DistMatrix<T> multi_dot(const DistMatrix<T>& A, const DistMatrix<T>& B, const Mo
   return multi_dot(std::vector<const DistMatrix<T>*>{&A, &B, &more...});
 }
 
-/// Options of funm_hermitian and sqrtm.
-struct FunmOptions {
-  bool check_finite = true;  ///< throw NonFiniteInput for NaN/Inf in A
+/// What a matrix function did: its route, its steps, and why it left its first route.
+/// Filled on every rank alike when FunmOptions::report points to one.
+struct FunmReport {
+  /// "eigh" (Hermitian A), "pade" (expm), "denman_beavers" or "schur" (sqrtm),
+  /// "inverse_scaling_squaring" or "schur" (logm), "newton" (signm), "zero" (expm of 0).
+  std::string method;
+  int degree = 0;        ///< expm: the Pade degree (3-13); logm: Gauss-Legendre points
+  int squarings = 0;     ///< expm: squarings s; logm: square roots taken
+  int iterations = 0;    ///< Denman-Beavers or Newton steps (logm: over all its square roots)
+  std::string fallback;  ///< why the first route was left for method; else empty
 };
+
+/// Options of expm, sqrtm, logm, signm and funm_hermitian.
+struct FunmOptions {
+  bool check_finite = true;      ///< throw NonFiniteInput for NaN/Inf in A
+  FunmReport* report = nullptr;  ///< if set, receives what the call did
+};
+
+/// The matrix exponential of square A (scipy.linalg.expm): Al-Mohy & Higham's scaling and
+/// squaring with Pade degrees 3, 5, 7, 9 or 13 (SIMAX 31(3), 2009), the algorithm scipy
+/// uses. The norms of the powers of A that choose the degree come from the products the
+/// approximant needs; those of A^8 and A^10 (degree 13 in question) are, from n = 200 on,
+/// estimated with Higham and Tisseur's block 1-norm estimator on A4 A4 and A4 A6 without
+/// forming them (scipy's choice), and computed exactly below. The 1-norms of |A|^(2m+1)
+/// that guard against overscaling are exact (2m+1 products by a vector). About 6-7
+/// products of n x n matrices, one LU solve with n right-hand sides and s squarings. Single
+/// precision computes in double and rounds the result. opts.report receives the degree and
+/// s. Throws InvalidArgument (not square), NonFiniteInput. Collective.
+template <class T>
+DistMatrix<T> expm(const DistMatrix<T>& A, FunmOptions opts = {});
 
 /// f(A) = V diag(f(w)) V^H for Hermitian (real: symmetric) A = V diag(w) V^H (eigh), f called
 /// once per eigenvalue, on every rank alike. A is checked: ||A - A^H||_1 must be within
-/// 100 n eps ||A||_1, else InvalidArgument (scipy's funm takes any matrix through its Schur
-/// form; Tartan's general Schur form is not there yet). Collective.
+/// 100 n eps ||A||_1, else InvalidArgument (scipy's funm takes any matrix through Schur-Parlett,
+/// which Tartan does not have). Collective.
 template <class T>
 DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<T>(real_t<T>)>& f,
                              FunmOptions opts = {});
@@ -73,11 +87,20 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d);
 ///   (Higham, Functions of Matrices, 2008, section 6.3), one LU and one product per step,
 ///   quadratic convergence; it is the stable form, unlike Newton's X <- (X + X^-1 A) / 2.
 ///   Eigenvalues on the closed negative real axis defeat it (a singular step, or no
-///   convergence in 64 steps). A real A then raises LinAlgError / NoConvergence saying so
-///   (its principal root is complex: pass it as complex). A complex A then goes through
-///   its complex Schur form A = Z T Z^H (schur, scipy's route): the triangular root of T by
-///   Bjorck and Hammarling's recurrence on rank 0 (T gathered there, n^2), X = Z R Z^H; a
-///   singular A without a square root (a nilpotent part) raises LinAlgError.
+///   convergence). A real A then raises LinAlgError / NoConvergence saying so (its
+///   principal root is complex: pass it as complex).
+/// - Complex A goes through its complex Schur form A = Z T Z^H (schur, scipy's route) where
+///   Denman-Beavers refuses, takes more than 24 steps (an eigenvalue at angle pi - d takes
+///   about log2(1/d); well-separated spectra take 5-14), or its root misses Higham's residual
+///   ||X^2 - A||_F <= 1000 n eps ||X||_F^2: the triangular root of T by Bjorck and
+///   Hammarling's recurrence on rank 0 (T gathered there, n^2), X = Z R Z^H.
+/// - On the negative real axis no principal root exists, and rounding gives such an
+///   eigenvalue an imaginary part of either sign. Tartan takes sqrt(-r) = i sqrt(r) for every
+///   eigenvalue with Re < 0 and |Im| <= 100 n eps |lambda|: the root scipy returns for a real
+///   matrix with negative eigenvalues, whatever rounding did to the complex copy.
+/// - A singular A without a square root (a nilpotent part) raises LinAlgError.
+/// opts.report receives the route ("eigh", "denman_beavers", "schur"), the Denman-Beavers
+/// steps, and why the Schur route was taken.
 /// Throws InvalidArgument (not square), NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts = {});
@@ -146,8 +169,15 @@ PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts = {});
 /// - Otherwise: inverse scaling and squaring without a Schur form (Cheng, Higham, Kenney &
 ///   Laub, SIMAX 22(4), 2001): square roots (sqrtm's Denman-Beavers) until ||A - I||_1 <= 1/4,
 ///   then log(I + X) by the 8-point Gauss-Legendre Pade approximant (8 LU solves), times 2^k.
-///   Eigenvalues on the closed negative real axis (or zero) raise LinAlgError /
-///   NoConvergence, as in sqrtm.
+///   For a real A, eigenvalues on the closed negative real axis (or zero) raise LinAlgError
+///   / NoConvergence, as in sqrtm.
+/// - Complex A where a square root refuses or is slow, as in sqrtm: the complex Schur form,
+///   inverse scaling and squaring on the triangular T on rank 0 (Bjorck-Hammarling roots,
+///   the same approximant by triangular solves), X = Z log(T) Z^H. Eigenvalues on or within
+///   100 n eps of the negative axis get log(r) + i pi (scipy's logm of a real matrix); a zero
+///   eigenvalue raises LinAlgError.
+/// opts.report receives the route ("eigh", "inverse_scaling_squaring", "schur"), the square
+/// roots taken (squarings), their Denman-Beavers steps and the approximant's degree (8).
 /// Throws InvalidArgument (not square), NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts = {});
@@ -158,7 +188,8 @@ DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts = {});
 /// - Otherwise: Newton's iteration X <- (mu X + (mu X)^-1) / 2 with determinantal scaling
 ///   (Higham 2008, section 5.5), one LU per step.
 /// An eigenvalue on (or within rounding of) the imaginary axis leaves the sign undefined:
-/// LinAlgError / NoConvergence saying so. Throws InvalidArgument, NonFiniteInput. Collective.
+/// LinAlgError / NoConvergence saying so. opts.report receives the route ("eigh", "newton")
+/// and the Newton steps. Throws InvalidArgument, NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts = {});
 

@@ -244,21 +244,25 @@ def herk(a, c=None, trans=True, lower=True, alpha=1.0, beta=0.0):
     return _l.herk(_check("herk", "a", a), c, trans, lower, alpha, beta)
 
 
-def expm(a):
+def expm(a, report=False):
     """The matrix exponential (scipy.linalg.expm): Al-Mohy & Higham's scaling and squaring
     (2009), scipy's algorithm, with exact norms of the powers of a. float32 and complex64
-    compute in double precision."""
-    return _l.expm(_check("expm", "a", a))
+    compute in double precision. report=True returns (x, report): a dict of the route
+    ('pade'), its degree and squarings (the C++ FunmReport)."""
+    return _l.expm(_check("expm", "a", a), report)
 
 
-def sqrtm(a):
+def sqrtm(a, report=False):
     """The principal square root (scipy.linalg.sqrtm). Hermitian a: through eigh (positive
     semidefinite a gives the positive semidefinite root; a real symmetric a with a negative
     eigenvalue raises LinAlgError: pass it as complex). Otherwise the scaled Denman-Beavers
-    iteration; where eigenvalues on the negative real axis defeat it, a complex a goes
-    through its Schur form (scipy's route) and a real a raises LinAlgError or NoConvergence
-    (its root is complex: pass it as complex)."""
-    return _l.sqrtm(_check("sqrtm", "a", a))
+    iteration; where eigenvalues on or near the negative real axis defeat or slow it, a
+    complex a goes through its Schur form (scipy's route) and a real a raises LinAlgError or
+    NoConvergence (its root is complex: pass it as complex). On the axis no principal root
+    exists: every eigenvalue -r there (within rounding) gets the root i sqrt(r), as scipy's
+    sqrtm of a real matrix does. report=True returns (x, report): a dict of the route
+    ('eigh', 'denman_beavers', 'schur'), its steps and why it fell back."""
+    return _l.sqrtm(_check("sqrtm", "a", a), report)
 
 
 def lu(a, permute_l=False, check_finite=True, p_indices=False):
@@ -316,20 +320,22 @@ def polar(a, side="right", method="automatic"):
     return _l.polar(_check("polar", "a", a), side, method)
 
 
-def logm(a):
+def logm(a, report=False):
     """The principal logarithm (scipy.linalg.logm). Hermitian a: through eigh (positive
     definite a gives a Hermitian log). Otherwise inverse scaling and squaring without a Schur
-    form (square roots, then a Gauss-Legendre Pade approximant). Eigenvalues on the closed
-    negative real axis raise LinAlgError or NoConvergence (scipy's Schur route returns a
-    complex log for those)."""
-    return _l.logm(_check("logm", "a", a))
+    form (square roots, then a Gauss-Legendre Pade approximant). Where eigenvalues on or near
+    the closed negative real axis defeat or slow the square roots, a complex a goes through
+    its Schur form (log(r) + i pi for each eigenvalue -r, as scipy's logm of a real matrix)
+    and a real a raises LinAlgError or NoConvergence (pass it as complex). report=True
+    returns (x, report) as in sqrtm."""
+    return _l.logm(_check("logm", "a", a), report)
 
 
-def signm(a):
+def signm(a, report=False):
     """The matrix sign function (scipy.linalg.signm): eigh for Hermitian a, else Newton's
     iteration with determinantal scaling. Eigenvalues on the imaginary axis raise LinAlgError
-    or NoConvergence."""
-    return _l.signm(_check("signm", "a", a))
+    or NoConvergence. report=True returns (x, report) as in sqrtm."""
+    return _l.signm(_check("signm", "a", a), report)
 
 
 def funm(a, func):
