@@ -108,12 +108,11 @@ std::vector<complex_of<T>> schur_values(const DistMatrix<T>& S) {
 }
 
 template <class T>
-std::vector<complex_of<T>> hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* func) {
+void hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* func) {
   using R = real_t<T>;
   const Grid& g = H.grid();
   const int n = static_cast<int>(H.rows());
-  std::vector<complex_of<T>> w(static_cast<std::size_t>(n));
-  if (n == 0) return w;
+  if (n == 0) return;
   // H and Z each get their own descriptor array; without Z, H's storage with a copy of its
   // descriptor stands in (not referenced by the routines).
   const std::array<int, 9> dh = H.descriptor();
@@ -157,8 +156,8 @@ std::vector<complex_of<T>> hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* f
     info = agreed_info(g, info, func, routine, what);
     if (info > 0) hqr_failed(func, routine, info);
     if (one_d && n > 2) clear_below_subdiagonal(H);
-    w = schur_values(H);
   } else {
+    std::vector<T> w(static_cast<std::size_t>(n));  // not used: see schur_values
     int info = 0;
     T wq{};
     int iw = 0;
@@ -174,9 +173,7 @@ std::vector<complex_of<T>> hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* f
                      workspace_int(lwork, func, "p?lahqr"), a.iwork.data(), 1, &info);
     info = agreed_info(g, info, func, "p?lahqr", what);
     if (info > 0) hqr_failed(func, "p?lahqr", info);
-    w = schur_values(H);
   }
-  return w;
 }
 
 template <class T>
@@ -333,7 +330,7 @@ int gehrd_local(int n, T* a, T* q) {
   template DistMatrix<T> hessenberg_q<T>(const DistMatrix<T>&, const std::vector<T>&, const char*);                  \
   template void clear_below_subdiagonal<T>(DistMatrix<T>&);                                                          \
   template std::vector<complex_of<T>> schur_values<T>(const DistMatrix<T>&);                                         \
-  template std::vector<complex_of<T>> hqr<T>(DistMatrix<T>&, DistMatrix<T>*, const char*);                           \
+  template void hqr<T>(DistMatrix<T>&, DistMatrix<T>*, const char*);                                                 \
   template void triangular_eigenvectors<T>(const std::vector<T>&, const std::vector<complex_of<T>>&, DistMatrix<T>*, \
                                            DistMatrix<T>*, const char*);                                             \
   template int geev_local<T>(int, T*, std::vector<complex_of<T>>&, T*);                                              \

@@ -46,10 +46,9 @@ void clear_below_subdiagonal(DistMatrix<T>& W);
 
 /// The Schur form of the upper Hessenberg H, in place (always computed: pdhseqr's
 /// eigenvalues-only mode returned wrong values). When Z is given (Q of the reduction on entry) it is multiplied by the
-/// Schur vectors. Returns the eigenvalues in the order of T's diagonal, the same on every
-/// rank. Throws NoConvergence.
+/// Schur vectors. The eigenvalues: schur_values. Throws NoConvergence.
 template <class T>
-std::vector<complex_of<T>> hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* func);
+void hqr(DistMatrix<T>& H, DistMatrix<T>* Z, const char* func);
 
 /// The eigenvalues of the Schur form S (real: quasi-triangular, a 2 x 2 block's pair by
 /// ?lanv2; complex: triangular, or a 2 x 2 block p?lahqr left), in diagonal order, the same

@@ -469,8 +469,8 @@ template <class T>
 EigResult<T> eig_dist(const DistMatrix<T>& A, bool vectors, const char* func) {
   using C = complex_of<T>;
   Reduced<T> red = reduce(A, true, vectors, func);
-  std::vector<C> w = detail::hqr(red.h, vectors ? &red.q : nullptr, func);
-  if (!vectors) return {std::move(w), DistMatrix<C>(A.grid(), 0, 0)};
+  detail::hqr(red.h, vectors ? &red.q : nullptr, func);
+  if (!vectors) return {detail::schur_values(red.h), DistMatrix<C>(A.grid(), 0, 0)};
   return vectors_from_schur(std::move(red.h), std::move(red.q), red.d, A.grid(), func);
 }
 

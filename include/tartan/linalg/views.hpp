@@ -105,35 +105,22 @@ TARTAN_VIEW_FORM2(eigh, EighOptions)
 TARTAN_VIEW_FORM2(eigvalsh, EighOptions)
 #undef TARTAN_VIEW_FORM2
 
-/// eig, eigvals, schur, schur_complex, cond, matrix_power and funm_hermitian of a window.
-template <detail::a_view V>
-auto eig(const V& A) {
-  return eig(detail::as_matrix(A));
-}
-template <detail::a_view V>
-auto eigvals(const V& A) {
-  return eigvals(detail::as_matrix(A));
-}
-template <detail::a_view V>
-auto schur(const V& A) {
-  return schur(detail::as_matrix(A));
-}
-template <detail::a_view V>
-auto schur_complex(const V& A) {
-  return schur_complex(detail::as_matrix(A));
-}
-template <detail::a_view V>
-auto cond(const V& A) {
-  return cond(detail::as_matrix(A));
-}
-template <detail::a_view V>
-auto cond(const V& A, Norm kind) {
-  return cond(detail::as_matrix(A), kind);
-}
-template <detail::a_view V>
-auto matrix_power(const V& A, std::int64_t k) {
-  return matrix_power(detail::as_matrix(A), k);
-}
+// Functions without an options struct: the other arguments (cond's Norm, matrix_power's k)
+// pass through.
+#define TARTAN_VIEW_FORM_ARGS(func)                                 \
+  template <detail::a_view V, class... Args>                        \
+  auto func(const V& A, Args&&... args) {                           \
+    return func(detail::as_matrix(A), std::forward<Args>(args)...); \
+  }
+TARTAN_VIEW_FORM_ARGS(eig)
+TARTAN_VIEW_FORM_ARGS(eigvals)
+TARTAN_VIEW_FORM_ARGS(schur)
+TARTAN_VIEW_FORM_ARGS(schur_complex)
+TARTAN_VIEW_FORM_ARGS(cond)
+TARTAN_VIEW_FORM_ARGS(matrix_power)
+#undef TARTAN_VIEW_FORM_ARGS
+
+/// funm_hermitian of a window.
 template <detail::a_view V, class F>
 auto funm_hermitian(const V& A, F&& f, FunmOptions opts = {}) {
   using T = typename std::remove_cvref_t<V>::value_type;
