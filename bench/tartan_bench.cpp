@@ -52,6 +52,9 @@ options (default in brackets):
                  polar, polar_ill: polar (U and P) by QDWH against the SVD route (Tartan's
                  svd, U = W V^H, P = V S V^H) in the ScaLAPACK column, of a random matrix and
                  of one with cond(A) = 1e8
+                 expm: expm of a random matrix of spectral radius about 1 against the
+                 raw calls its algorithm makes on the same data: as many pdgemm as its
+                 products and squarings, and pdgesv with n right-hand sides
   --n LIST       matrix sizes                                       [2000]
   --m M          rows of tsqr's and lstsq_tall's matrix             [100 n]
   --nb LIST      block sizes                          [TARTAN_NB, else 64]
@@ -232,8 +235,11 @@ struct Row {
   double first_s = 0, faults = 0;  // Tartan's first call; page faults of its last
 };
 
+int expm_products = 0;  // the n x n products of the last expm row (its Pade degree's, plus squarings)
+
 double flops_of(const std::string& op, double n, double m = 0) {
   if (op == "gemm") return 2 * n * n * n;
+  if (op == "expm") return expm_products * 2 * n * n * n + 8.0 / 3.0 * n * n * n;  // + LU and n solves
   if (op == "lu" || op.rfind("mixed", 0) == 0) return 2.0 / 3.0 * n * n * n;
   if (op == "tsqr") return 2 * 2.0 * m * n * n - 4.0 / 3.0 * n * n * n;    // Householder's geqrf + orgqr
   if (op == "lstsq_tall") return 2.0 * m * n * n - 2.0 / 3.0 * n * n * n;  // pdgels' QR
@@ -523,6 +529,30 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
     tm = best_of(
         reps, [&] { keep(tt::polar(A, {.method = tt::PolarMethod::qdwh})); }, [] {},
         [&] { keep(tt::polar(A, {.method = tt::PolarMethod::svd})); });
+  } else if (op == "expm") {
+    A *= std::sqrt(3.0 / double(n));  // uniform entries: spectral radius about 1, degree 13 with squarings
+    tt::FunmReport rep;
+    keep(tt::expm(A, {.report = &rep}));  // untimed: the degree and squarings, hence the raw calls
+    const int pade_products = rep.degree == 13 ? 6 : rep.degree == 9 ? 5 : rep.degree / 2 + 1;
+    expm_products = pade_products + rep.squarings;
+    if (g.rank() == 0)
+      std::fprintf(stderr, "[bench] expm: Pade degree %d, %d squarings: %d products against raw pdgemm\n", rep.degree,
+                   rep.squarings, expm_products);
+    auto C = tt::zeros<double>(g, n, n, b);
+    auto X = B.copy();
+    std::vector<int> ipiv(std::size_t(W.local_rows() + nb));
+    tm = best_of(
+        reps, [&] { keep(tt::expm(A)); },
+        [&] {
+          refresh();
+          X.local() = B.local();
+        },
+        [&] {
+          for (int k = 0; k < expm_products; ++k)
+            pdgemm_("N", "N", &ni, &ni, &ni, &one, A.data(), &i1, &i1, A.descriptor().data(), B.data(), &i1, &i1,
+                    B.descriptor().data(), &zero, C.data(), &i1, &i1, C.descriptor().data(), 1, 1);
+          pdgesv_(&ni, &ni, W.data(), &i1, &i1, d, ipiv.data(), X.data(), &i1, &i1, X.descriptor().data(), &info);
+        });
   } else if (op == "svd" || op == "svd_gesvd" || op == "svd_tall") {
     // svd: the default driver (divide and conquer); svd_gesvd: p?gesvd through Tartan;
     // svd_tall: the default driver on a (100 n) x n matrix. All against raw pdgesvd.
@@ -550,7 +580,7 @@ Row run_op_timed(const std::string& op, const tt::Grid& g, std::int64_t n, std::
     throw cli::UsageError(
         "unknown op '" + op +
         "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, svd, svd_gesvd, svd_tall, "
+        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, expm, svd, svd_gesvd, svd_tall, "
         "redistribute or redistribute_tall");
   }
   return {
@@ -596,6 +626,9 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     call(tt::Operation::svd, n, n);
     p.bytes += 4 * square;
     p.detail += " + QDWH's iterate, its stacked QR and P";
+  } else if (op == "expm") {
+    p.bytes += 9 * square;
+    p.detail += " + expm's powers A^2, A^4, A^6, its Pade terms and the raw side's C, X and pivots";
   } else if (op == "eig" || op == "eig_vectors") {
     // complex: the matrices count twice; the raw side's H, Z and X
     p.bytes = 2 * (p.bytes + 3 * square);
@@ -619,7 +652,7 @@ Plan plan_of(const std::string& op, const tt::Grid& g, std::int64_t n, std::int6
     throw cli::UsageError(
         "unknown op '" + op +
         "', expected gemm, lu, mixed, mixed_ill, tsqr, lstsq_tall, cholesky, qr, eigh, eigh_elpa, "
-        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, svd, svd_gesvd, svd_tall, "
+        "eigh_elpa2, eigh_evd, eigh_evr, eig, eig_vectors, polar, polar_ill, expm, svd, svd_gesvd, svd_tall, "
         "redistribute or redistribute_tall");
   }
   return p;

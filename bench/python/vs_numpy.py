@@ -16,6 +16,14 @@ is faster. Each pair computes the same thing:
     eigh      numpy.linalg.eigh(A) (pairs)       tartan.linalg.eigh(A)
     svd       numpy.linalg.svd(A, full_matrices=False)   tartan.linalg.svd(A)
     solve     numpy.linalg.solve(A, b)           tartan.linalg.solve(A, b)
+    expm      scipy.linalg.expm(A)               tartan.linalg.expm(A)
+    eig       numpy.linalg.eig(A)                tartan.linalg.eig(A)
+    sqrtm     scipy.linalg.sqrtm(A)              tartan.linalg.sqrtm(A)
+    logm      scipy.linalg.logm(A)               tartan.linalg.logm(A)
+    polar     scipy.linalg.polar(A)              tartan.linalg.polar(A)
+
+expm's A is scaled to spectral radius about 1; sqrtm's and logm's is that plus 2 I (its
+spectrum in the disk |z - 2| <= 1, where both principal functions exist).
 """
 
 import argparse
@@ -84,6 +92,8 @@ def problem(op, n):
         a = a @ a.T + n * np.eye(n)
     if op == "expm":
         a = a / np.sqrt(n)  # spectral radius about 1, ||a||_1 about 0.8 sqrt(n): degree 13 with squarings
+    if op in ("sqrtm", "logm"):
+        a = a / np.sqrt(n) + 2 * np.eye(n)  # spectrum in the disk |z - 2| <= 1, off the negative axis
     return np.asfortranarray(a), np.asfortranarray(rng.standard_normal((n, n)))
 
 
@@ -117,6 +127,9 @@ def main():
                 "solve": lambda: np.linalg.solve(a, bcol),
                 "expm": lambda: scipy.linalg.expm(a),
                 "eig": lambda: np.linalg.eig(a),
+                "sqrtm": lambda: scipy.linalg.sqrtm(a),
+                "logm": lambda: scipy.linalg.logm(a),
+                "polar": lambda: scipy.linalg.polar(a),
             }[op]
             tt_f = {
                 "gemm": lambda: A @ B,
@@ -128,6 +141,9 @@ def main():
                 "solve": lambda: tartan.linalg.solve(A, Bc, check_finite=False),
                 "expm": lambda: tartan.linalg.expm(A),
                 "eig": lambda: tartan.linalg.eig(A),
+                "sqrtm": lambda: tartan.linalg.sqrtm(A),
+                "logm": lambda: tartan.linalg.logm(A),
+                "polar": lambda: tartan.linalg.polar(A),
             }[op]
             tn, tt, first = 1e300, 1e300, None
             for _ in range(args.reps):

@@ -211,7 +211,7 @@ TEMPLATE_TEST_CASE("sqrtm and funm_hermitian against closed forms; sqrtm's refus
           REQUIRE(rel(gather_all(tt::logm(tt::from_eigen(g, a, 0, b), {.report = &r})), Mat<T>(s * ld * si)) <
                   tol<T>() * 1000);
           REQUIRE(all_ranks(r.method == "schur"));
-          REQUIRE(all_ranks(r.squarings >= 3 && r.degree == 8));
+          REQUIRE(all_ranks(r.squarings >= 3 && r.degree >= 6 && r.degree <= 12));
           REQUIRE(same_on_all_ranks(r.squarings));
         }
       }
@@ -260,8 +260,8 @@ TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refus
   using R = tt::real_t<T>;
   for (auto [P, Q] : grid_shapes()) {
     tt::Grid g(test_comm(), P, Q);
-    for (int n : {1, 2, 3, 31, 63, 65, 129, 200}) {
-      if (n == 200 && P > 1) continue;  // a few hundred on the 1 x P grid
+    for (int n : {1, 2, 3, 31, 63, 65, 129}) {
+      if (n == 129 && P > 1) continue;  // 2 nb + 1 on the 1 x P grid: logm takes 5-9 square roots
       const tt::Block blk = n <= 31 ? tt::Block{4, 4} : tt::Block{};
       INFO("n=" << n << " grid " << P << "x" << Q);
       const Known<T> k = known<T>(n, 0.05, 30.0, 800 + n);  // not Hermitian: inverse scaling and squaring
@@ -270,7 +270,8 @@ TEMPLATE_TEST_CASE("logm and signm against closed forms, every grid; their refus
       REQUIRE(rel(l, apply(k, [](double x) { return std::log(x); })) < tol<T>() * 1000);
       if (n > 1) {
         REQUIRE(all_ranks(r.method == "inverse_scaling_squaring"));
-        REQUIRE(all_ranks(r.squarings >= 4 && r.iterations > r.squarings && r.degree == 8 && r.fallback.empty()));
+        REQUIRE(all_ranks(r.squarings >= 3 && r.iterations > r.squarings && r.degree >= 6 && r.degree <= 12 &&
+                          r.fallback.empty()));
       }
       const Known<T> s = known<T>(n, -5.0, 4.0 + (n == 2), 900 + n);  // no eigenvalue at 0
       const Mat<T> sg = gather_all(tt::signm(tt::from_eigen(g, s.a, 0, tt::Block{}), {.report = &r}));

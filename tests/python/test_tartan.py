@@ -517,7 +517,7 @@ def test_matrix_functions_errors_and_identities(grid):
     assert agree(rep["method"] == "schur" and rep["fallback"] != "")
     assert agree(np.allclose(np.asarray(X), sl.sqrtm(r), atol=1e-10))
     L, rep = tl.logm(scatter(r.astype(complex), grid), report=True)
-    assert agree(rep["method"] == "schur" and rep["squarings"] > 0 and rep["degree"] == 8)
+    assert agree(rep["method"] == "schur" and rep["squarings"] > 0 and 6 <= rep["degree"] <= 12)
     assert agree(np.allclose(np.asarray(L), sl.logm(r, disp=False)[0], atol=1e-10))
     # well off the axis: Denman-Beavers, as many steps on every rank
     c = rand((65, 65), np.complex128, 8) + 3 * np.eye(65)

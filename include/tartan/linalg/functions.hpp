@@ -40,7 +40,7 @@ struct FunmReport {
   /// "eigh" (Hermitian A), "pade" (expm), "denman_beavers" or "schur" (sqrtm),
   /// "inverse_scaling_squaring" or "schur" (logm), "newton" (signm), "zero" (expm of 0).
   std::string method;
-  int degree = 0;        ///< expm: the Pade degree (3-13); logm: Gauss-Legendre points
+  int degree = 0;        ///< expm: the Pade degree (3-13); logm: Gauss-Legendre points (6-12)
   int squarings = 0;     ///< expm: squarings s; logm: square roots taken
   int iterations = 0;    ///< Denman-Beavers or Newton steps (logm: over all its square roots)
   std::string fallback;  ///< why the first route was left for method; else empty
@@ -167,8 +167,10 @@ PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts = {});
 /// - Hermitian A: through eigh (positive definite A gives a Hermitian log; a real
 ///   symmetric A with an eigenvalue <= 0 has no real log: LinAlgError saying so).
 /// - Otherwise: inverse scaling and squaring without a Schur form (Cheng, Higham, Kenney &
-///   Laub, SIMAX 22(4), 2001): square roots (sqrtm's Denman-Beavers) until ||A - I||_1 <= 1/4,
-///   then log(I + X) by the 8-point Gauss-Legendre Pade approximant (8 LU solves), times 2^k.
+///   Laub, SIMAX 22(4), 2001): square roots (sqrtm's Denman-Beavers) until
+///   ||X||_1 = ||A^(1/2^k) - I||_1 <= 0.578, then log(I + X) by the m-point Gauss-Legendre
+///   rule, the [m/m] Pade approximant (m LU solves), times 2^k; m (6-12) is the fewest whose
+///   Kenney-Laub error bound at ||X||_1 is below unit roundoff.
 ///   For a real A, eigenvalues on the closed negative real axis (or zero) raise LinAlgError
 ///   / NoConvergence, as in sqrtm.
 /// - Complex A where a square root refuses or is slow, as in sqrtm: the complex Schur form,
@@ -177,7 +179,7 @@ PolarResult<T> polar(const DistMatrix<T>& A, PolarOptions opts = {});
 ///   100 n eps of the negative axis get log(r) + i pi (scipy's logm of a real matrix); a zero
 ///   eigenvalue raises LinAlgError.
 /// opts.report receives the route ("eigh", "inverse_scaling_squaring", "schur"), the square
-/// roots taken (squarings), their Denman-Beavers steps and the approximant's degree (8).
+/// roots taken (squarings), their Denman-Beavers steps and the approximant's degree m.
 /// Throws InvalidArgument (not square), NonFiniteInput. Collective.
 template <class T>
 DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts = {});
