@@ -117,7 +117,7 @@ enum class PolarSide { right, left };
 ///    matrix products, QR and Cholesky: no eigensolver. A tall A is reduced by QR first; a
 ///    wide one goes through its adjoint. The first estimate of sigma_min comes from inv of
 ///    the (reduced) square A, so a singular A falls back to svd (the result says why).
-///  - automatic: svd. On one 2-core node QDWH took 1.6-2x the SVD route's time at n = 1000
+///  - automatic: svd. On one 2-core node QDWH took 1.3-1.9x the SVD route's time at n = 1000
 ///    and 2000 (lib/README.md): it does more flops (about 35 n^3 against 20 n^3) and wins
 ///    where the SVD's bidiagonal reduction is bound by communication, on many nodes.
 enum class PolarMethod { automatic, qdwh, svd };
