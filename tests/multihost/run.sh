@@ -133,12 +133,14 @@ rank_started() {
   return 1
 }
 
-# mpirun, watched: about 1 launch in 20 here stalled before any rank started (every daemon
-# gone, mpirun waiting for them with its --timeout not yet running). Such a launch is
-# killed after launch_wait seconds and tried once more; a stall after the ranks started
-# is left to --timeout.
-launch_wait=${TARTAN_MULTIHOST_LAUNCH_WAIT:-60}
-for attempt in 1 2; do
+# mpirun, watched: about 1 launch in 10 to 20 here stalled before any rank started (every
+# daemon gone, mpirun waiting for them with its --timeout not yet running); two in a row
+# failed a CI run once. A launch that works starts its ranks within a second or two, so a
+# stalled one is killed after launch_wait seconds and tried again, up to 4 attempts; a
+# stall after the ranks started is left to --timeout.
+launch_wait=${TARTAN_MULTIHOST_LAUNCH_WAIT:-20}
+attempts=4
+for attempt in $(seq 1 $attempts); do
   # shellcheck disable=SC2086
   "$mpirun" --hostfile "$work/hostfile" -n "$ranks" --timeout "$timeout" --bind-to none -x TARTAN_NUM_THREADS \
     --mca mpi_yield_when_idle "$yield" \
@@ -162,11 +164,11 @@ for attempt in 1 2; do
     mpirun_pid=""
     exit "$status"
   fi
-  echo "multihost: no rank started within ${launch_wait} s of launch (attempt $attempt of 2)" >&2
+  echo "multihost: no rank started within ${launch_wait} s of launch (attempt $attempt of $attempts)" >&2
   kill -9 "$mpirun_pid" 2> /dev/null
   wait "$mpirun_pid" 2> /dev/null || true
   mpirun_pid=""
   kill_in_namespaces
 done
-echo "multihost: the launch stalled twice; giving up" >&2
+echo "multihost: the launch stalled $attempts times; giving up" >&2
 exit 1
