@@ -439,9 +439,10 @@ DistMatrix<T> compose_eigen(const DistMatrix<T>& V, const std::vector<T>& d) {
 namespace {
 
 // The eigh route of the Hermitian matrix functions: V diag(f(w_i, max |w|)) V^H; f throws
-// where the function has no value of type T.
+// where the function has no value of type T. The report says "eigh".
 template <class T, class F>
-DistMatrix<T> hermitian_route(const DistMatrix<T>& A, F f) {
+DistMatrix<T> hermitian_route(const DistMatrix<T>& A, FunmReport& report, F f) {
+  report.method = "eigh";
   const auto r = eigh(A, {.check_finite = false});
   std::vector<T> d(r.eigenvalues.size());
   real_t<T> big = 0;
@@ -456,11 +457,11 @@ template <class T>
 DistMatrix<T> funm_hermitian(const DistMatrix<T>& A, const std::function<real_t<T>(real_t<T>)>& f, FunmOptions opts) {
   detail::check_one(A, "funm_hermitian", true, opts.check_finite);
   FunmReport scratch;
-  report_of(opts, scratch).method = "eigh";
+  FunmReport& rep = report_of(opts, scratch);
   if (!nearly_hermitian(A))
     throw InvalidArgument(std::string("funm_hermitian: A is not ") + (is_complex_v<T> ? "Hermitian" : "symmetric") +
                           " (||A - A^H||_1 is above 100 n eps ||A||_1)");
-  return hermitian_route(A, [&](real_t<T> w, real_t<T>) { return T(f(w)); });
+  return hermitian_route(A, rep, [&](real_t<T> w, real_t<T>) { return T(f(w)); });
 }
 
 namespace {
@@ -615,8 +616,8 @@ DistMatrix<T> sqrtm(const DistMatrix<T>& A, FunmOptions opts) {
   FunmReport& rep = report_of(opts, scratch);
   rep.method = "denman_beavers";
   if (A.rows() == 0) return A.copy();
-  if (nearly_hermitian(A) && (rep.method = "eigh", true))
-    return hermitian_route(A, [&](R w, R big) -> T {
+  if (nearly_hermitian(A))
+    return hermitian_route(A, rep, [&](R w, R big) -> T {
       if (w >= -static_cast<R>(A.rows()) * eps_of<T>() * big) return T(std::sqrt(std::max(w, R(0))));
       if constexpr (is_complex_v<T>) return std::sqrt(T(w));
       throw LinAlgError("sqrtm: A is symmetric with a negative eigenvalue (" + std::to_string(w) +
@@ -760,8 +761,8 @@ DistMatrix<T> logm(const DistMatrix<T>& A, FunmOptions opts) {
   rep.method = "inverse_scaling_squaring";
   const std::int64_t n = A.rows();
   if (n == 0) return A.copy();
-  if (nearly_hermitian(A) && (rep.method = "eigh", true))
-    return hermitian_route(A, [&](R w, R big) -> T {
+  if (nearly_hermitian(A))
+    return hermitian_route(A, rep, [&](R w, R big) -> T {
       if (w > static_cast<R>(n) * eps_of<T>() * big) return T(std::log(w));
       if constexpr (is_complex_v<T>)
         if (w != 0) return std::log(T(w));
@@ -795,8 +796,8 @@ DistMatrix<T> signm(const DistMatrix<T>& A, FunmOptions opts) {
   rep.method = "newton";
   const std::int64_t n = A.rows();
   if (n == 0) return A.copy();
-  if (nearly_hermitian(A) && (rep.method = "eigh", true))
-    return hermitian_route(A, [&](R w, R big) -> T {
+  if (nearly_hermitian(A))
+    return hermitian_route(A, rep, [&](R w, R big) -> T {
       if (std::abs(w) <= static_cast<R>(n) * eps_of<T>() * big)
         throw LinAlgError("signm: A has an eigenvalue " + std::to_string(w) +
                           " within rounding of zero: its sign is not defined");
